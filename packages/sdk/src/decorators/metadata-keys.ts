@@ -1,0 +1,7 @@
+// Every metadata key the decorators write, in one place. Symbol.for keys, so that two copies
+// of the sdk in one process still read each other's metadata.
+
+/** Holds the {@link FunctionMetadata} of a class decorated with `@StatefulFunction`. */
+export const FUNCTION_METADATA = Symbol.for('keyflow.sdk/function');
+/** Holds the list of {@link ValueSpecMetadata} of a class's `@ValueSpec` fields. */
+export const VALUE_SPECS_METADATA = Symbol.for('keyflow.sdk/value-specs');

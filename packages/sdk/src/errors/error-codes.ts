@@ -1,0 +1,41 @@
+/**
+ * Every error code the sdk raises. Codes are part of the public contract: tests and
+ * programs match on them, never on message text.
+ */
+export const SdkErrorCodes = {
+  /** A typename is not of the form `<namespace>/<name>`. */
+  INVALID_TYPENAME: 'KF_INVALID_TYPENAME',
+  /** A duration string or number could not be understood. */
+  INVALID_DURATION: 'KF_INVALID_DURATION',
+  /** A class passed as a function is not a valid stateful function. */
+  FUNCTION_INVALID: 'KF_FUNCTION_INVALID',
+  /** Two functions were registered under one typename. */
+  DUPLICATE_FUNCTION: 'KF_DUPLICATE_FUNCTION',
+  /** A `@ValueSpec` has no type. */
+  STATE_TYPE_MISSING: 'KF_STATE_TYPE_MISSING',
+  /** Two `@ValueSpec`s of one function share a state name. */
+  DUPLICATE_STATE: 'KF_DUPLICATE_STATE',
+  /** A state name is not a valid identifier. */
+  INVALID_STATE_NAME: 'KF_INVALID_STATE_NAME',
+  /** A value was read as a type other than its own. */
+  TYPE_MISMATCH: 'KF_TYPE_MISMATCH',
+  /** A value could not be serialized or deserialized by its type. */
+  SERIALIZATION_FAILED: 'KF_SERIALIZATION_FAILED',
+  /** A message to send is missing its target, value or type. */
+  INVALID_MESSAGE: 'KF_INVALID_MESSAGE',
+  /** The request bytes are not a valid protobuf `ToFunction`. */
+  PROTOCOL_MALFORMED: 'KF_PROTOCOL_MALFORMED',
+  /** The request is valid protobuf but not a usable invocation (no target, bad address). */
+  BAD_REQUEST: 'KF_BAD_REQUEST',
+  /** No function is registered for the target typename. */
+  UNKNOWN_FUNCTION: 'KF_UNKNOWN_FUNCTION',
+  /** The user's function threw. */
+  FUNCTION_FAILED: 'KF_FUNCTION_FAILED',
+  /** An HTTP request used a method other than POST. */
+  METHOD_NOT_ALLOWED: 'KF_METHOD_NOT_ALLOWED',
+  /** An HTTP request body exceeded the configured limit. */
+  BODY_TOO_LARGE: 'KF_BODY_TOO_LARGE',
+} as const;
+
+/** A stable Keyflow error code such as `KF_UNKNOWN_FUNCTION`. Other packages add their own. */
+export type ErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes] | `KF_${string}`;

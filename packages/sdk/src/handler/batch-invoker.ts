@@ -1,0 +1,109 @@
+import { KeyflowError } from '../errors/keyflow-error';
+import { SdkErrorCodes } from '../errors/error-codes';
+import { fromPbAddress } from '../function/address';
+import { Message } from '../function/message';
+import type {
+  PbFromFunction,
+  PbInvocationBatchRequest,
+  PbTypedValue,
+  PbValueSpec,
+} from '../protocol/wire-types';
+import { StorageFactory } from './address-storage';
+import type { FunctionDefinition, FunctionRegistry } from './function-registry';
+import { InvocationContext } from './invocation-context';
+
+const EMPTY_ARGUMENT: PbTypedValue = { typename: '', hasValue: false, value: new Uint8Array(0) };
+
+/**
+ * Runs invocation batches against registered functions, with StateFun's semantics: a batch
+ * lacking declared state is answered with the missing specs; otherwise its invocations run
+ * one after another, awaited, and their effects are returned together.
+ */
+export class BatchInvoker {
+  readonly #registry: FunctionRegistry;
+  readonly #storageFactories = new Map<string, StorageFactory>();
+
+  constructor(registry: FunctionRegistry) {
+    this.#registry = registry;
+    for (const definition of registry.list()) {
+      this.#storageFactories.set(definition.typename, new StorageFactory(definition.states));
+    }
+  }
+
+  /**
+   * Runs one batch. Throws `KF_BAD_REQUEST` (no or bad target), `KF_UNKNOWN_FUNCTION`, or
+   * `KF_FUNCTION_FAILED` (the function threw; no effect of the batch is returned).
+   */
+  async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
+    const target = batch.target;
+    if (!target || target.namespace === '' || target.type === '' || target.id === '') {
+      throw new KeyflowError(
+        SdkErrorCodes.BAD_REQUEST,
+        `The invocation batch has ${target ? `an incomplete target address (namespace '${target.namespace}', type '${target.type}', id '${target.id}')` : 'no target address'}; namespace, type and id are all required.`,
+      );
+    }
+    const typename = `${target.namespace}/${target.type}`;
+    const definition = this.#registry.get(typename);
+    if (!definition) {
+      throw new KeyflowError(
+        SdkErrorCodes.UNKNOWN_FUNCTION,
+        `No function is registered for ${typename}; this endpoint serves ${this.#describeFunctions()}.`,
+      );
+    }
+
+    const stored = matchState(definition, batch);
+    if (stored.missing.length > 0) {
+      return { kind: 'incompleteInvocationContext', missingValues: stored.missing };
+    }
+
+    const storage = (this.#storageFactories.get(typename) as StorageFactory).create(stored.values);
+    const self = fromPbAddress(target);
+    const context = new InvocationContext(self, storage.object);
+    for (const invocation of batch.invocations) {
+      context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
+      const message = new Message(invocation.argument ?? EMPTY_ARGUMENT);
+      try {
+        const result = definition.apply(context as never, message);
+        if (result instanceof Promise) await result;
+      } catch (error) {
+        throw functionFailed(definition, self.id, error);
+      }
+    }
+    let stateMutations;
+    try {
+      stateMutations = storage.collectMutations();
+    } catch (error) {
+      throw functionFailed(definition, self.id, error);
+    }
+    return { kind: 'invocationResult', result: { stateMutations, ...context.effects } };
+  }
+
+  #describeFunctions(): string {
+    const names = this.#registry.list().map((definition) => definition.typename);
+    return names.length === 0 ? 'no functions' : names.join(', ');
+  }
+}
+
+/** The request's state values aligned with the function's declared states, or the missing specs. */
+function matchState(
+  definition: FunctionDefinition,
+  batch: PbInvocationBatchRequest,
+): { values: (PbTypedValue | undefined)[]; missing: PbValueSpec[] } {
+  const values: (PbTypedValue | undefined)[] = [];
+  const missing: PbValueSpec[] = [];
+  for (const state of definition.states) {
+    const provided = batch.state.find((value) => value.stateName === state.name);
+    if (provided) values.push(provided.stateValue);
+    else missing.push(state.wireSpec);
+  }
+  return { values, missing };
+}
+
+function functionFailed(definition: FunctionDefinition, id: string, error: unknown): KeyflowError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KeyflowError(
+    SdkErrorCodes.FUNCTION_FAILED,
+    `Function ${definition.typename} (class ${definition.className}) failed for id '${id}': ${reason}`,
+    { cause: error },
+  );
+}

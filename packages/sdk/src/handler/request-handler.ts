@@ -1,0 +1,41 @@
+import { KeyflowError } from '../errors/keyflow-error';
+import { SdkErrorCodes } from '../errors/error-codes';
+import { decodeToFunction } from '../protocol/to-function-codec';
+import { encodeFromFunction } from '../protocol/from-function-codec';
+import type { PbFromFunction, PbInvocationBatchRequest } from '../protocol/wire-types';
+import { BatchInvoker } from './batch-invoker';
+import { FunctionRegistry, type FunctionClass } from './function-registry';
+
+/**
+ * Turns `ToFunction` bytes into `FromFunction` bytes. Rejects with a `KeyflowError`:
+ * `KF_PROTOCOL_MALFORMED`, `KF_BAD_REQUEST`, `KF_UNKNOWN_FUNCTION` or `KF_FUNCTION_FAILED`.
+ */
+export type RequestHandler = (toFunction: Uint8Array) => Promise<Uint8Array>;
+
+/** Runs a decoded invocation batch; the runtime's embedded mode uses it to skip the bytes. */
+export type BatchHandler = (batch: PbInvocationBatchRequest) => Promise<PbFromFunction>;
+
+/**
+ * The request-reply handler for a set of `@StatefulFunction` classes. Classes are validated
+ * here: a bad typename, a duplicate, a `@ValueSpec` without a type throw at once.
+ *
+ * @example
+ * const handle = createRequestHandler([Greeter]);
+ * const fromFunction = await handle(toFunctionBytes);
+ */
+export function createRequestHandler(functions: readonly FunctionClass[]): RequestHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+  return async (toFunction) => {
+    const batch = decodeToFunction(toFunction);
+    if (!batch) {
+      throw new KeyflowError(SdkErrorCodes.BAD_REQUEST, 'The ToFunction message carries no invocation batch.');
+    }
+    return encodeFromFunction(await invoker.invoke(batch));
+  };
+}
+
+/** Like {@link createRequestHandler}, on decoded batches. */
+export function createBatchHandler(functions: readonly FunctionClass[]): BatchHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+  return (batch) => invoker.invoke(batch);
+}

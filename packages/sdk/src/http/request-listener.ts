@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SdkErrorCodes } from '../errors/error-codes';
+import { KeyflowError } from '../errors/keyflow-error';
+import type { RequestHandler } from '../handler/request-handler';
+import { silentLogger, type Logger } from '../logging/logger';
+import { decodeToFunction } from '../protocol/to-function-codec';
+import { errorResponseOf } from './error-response';
+
+/** Options of {@link createHttpRequestListener}. */
+export interface HttpListenerOptions {
+  /** The largest request body accepted, in bytes. Default 32 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Where failures are logged. Default: nothing is logged. */
+  readonly logger?: Logger;
+}
+
+/** The default request body limit: 32 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A Node `http` request listener that serves a {@link RequestHandler}: POST the `ToFunction`
+ * bytes, get the `FromFunction` bytes. Errors are answered with a JSON `{code, message}` body
+ * (400 for a bad request, 405 for another method, 413 for a body over the limit, 500 when the
+ * function fails); a failing function is logged with its address. Mount it in any Node server.
+ *
+ * @example
+ * http.createServer(createHttpRequestListener(createRequestHandler([Greeter]))).listen(8000);
+ */
+export function createHttpRequestListener(
+  handler: RequestHandler,
+  options: HttpListenerOptions = {},
+): (request: IncomingMessage, response: ServerResponse) => void {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = options.logger ?? silentLogger;
+  return (request, response) => {
+    serve(request, response, handler, maxBodyBytes, logger).catch((error: unknown) => {
+      logger.error('unexpected failure while answering a request', { error });
+      if (!response.headersSent) sendError(response, error);
+      else response.destroy();
+    });
+  };
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  handler: RequestHandler,
+  maxBodyBytes: number,
+  logger: Logger,
+): Promise<void> {
+  if (request.method !== 'POST') {
+    response.setHeader('Allow', 'POST');
+    sendError(
+      response,
+      new KeyflowError(
+        SdkErrorCodes.METHOD_NOT_ALLOWED,
+        `${request.method ?? 'This method'} is not supported: POST the ToFunction protobuf bytes.`,
+      ),
+      405,
+    );
+    request.resume();
+    return;
+  }
+  const body = await readBody(request, maxBodyBytes);
+  if (body === undefined) {
+    response.setHeader('Connection', 'close');
+    sendError(
+      response,
+      new KeyflowError(SdkErrorCodes.BODY_TOO_LARGE, `The request body exceeds the limit of ${maxBodyBytes} bytes.`),
+      413,
+    );
+    return;
+  }
+  try {
+    const reply = await handler(body);
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': reply.byteLength });
+    response.end(reply);
+  } catch (error) {
+    const { status } = errorResponseOf(error);
+    if (status >= 500) logger.error('function invocation failed', { address: targetOf(body), error });
+    else logger.warn('bad request', { error });
+    sendError(response, error);
+  }
+}
+
+/** Reads the whole body, or returns undefined as soon as it exceeds `limit`. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    request.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const data of request) {
+    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(String(data));
+    size += chunk.length;
+    if (size > limit) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** `namespace/type/id` of a request, for logs; undefined when it cannot be read. */
+function targetOf(body: Uint8Array): string | undefined {
+  try {
+    const target = decodeToFunction(body)?.target;
+    return target ? `${target.namespace}/${target.type}/${target.id}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendError(response: ServerResponse, error: unknown, status?: number): void {
+  const payload = errorResponseOf(error);
+  const json = JSON.stringify(payload.body);
+  response.writeHead(status ?? payload.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(json),
+  });
+  response.end(json);
+}

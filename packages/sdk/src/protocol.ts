@@ -1,0 +1,35 @@
+// '@keyflow/sdk/protocol': StateFun's request-reply protocol as plain objects and codecs, for
+// runtimes and tools. Function authors need only '@keyflow/sdk'.
+
+export { decodeToFunction, encodeToFunction } from './protocol/to-function-codec';
+export { decodeFromFunction, encodeFromFunction } from './protocol/from-function-codec';
+export {
+  KAFKA_PRODUCER_RECORD_TYPENAME,
+  KINESIS_EGRESS_RECORD_TYPENAME,
+  decodeKafkaProducerRecord,
+  decodeKinesisEgressRecord,
+  encodeKafkaProducerRecord,
+  encodeKinesisEgressRecord,
+} from './protocol/egress-records';
+export type { PbKafkaProducerRecord, PbKinesisEgressRecord } from './protocol/egress-records';
+export { PbExpireMode, PbMutationType } from './protocol/wire-types';
+export type {
+  PbAddress,
+  PbDelayedInvocation,
+  PbEgressMessage,
+  PbExpirationSpec,
+  PbFromFunction,
+  PbInvocation,
+  PbInvocationBatchRequest,
+  PbInvocationResponse,
+  PbOutgoingMessage,
+  PbPersistedValue,
+  PbStateMutation,
+  PbTypedValue,
+  PbValueSpec,
+} from './protocol/wire-types';
+export { createBatchHandler } from './handler/request-handler';
+export type { BatchHandler } from './handler/request-handler';
+export { FunctionRegistry } from './handler/function-registry';
+export type { FunctionDefinition, StateDefinition } from './handler/function-registry';
+export { fromPbAddress, toPbAddress } from './function/address';

@@ -1,0 +1,94 @@
+import { BinaryReader, BinaryWriter, WireType, expectWireType } from './wire-format';
+
+/** Typename of a `KafkaProducerRecord` egress value. */
+export const KAFKA_PRODUCER_RECORD_TYPENAME = 'type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord';
+/** Typename of a `KinesisEgressRecord` egress value. */
+export const KINESIS_EGRESS_RECORD_TYPENAME = 'type.googleapis.com/io.statefun.sdk.egress.KinesisEgressRecord';
+
+/** `io.statefun.sdk.egress.KafkaProducerRecord`. */
+export interface PbKafkaProducerRecord {
+  key: string;
+  valueBytes: Uint8Array;
+  topic: string;
+}
+
+/** `io.statefun.sdk.egress.KinesisEgressRecord`. */
+export interface PbKinesisEgressRecord {
+  partitionKey: string;
+  valueBytes: Uint8Array;
+  stream: string;
+  explicitHashKey: string;
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+export function encodeKafkaProducerRecord(record: PbKafkaProducerRecord): Uint8Array {
+  const writer = new BinaryWriter();
+  if (record.key !== '') writer.tag(1, WireType.LengthDelimited).string(record.key);
+  if (record.valueBytes.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(record.valueBytes);
+  if (record.topic !== '') writer.tag(3, WireType.LengthDelimited).string(record.topic);
+  return writer.finish();
+}
+
+export function decodeKafkaProducerRecord(bytes: Uint8Array): PbKafkaProducerRecord {
+  const record: PbKafkaProducerRecord = { key: '', valueBytes: EMPTY_BYTES, topic: '' };
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.key');
+        record.key = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.value_bytes');
+        record.valueBytes = reader.bytes();
+        break;
+      case 3:
+        expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.topic');
+        record.topic = reader.string();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  return record;
+}
+
+export function encodeKinesisEgressRecord(record: PbKinesisEgressRecord): Uint8Array {
+  const writer = new BinaryWriter();
+  if (record.partitionKey !== '') writer.tag(1, WireType.LengthDelimited).string(record.partitionKey);
+  if (record.valueBytes.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(record.valueBytes);
+  if (record.stream !== '') writer.tag(3, WireType.LengthDelimited).string(record.stream);
+  if (record.explicitHashKey !== '') writer.tag(4, WireType.LengthDelimited).string(record.explicitHashKey);
+  return writer.finish();
+}
+
+export function decodeKinesisEgressRecord(bytes: Uint8Array): PbKinesisEgressRecord {
+  const record: PbKinesisEgressRecord = { partitionKey: '', valueBytes: EMPTY_BYTES, stream: '', explicitHashKey: '' };
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'KinesisEgressRecord.partition_key');
+        record.partitionKey = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.LengthDelimited, 'KinesisEgressRecord.value_bytes');
+        record.valueBytes = reader.bytes();
+        break;
+      case 3:
+        expectWireType(wireType, WireType.LengthDelimited, 'KinesisEgressRecord.stream');
+        record.stream = reader.string();
+        break;
+      case 4:
+        expectWireType(wireType, WireType.LengthDelimited, 'KinesisEgressRecord.explicit_hash_key');
+        record.explicitHashKey = reader.string();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  return record;
+}

@@ -1,0 +1,87 @@
+import { BinaryReader, type BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import type { PbAddress, PbTypedValue } from './wire-types';
+
+// Field-level helpers shared by the codecs. Each reader consumes one length-delimited
+// sub-message from `reader` and returns the plain object.
+
+export { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+
+/** Throws when a known field arrives with another wire type than its declared one. */
+export function expectWireType(actual: WireType, expected: WireType, field: string): void {
+  if (actual !== expected) {
+    throw new RangeError(`field ${field} has wire type ${actual}, expected ${expected}`);
+  }
+}
+
+/** Reads a length-delimited sub-message: returns a reader over exactly its bytes. */
+export function subReader(reader: BinaryReader): BinaryReader {
+  return new BinaryReader(reader.bytes());
+}
+
+export function readAddress(reader: BinaryReader): PbAddress {
+  const address: PbAddress = { namespace: '', type: '', id: '' };
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'Address.namespace');
+        address.namespace = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.LengthDelimited, 'Address.type');
+        address.type = reader.string();
+        break;
+      case 3:
+        expectWireType(wireType, WireType.LengthDelimited, 'Address.id');
+        address.id = reader.string();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  return address;
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+export function readTypedValue(reader: BinaryReader): PbTypedValue {
+  const value: PbTypedValue = { typename: '', hasValue: false, value: EMPTY_BYTES };
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.typename');
+        value.typename = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.Varint, 'TypedValue.has_value');
+        value.hasValue = reader.bool();
+        break;
+      case 3:
+        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.value');
+        value.value = reader.bytes();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  return value;
+}
+
+/** Writes `address` as field `fieldNo`. Proto3 rules: empty strings are omitted. */
+export function writeAddress(writer: BinaryWriter, fieldNo: number, address: PbAddress): void {
+  writer.tag(fieldNo, WireType.LengthDelimited).fork();
+  if (address.namespace !== '') writer.tag(1, WireType.LengthDelimited).string(address.namespace);
+  if (address.type !== '') writer.tag(2, WireType.LengthDelimited).string(address.type);
+  if (address.id !== '') writer.tag(3, WireType.LengthDelimited).string(address.id);
+  writer.join();
+}
+
+/** Writes `value` as field `fieldNo`. Proto3 rules: defaults are omitted. */
+export function writeTypedValue(writer: BinaryWriter, fieldNo: number, value: PbTypedValue): void {
+  writer.tag(fieldNo, WireType.LengthDelimited).fork();
+  if (value.typename !== '') writer.tag(1, WireType.LengthDelimited).string(value.typename);
+  if (value.hasValue) writer.tag(2, WireType.Varint).bool(true);
+  if (value.value.length > 0) writer.tag(3, WireType.LengthDelimited).bytes(value.value);
+  writer.join();
+}

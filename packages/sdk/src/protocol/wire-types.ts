@@ -1,0 +1,99 @@
+// Plain-object shapes of StateFun's request-reply messages, as the codecs in this folder read
+// and write them. `Pb` marks a wire object, as opposed to the sdk's user-facing types.
+
+/** `io.statefun.sdk.reqreply.Address`. */
+export interface PbAddress {
+  namespace: string;
+  type: string;
+  id: string;
+}
+
+/** `io.statefun.sdk.reqreply.TypedValue`. */
+export interface PbTypedValue {
+  typename: string;
+  hasValue: boolean;
+  value: Uint8Array;
+}
+
+/** `ToFunction.PersistedValue`: one state value attached to a request. */
+export interface PbPersistedValue {
+  stateName: string;
+  stateValue: PbTypedValue | undefined;
+}
+
+/** `ToFunction.Invocation`: one message of a batch. */
+export interface PbInvocation {
+  caller: PbAddress | undefined;
+  argument: PbTypedValue | undefined;
+}
+
+/** `ToFunction.InvocationBatchRequest`: what the runtime sends to one address. */
+export interface PbInvocationBatchRequest {
+  target: PbAddress | undefined;
+  state: PbPersistedValue[];
+  invocations: PbInvocation[];
+}
+
+/** `FromFunction.PersistedValueMutation.MutationType`. */
+export const PbMutationType = { DELETE: 0, MODIFY: 1 } as const;
+export type PbMutationType = (typeof PbMutationType)[keyof typeof PbMutationType];
+
+/** `FromFunction.PersistedValueMutation`. */
+export interface PbStateMutation {
+  mutationType: PbMutationType;
+  stateName: string;
+  stateValue: PbTypedValue | undefined;
+}
+
+/** `FromFunction.Invocation`: a message sent by the function. */
+export interface PbOutgoingMessage {
+  target: PbAddress | undefined;
+  argument: PbTypedValue | undefined;
+}
+
+/** `FromFunction.DelayedInvocation`: a delayed message, or the cancellation of one. */
+export interface PbDelayedInvocation {
+  isCancellationRequest: boolean;
+  cancellationToken: string;
+  delayInMs: number;
+  target: PbAddress | undefined;
+  argument: PbTypedValue | undefined;
+}
+
+/** `FromFunction.EgressMessage`. */
+export interface PbEgressMessage {
+  egressNamespace: string;
+  egressType: string;
+  argument: PbTypedValue | undefined;
+}
+
+/** `FromFunction.InvocationResponse`: the effects of a whole batch. */
+export interface PbInvocationResponse {
+  stateMutations: PbStateMutation[];
+  outgoingMessages: PbOutgoingMessage[];
+  delayedInvocations: PbDelayedInvocation[];
+  outgoingEgresses: PbEgressMessage[];
+}
+
+/** `FromFunction.ExpirationSpec.ExpireMode`. */
+export const PbExpireMode = { NONE: 0, AFTER_WRITE: 1, AFTER_INVOKE: 2 } as const;
+export type PbExpireMode = (typeof PbExpireMode)[keyof typeof PbExpireMode];
+
+/** `FromFunction.ExpirationSpec`. */
+export interface PbExpirationSpec {
+  mode: PbExpireMode;
+  expireAfterMillis: number;
+}
+
+/** `FromFunction.PersistedValueSpec`: a state value the function declares. */
+export interface PbValueSpec {
+  stateName: string;
+  expirationSpec: PbExpirationSpec | undefined;
+  typeTypename: string;
+}
+
+/** `FromFunction`: either the batch's effects or the state values the request lacked. */
+export type PbFromFunction =
+  | { kind: 'invocationResult'; result: PbInvocationResponse }
+  | { kind: 'incompleteInvocationContext'; missingValues: PbValueSpec[] }
+  | { kind: 'empty' };
