@@ -4,3 +4,4 @@ module.exports = {
   displayName: 'e2e',
   rootDir: __dirname,
 };
+module.exports.testTimeout = 60_000;

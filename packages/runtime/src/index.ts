@@ -1,1 +1,43 @@
-export {};
+// The public API of @keyflow/runtime.
+
+export { KeyflowRuntime } from './runtime/keyflow-runtime';
+export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
+export type { RuntimeExtension } from './runtime/runtime-extension';
+export { AdminServer } from './admin/admin-server';
+
+export { loadModule, parseModule } from './module/module-loader';
+export { SpecReader } from './module/spec-reader';
+export type { ModuleExtension, ModuleLoadOptions } from './module/module-extension';
+export type {
+  DeliverySemantic,
+  EmbeddedEndpointConfig,
+  EndpointConfig,
+  ExtensionConfig,
+  FileEgressConfig,
+  FunctionPattern,
+  HttpEndpointConfig,
+  HttpIngressConfig,
+  HttpIngressRoute,
+  ModuleConfig,
+  SidecarConfig,
+  SourceLocation,
+  TlsConfig,
+  TransportConfig,
+} from './module/module-config';
+
+export type { FunctionEndpoint } from './endpoints/function-endpoint';
+export { EmbeddedFunctionEndpoint } from './endpoints/embedded-endpoint';
+export { HttpFunctionEndpoint } from './endpoints/http-endpoint';
+export { SidecarProcess } from './endpoints/sidecar-process';
+
+export type { Envelope } from './dispatcher/envelope';
+export type { Ingress, IngressCheckpoint, IngressContext } from './ingress/ingress';
+export type { EgressSink } from './egress/egress-sink';
+export type { EgressRecord } from './egress/egress-record';
+export { egressRecordToJson } from './egress/egress-record-json';
+export type { EgressRecordJson } from './egress/egress-record-json';
+export type { BackendOp, StateBackend } from './state/state-backend';
+export { MemoryBackend } from './state/memory-backend';
+export { RocksDbBackend } from './state/rocksdb-backend';
+export type { CheckpointResult } from './checkpoint/checkpoint-coordinator';
+export { RuntimeErrorCodes } from './errors/runtime-error-codes';

@@ -27,7 +27,8 @@ export interface StringMessageSpec {
  * value persists it when the batch completes; assigning `undefined` deletes it.
  */
 export type StorageOf<F> = {
-  -readonly [K in keyof F as F[K] extends (...args: never[]) => unknown ? never : K]?: F[K];
+  // `| undefined`: assigning undefined deletes, also under exactOptionalPropertyTypes.
+  -readonly [K in keyof F as F[K] extends (...args: never[]) => unknown ? never : K]?: F[K] | undefined;
 };
 
 /**

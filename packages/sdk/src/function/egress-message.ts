@@ -10,11 +10,16 @@ import type { PbTypedValue } from '../protocol/wire-types';
 import type { Type } from '../types/type';
 import { parseTypename } from './typename';
 
+const EGRESS_MESSAGE_BRAND = Symbol.for('keyflow.sdk/egress-message');
+
 /**
  * A record for an egress, ready for `ctx.send`. Build one with {@link kafkaEgressMessage},
  * {@link kinesisEgressMessage} or {@link egressMessage}.
  */
 export class EgressMessage {
+  /** @internal Marks egress messages across copies of the sdk in one process (see {@link isEgressMessage}). */
+  readonly [EGRESS_MESSAGE_BRAND] = true;
+
   /** @internal */
   constructor(
     /** The egress typename, e.g. `example/out`. */
@@ -22,6 +27,14 @@ export class EgressMessage {
     /** @internal The record as it travels. */
     readonly typedValue: PbTypedValue,
   ) {}
+}
+
+/**
+ * True for an {@link EgressMessage}, also one made by another copy of the sdk (a runtime and
+ * the functions it loads may resolve the sdk from different folders), where `instanceof` fails.
+ */
+export function isEgressMessage(value: unknown): value is EgressMessage {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[EGRESS_MESSAGE_BRAND] === true;
 }
 
 /** The value of an egress record: a string (sent as UTF-8) or bytes, unless a `type` is given. */

@@ -5,6 +5,7 @@ import { Message } from '../function/message';
 import type {
   PbFromFunction,
   PbInvocationBatchRequest,
+  PbPersistedValue,
   PbTypedValue,
   PbValueSpec,
 } from '../protocol/wire-types';
@@ -36,10 +37,12 @@ export class BatchInvoker {
    */
   async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
     const target = batch.target;
-    if (!target || target.namespace === '' || target.type === '' || target.id === '') {
+    // The id may be empty: StateFun's addresses allow it, and the official JS and Python SDKs
+    // invoke the function for it (found by the differential test against the JS SDK).
+    if (!target || target.namespace === '' || target.type === '') {
       throw new KeyflowError(
         SdkErrorCodes.BAD_REQUEST,
-        `The invocation batch has ${target ? `an incomplete target address (namespace '${target.namespace}', type '${target.type}', id '${target.id}')` : 'no target address'}; namespace, type and id are all required.`,
+        `The invocation batch has ${target ? `an incomplete target address (namespace '${target.namespace}', type '${target.type}')` : 'no target address'}; namespace and type are required.`,
       );
     }
     const typename = `${target.namespace}/${target.type}`;
@@ -84,7 +87,10 @@ export class BatchInvoker {
   }
 }
 
-/** The request's state values aligned with the function's declared states, or the missing specs. */
+/**
+ * The request's state values aligned with the function's declared states, or the missing specs.
+ * A name sent twice takes its last value, as in the official SDKs (which index by name).
+ */
 function matchState(
   definition: FunctionDefinition,
   batch: PbInvocationBatchRequest,
@@ -92,7 +98,11 @@ function matchState(
   const values: (PbTypedValue | undefined)[] = [];
   const missing: PbValueSpec[] = [];
   for (const state of definition.states) {
-    const provided = batch.state.find((value) => value.stateName === state.name);
+    let provided: PbPersistedValue | undefined;
+    for (let index = batch.state.length - 1; index >= 0 && !provided; index--) {
+      const candidate = batch.state[index] as PbPersistedValue;
+      if (candidate.stateName === state.name) provided = candidate;
+    }
     if (provided) values.push(provided.stateValue);
     else missing.push(state.wireSpec);
   }

@@ -3,7 +3,7 @@ import { SdkErrorCodes } from '../errors/error-codes';
 import { toPbAddress, type Address } from '../function/address';
 import type { Context, MessageSpec, StorageOf, StringMessageSpec } from '../function/context';
 import { toMillis, type Duration } from '../function/duration';
-import { EgressMessage } from '../function/egress-message';
+import { isEgressMessage, type EgressMessage } from '../function/egress-message';
 import { parseTypename } from '../function/typename';
 import type {
   PbDelayedInvocation,
@@ -36,7 +36,7 @@ export class InvocationContext implements Context {
   ) {}
 
   send(message: AnyMessageSpec | EgressMessage): void {
-    if (message instanceof EgressMessage) {
+    if (isEgressMessage(message)) {
       const { namespace, name } = parseTypename(message.egress, 'ctx.send: egress');
       this.effects.outgoingEgresses.push({ egressNamespace: namespace, egressType: name, argument: message.typedValue });
       return;
@@ -48,7 +48,7 @@ export class InvocationContext implements Context {
   }
 
   sendAfter(delay: Duration, message: AnyMessageSpec, cancellationToken?: string): void {
-    if (message instanceof EgressMessage) {
+    if (isEgressMessage(message)) {
       throw new KeyflowError(SdkErrorCodes.INVALID_MESSAGE, 'ctx.sendAfter: egress records cannot be delayed; use ctx.send.');
     }
     this.effects.delayedInvocations.push({

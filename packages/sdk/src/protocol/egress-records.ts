@@ -1,4 +1,4 @@
-import { BinaryReader, BinaryWriter, WireType, expectWireType } from './wire-format';
+import { BinaryWriter, WireType, expectWireType, readerOf } from './wire-format';
 
 /** Typename of a `KafkaProducerRecord` egress value. */
 export const KAFKA_PRODUCER_RECORD_TYPENAME = 'type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord';
@@ -32,7 +32,7 @@ export function encodeKafkaProducerRecord(record: PbKafkaProducerRecord): Uint8A
 
 export function decodeKafkaProducerRecord(bytes: Uint8Array): PbKafkaProducerRecord {
   const record: PbKafkaProducerRecord = { key: '', valueBytes: EMPTY_BYTES, topic: '' };
-  const reader = new BinaryReader(bytes);
+  const reader = readerOf(bytes);
   while (reader.pos < reader.len) {
     const [field, wireType] = reader.tag();
     switch (field) {
@@ -66,7 +66,7 @@ export function encodeKinesisEgressRecord(record: PbKinesisEgressRecord): Uint8A
 
 export function decodeKinesisEgressRecord(bytes: Uint8Array): PbKinesisEgressRecord {
   const record: PbKinesisEgressRecord = { partitionKey: '', valueBytes: EMPTY_BYTES, stream: '', explicitHashKey: '' };
-  const reader = new BinaryReader(bytes);
+  const reader = readerOf(bytes);
   while (reader.pos < reader.len) {
     const [field, wireType] = reader.tag();
     switch (field) {

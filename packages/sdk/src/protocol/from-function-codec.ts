@@ -1,17 +1,17 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import {
-  BinaryReader,
-  BinaryWriter,
+  type BinaryReader,
   WireType,
   expectWireType,
   readAddress,
   readTypedValue,
+  readerOf,
   subReader,
-  writeAddress,
-  writeTypedValue,
 } from './wire-format';
+import { WireWriter } from './wire-writer';
 import type {
+  PbAddress,
   PbDelayedInvocation,
   PbEgressMessage,
   PbExpirationSpec,
@@ -21,72 +21,107 @@ import type {
   PbMutationType,
   PbOutgoingMessage,
   PbStateMutation,
+  PbTypedValue,
   PbValueSpec,
 } from './wire-types';
 
 const FIELD_INVOCATION_RESULT = 100;
 const FIELD_INCOMPLETE_CONTEXT = 101;
 
-/** Encodes a function's answer as `FromFunction` bytes. */
+const writer = new WireWriter();
+
+/**
+ * Encodes a function's answer as `FromFunction` bytes. The sdk's reply hot path: written with
+ * {@link WireWriter} into one reused buffer, byte-identical to protobuf-es.
+ */
 export function encodeFromFunction(response: PbFromFunction): Uint8Array {
-  const writer = new BinaryWriter();
+  writer.reset();
   if (response.kind === 'invocationResult') {
-    writeInvocationResponse(writer, response.result);
+    writeInvocationResponse(response.result);
   } else if (response.kind === 'incompleteInvocationContext') {
-    writer.tag(FIELD_INCOMPLETE_CONTEXT, WireType.LengthDelimited).fork();
-    for (const spec of response.missingValues) writeValueSpec(writer, spec);
-    writer.join();
+    writer.tag(FIELD_INCOMPLETE_CONTEXT, WireType.LengthDelimited);
+    const context = writer.fork();
+    for (const spec of response.missingValues) writeValueSpec(spec);
+    writer.join(context);
   }
   return writer.finish();
 }
 
-function writeInvocationResponse(writer: BinaryWriter, result: PbInvocationResponse): void {
-  writer.tag(FIELD_INVOCATION_RESULT, WireType.LengthDelimited).fork();
+function writeInvocationResponse(result: PbInvocationResponse): void {
+  writer.tag(FIELD_INVOCATION_RESULT, WireType.LengthDelimited);
+  const response = writer.fork();
   for (const mutation of result.stateMutations) {
-    writer.tag(1, WireType.LengthDelimited).fork();
+    writer.tag(1, WireType.LengthDelimited);
+    const start = writer.fork();
     if (mutation.mutationType !== 0) writer.tag(1, WireType.Varint).int32(mutation.mutationType);
     if (mutation.stateName !== '') writer.tag(2, WireType.LengthDelimited).string(mutation.stateName);
-    if (mutation.stateValue) writeTypedValue(writer, 3, mutation.stateValue);
-    writer.join();
+    if (mutation.stateValue) writeTypedValue(3, mutation.stateValue);
+    writer.join(start);
   }
   for (const message of result.outgoingMessages) {
-    writer.tag(2, WireType.LengthDelimited).fork();
-    if (message.target) writeAddress(writer, 1, message.target);
-    if (message.argument) writeTypedValue(writer, 2, message.argument);
-    writer.join();
+    writer.tag(2, WireType.LengthDelimited);
+    const start = writer.fork();
+    if (message.target) writeAddress(1, message.target);
+    if (message.argument) writeTypedValue(2, message.argument);
+    writer.join(start);
   }
   for (const delayed of result.delayedInvocations) {
-    writer.tag(3, WireType.LengthDelimited).fork();
+    writer.tag(3, WireType.LengthDelimited);
+    const start = writer.fork();
+    // Fields in number order, as protobuf-es and protoc-generated code write them.
+    if (delayed.delayInMs !== 0) writer.tag(1, WireType.Varint).int64(delayed.delayInMs);
+    if (delayed.target) writeAddress(2, delayed.target);
+    if (delayed.argument) writeTypedValue(3, delayed.argument);
     if (delayed.isCancellationRequest) writer.tag(10, WireType.Varint).bool(true);
     if (delayed.cancellationToken !== '') writer.tag(11, WireType.LengthDelimited).string(delayed.cancellationToken);
-    if (delayed.delayInMs !== 0) writer.tag(1, WireType.Varint).int64(delayed.delayInMs);
-    if (delayed.target) writeAddress(writer, 2, delayed.target);
-    if (delayed.argument) writeTypedValue(writer, 3, delayed.argument);
-    writer.join();
+    writer.join(start);
   }
   for (const egress of result.outgoingEgresses) {
-    writer.tag(4, WireType.LengthDelimited).fork();
+    writer.tag(4, WireType.LengthDelimited);
+    const start = writer.fork();
     if (egress.egressNamespace !== '') writer.tag(1, WireType.LengthDelimited).string(egress.egressNamespace);
     if (egress.egressType !== '') writer.tag(2, WireType.LengthDelimited).string(egress.egressType);
-    if (egress.argument) writeTypedValue(writer, 3, egress.argument);
-    writer.join();
+    if (egress.argument) writeTypedValue(3, egress.argument);
+    writer.join(start);
   }
-  writer.join();
+  writer.join(response);
 }
 
-function writeValueSpec(writer: BinaryWriter, spec: PbValueSpec): void {
-  writer.tag(1, WireType.LengthDelimited).fork();
+function writeValueSpec(spec: PbValueSpec): void {
+  writer.tag(1, WireType.LengthDelimited);
+  const start = writer.fork();
   if (spec.stateName !== '') writer.tag(1, WireType.LengthDelimited).string(spec.stateName);
   if (spec.expirationSpec) {
-    writer.tag(2, WireType.LengthDelimited).fork();
+    writer.tag(2, WireType.LengthDelimited);
+    const expiration = writer.fork();
     if (spec.expirationSpec.mode !== 0) writer.tag(1, WireType.Varint).int32(spec.expirationSpec.mode);
     if (spec.expirationSpec.expireAfterMillis !== 0) {
       writer.tag(2, WireType.Varint).int64(spec.expirationSpec.expireAfterMillis);
     }
-    writer.join();
+    writer.join(expiration);
   }
   if (spec.typeTypename !== '') writer.tag(3, WireType.LengthDelimited).string(spec.typeTypename);
-  writer.join();
+  writer.join(start);
+}
+
+/** Writes `address` as field `fieldNo`. Proto3 rules: empty strings are omitted. */
+function writeAddress(fieldNo: number, address: PbAddress): void {
+  writer.tag(fieldNo, WireType.LengthDelimited);
+  const start = writer.fork();
+  if (address.namespace !== '') writer.tag(1, WireType.LengthDelimited).string(address.namespace);
+  if (address.type !== '') writer.tag(2, WireType.LengthDelimited).string(address.type);
+  if (address.id !== '') writer.tag(3, WireType.LengthDelimited).string(address.id);
+  writer.join(start);
+}
+
+/** Writes `value` as field `fieldNo`. Proto3 rules: defaults are omitted. */
+function writeTypedValue(fieldNo: number, value: PbTypedValue): void {
+  writer.tag(fieldNo, WireType.LengthDelimited);
+  const start = writer.fork();
+  if (value.typename !== '') writer.tag(1, WireType.LengthDelimited).string(value.typename);
+  if (value.hasValue) writer.tag(2, WireType.Varint).bool(true);
+  if (value.value.length > 0) writer.tag(3, WireType.LengthDelimited).bytes(value.value);
+  writer.join(start);
 }
 
 /**
@@ -95,7 +130,7 @@ function writeValueSpec(writer: BinaryWriter, spec: PbValueSpec): void {
  */
 export function decodeFromFunction(bytes: Uint8Array): PbFromFunction {
   try {
-    const reader = new BinaryReader(bytes);
+    const reader = readerOf(bytes);
     let response: PbFromFunction = { kind: 'empty' };
     while (reader.pos < reader.len) {
       const [field, wireType] = reader.tag();

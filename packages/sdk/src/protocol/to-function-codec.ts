@@ -1,35 +1,30 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
-import {
-  BinaryReader,
-  BinaryWriter,
-  WireType,
-  expectWireType,
-  readAddress,
-  readTypedValue,
-  subReader,
-  writeAddress,
-  writeTypedValue,
-} from './wire-format';
-import type { PbInvocation, PbInvocationBatchRequest, PbPersistedValue } from './wire-types';
+import { BinaryWriter, WireType, expectWireType, writeAddress, writeTypedValue } from './wire-format';
+import { WireReader } from './wire-reader';
+import type { PbAddress, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
 
 const FIELD_INVOCATION_BATCH = 100;
 
+const TAG_LENGTH_DELIMITED = WireType.LengthDelimited;
+const EMPTY_BYTES = new Uint8Array(0);
+
 /**
  * Decodes `ToFunction` bytes. Returns undefined when the request carries no invocation batch.
- * Throws `KF_PROTOCOL_MALFORMED` when the bytes are not a valid message.
+ * Throws `KF_PROTOCOL_MALFORMED` when the bytes are not a valid message. The sdk's request hot
+ * path: read in place with {@link WireReader}, accepting exactly what protobuf-es accepts.
  */
 export function decodeToFunction(bytes: Uint8Array): PbInvocationBatchRequest | undefined {
   try {
-    const reader = new BinaryReader(bytes);
+    const reader = new WireReader(bytes);
     let batch: PbInvocationBatchRequest | undefined;
-    while (reader.pos < reader.len) {
-      const [field, wireType] = reader.tag();
-      if (field === FIELD_INVOCATION_BATCH) {
-        expectWireType(wireType, WireType.LengthDelimited, 'ToFunction.invocation');
-        batch = readBatchRequest(subReader(reader));
+    while (reader.more()) {
+      const tag = reader.tag();
+      if (tag >>> 3 === FIELD_INVOCATION_BATCH) {
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'ToFunction.invocation');
+        batch = readBatchRequest(reader);
       } else {
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
       }
     }
     return batch;
@@ -42,68 +37,128 @@ export function decodeToFunction(bytes: Uint8Array): PbInvocationBatchRequest | 
   }
 }
 
-function readBatchRequest(reader: BinaryReader): PbInvocationBatchRequest {
+// Each reader below consumes one length-delimited sub-message at the reader's position.
+
+function readBatchRequest(reader: WireReader): PbInvocationBatchRequest {
+  const outer = reader.enter();
   const batch: PbInvocationBatchRequest = { target: undefined, state: [], invocations: [] };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationBatchRequest.target');
-        batch.target = readAddress(subReader(reader));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.target');
+        batch.target = readAddress(reader);
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationBatchRequest.state');
-        batch.state.push(readPersistedValue(subReader(reader)));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.state');
+        batch.state.push(readPersistedValue(reader));
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationBatchRequest.invocations');
-        batch.invocations.push(readInvocation(subReader(reader)));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.invocations');
+        batch.invocations.push(readInvocation(reader));
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return batch;
 }
 
-function readPersistedValue(reader: BinaryReader): PbPersistedValue {
+function readPersistedValue(reader: WireReader): PbPersistedValue {
+  const outer = reader.enter();
   const value: PbPersistedValue = { stateName: '', stateValue: undefined };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValue.state_name');
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'PersistedValue.state_name');
         value.stateName = reader.string();
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValue.state_value');
-        value.stateValue = readTypedValue(subReader(reader));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'PersistedValue.state_value');
+        value.stateValue = readTypedValue(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return value;
 }
 
-function readInvocation(reader: BinaryReader): PbInvocation {
+function readInvocation(reader: WireReader): PbInvocation {
+  const outer = reader.enter();
   const invocation: PbInvocation = { caller: undefined, argument: undefined };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Invocation.caller');
-        invocation.caller = readAddress(subReader(reader));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Invocation.caller');
+        invocation.caller = readAddress(reader);
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Invocation.argument');
-        invocation.argument = readTypedValue(subReader(reader));
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Invocation.argument');
+        invocation.argument = readTypedValue(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return invocation;
+}
+
+function readAddress(reader: WireReader): PbAddress {
+  const outer = reader.enter();
+  const address: PbAddress = { namespace: '', type: '', id: '' };
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.namespace');
+        address.namespace = reader.string();
+        break;
+      case 2:
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.type');
+        address.type = reader.string();
+        break;
+      case 3:
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.id');
+        address.id = reader.string();
+        break;
+      default:
+        reader.skip(tag & 7, tag >>> 3);
+    }
+  }
+  reader.leave(outer);
+  return address;
+}
+
+function readTypedValue(reader: WireReader): PbTypedValue {
+  const outer = reader.enter();
+  const value: PbTypedValue = { typename: '', hasValue: false, value: EMPTY_BYTES };
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'TypedValue.typename');
+        value.typename = reader.string();
+        break;
+      case 2:
+        expectWireType(tag & 7, WireType.Varint, 'TypedValue.has_value');
+        value.hasValue = reader.bool();
+        break;
+      case 3:
+        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'TypedValue.value');
+        value.value = reader.bytes();
+        break;
+      default:
+        reader.skip(tag & 7, tag >>> 3);
+    }
+  }
+  reader.leave(outer);
+  return value;
 }
 
 /** Encodes an invocation batch as `ToFunction` bytes (the runtime's side of the protocol). */

@@ -13,9 +13,19 @@ export function expectWireType(actual: WireType, expected: WireType, field: stri
   }
 }
 
+// TextDecoder drops a leading U+FEFF by default; protobuf strings keep it (protoc's Java and Go
+// readers and google-protobuf JS do), or an id '\uFEFFa' would be read as 'a'.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);
+
+/** A reader over `bytes` whose strings keep every character, a leading U+FEFF included. */
+export function readerOf(bytes: Uint8Array): BinaryReader {
+  return new BinaryReader(bytes, decodeUtf8);
+}
+
 /** Reads a length-delimited sub-message: returns a reader over exactly its bytes. */
 export function subReader(reader: BinaryReader): BinaryReader {
-  return new BinaryReader(reader.bytes());
+  return readerOf(reader.bytes());
 }
 
 export function readAddress(reader: BinaryReader): PbAddress {

@@ -3,7 +3,7 @@ import type { Type } from './type';
 // Each built-in type is a protobuf message with one field numbered 1, as StateFun defines
 // them in io.statefun.sdk.types. They are encoded by hand: the hot path of every handler
 // reads and writes them, and proto3 rules make that a few bytes (default values are omitted,
-// so 0, false and '' serialize to no bytes at all).
+// so 0, false and '' serialize to no bytes at all; -0 is written, as protobuf-es does).
 
 const EMPTY = new Uint8Array(0);
 const TAG_VARINT = 0x08; // field 1, wire type 0
@@ -62,6 +62,17 @@ function readVarint(bytes: Uint8Array, pos: number): [value: number, next: numbe
   }
 }
 
+// Values a wrapper cannot hold are refused, as protobuf-es refuses them, rather than wrapped
+// around (2^31 as an int would otherwise come back as -2^31).
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_LIMIT = 2 ** 63;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function outOfRange(value: number, typename: string): RangeError {
+  return new RangeError(`${value} cannot be represented as ${typename}`);
+}
+
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -72,13 +83,16 @@ const boolType: Type<boolean> = {
   deserialize(bytes) {
     const field = findField1(bytes, 0);
     if (!field) return false;
-    return readVarint(bytes, field.start)[0] !== 0;
+    // Any set bit means true, also in varints wider than the 32 bits readVarint keeps.
+    for (let pos = field.start; pos < field.end; pos++) if (((bytes[pos] as number) & 0x7f) !== 0) return true;
+    return false;
   },
 };
 
 const intType: Type<number> = {
   typename: 'io.statefun.types/int',
   serialize(value) {
+    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) throw outOfRange(value, intType.typename);
     if (value === 0) return EMPTY;
     const out = new Uint8Array(5);
     out[0] = TAG_FIXED32;
@@ -94,10 +108,11 @@ const intType: Type<number> = {
 const longType: Type<number> = {
   typename: 'io.statefun.types/long',
   serialize(value) {
+    if (!Number.isInteger(value) || value < -INT64_LIMIT || value >= INT64_LIMIT) throw outOfRange(value, longType.typename);
     if (value === 0) return EMPTY;
     const out = new Uint8Array(9);
     out[0] = TAG_FIXED64;
-    view(out).setBigInt64(1, BigInt(Math.trunc(value)), true);
+    view(out).setBigInt64(1, BigInt(value), true);
     return out;
   },
   deserialize(bytes) {
@@ -109,7 +124,9 @@ const longType: Type<number> = {
 const floatType: Type<number> = {
   typename: 'io.statefun.types/float',
   serialize(value) {
-    if (value === 0) return EMPTY;
+    // -0 is not the default value 0: protobuf-es writes it, so must we.
+    if (Object.is(value, 0)) return EMPTY;
+    if (Math.abs(value) > FLOAT32_MAX && Number.isFinite(value)) throw outOfRange(value, floatType.typename);
     const out = new Uint8Array(5);
     out[0] = TAG_FIXED32;
     view(out).setFloat32(1, value, true);
@@ -124,7 +141,7 @@ const floatType: Type<number> = {
 const doubleType: Type<number> = {
   typename: 'io.statefun.types/double',
   serialize(value) {
-    if (value === 0) return EMPTY;
+    if (Object.is(value, 0)) return EMPTY;
     const out = new Uint8Array(9);
     out[0] = TAG_FIXED64;
     view(out).setFloat64(1, value, true);

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { ResolvedCodegenOptions } from '../codegen/codegen-options';
+import type { GeneratedFile } from '../codegen/generated-file';
+import { projectLayout } from '../codegen/project-layout';
+import type { ScannedFunction } from '../scanner/scanned-function';
+import { yamlHeader } from './generated-header';
+import type { IoDocument } from './io-documents';
+import { assembleModule } from './module-documents';
+import { remoteEndpoints } from './statefun-module-emitter';
+import { toYaml, type YamlValue } from './yaml-writer';
+
+/** What the Kubernetes emitter needs. */
+export interface KubernetesInput {
+  readonly options: ResolvedCodegenOptions;
+  readonly functions: readonly ScannedFunction[];
+  readonly ioDocuments: readonly IoDocument[];
+}
+
+/** One manifest: its file name under `deploy/k8s/` and the object. */
+export interface KubernetesManifest {
+  readonly fileName: string;
+  readonly object: { readonly [key: string]: YamlValue };
+}
+
+/** Where the runtime container finds its module, keeps RocksDB, and writes checkpoints. */
+export const RUNTIME_PATHS = {
+  moduleDir: '/etc/keyflow',
+  module: '/etc/keyflow/module.yaml',
+  dataDir: '/var/lib/keyflow',
+  state: '/var/lib/keyflow/state',
+  checkpoints: '/var/lib/keyflow/checkpoints',
+} as const;
+
+/**
+ * The manifests of the remote topology: the function service (Deployment and Service, the
+ * target of `urlPathTemplate`) and the Keyflow runtime (a StatefulSet with a volume for
+ * RocksDB and checkpoints, its headless Service, and a ConfigMap holding its module.yaml).
+ *
+ * The runtime reads its settings from `KEYFLOW_MODULE`, `KEYFLOW_STATE_DIR` and
+ * `KEYFLOW_CHECKPOINT_DIR`; the function service listens on `PORT`.
+ */
+export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[] {
+  const { options } = input;
+  const name = options.kubernetesName;
+  const functionsName = `${name}-functions`;
+  const runtimeName = `${name}-runtime`;
+  const labels = (component: string): Record<string, string> => ({
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': 'keyflow',
+    'app.kubernetes.io/managed-by': 'keyflow-codegen',
+  });
+  const selector = (component: string): Record<string, string> => ({
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': component,
+  });
+  const runtimeModule = assembleModule(
+    [
+      `# Keyflow module of project ${options.projectName} for the remote topology: the runtime calls the`,
+      `# functions over HTTP at ${options.urlPathTemplate}.`,
+      '',
+    ].join('\n'),
+    remoteEndpoints(options, input.functions),
+    { documents: input.ioDocuments, keep: () => true },
+  );
+  const moduleChecksum = createHash('sha256').update(runtimeModule).digest('hex');
+
+  const functionsDeployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: functionsName, labels: labels('functions') },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: selector('functions') },
+      template: {
+        metadata: { labels: labels('functions') },
+        spec: {
+          containers: [
+            {
+              name: 'functions',
+              image: options.functionsImage,
+              ports: [{ name: 'http', containerPort: options.functionsPort }],
+              env: [{ name: 'PORT', value: String(options.functionsPort) }],
+              readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 5 },
+              livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10 },
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const functionsService = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: functionsName, labels: labels('functions') },
+    spec: {
+      selector: selector('functions'),
+      ports: [{ name: 'http', port: options.functionsPort, targetPort: 'http' }],
+    },
+  };
+  const runtimeConfigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${runtimeName}-module`, labels: labels('runtime') },
+    data: { 'module.yaml': runtimeModule },
+  };
+  const runtimeService = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: runtimeName, labels: labels('runtime') },
+    spec: { clusterIP: 'None', selector: selector('runtime') },
+  };
+  const runtimeStatefulSet = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: runtimeName, labels: labels('runtime') },
+    spec: {
+      serviceName: runtimeName,
+      replicas: 1,
+      selector: { matchLabels: selector('runtime') },
+      template: {
+        metadata: {
+          labels: labels('runtime'),
+          // A new module changes the pod template, so Kubernetes rolls the runtime.
+          annotations: { 'keyflow.io/module-sha256': moduleChecksum },
+        },
+        spec: {
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: 'runtime',
+              image: options.runtimeImage,
+              env: [
+                { name: 'KEYFLOW_MODULE', value: RUNTIME_PATHS.module },
+                { name: 'KEYFLOW_STATE_DIR', value: RUNTIME_PATHS.state },
+                { name: 'KEYFLOW_CHECKPOINT_DIR', value: RUNTIME_PATHS.checkpoints },
+              ],
+              volumeMounts: [
+                { name: 'module', mountPath: RUNTIME_PATHS.moduleDir, readOnly: true },
+                { name: 'data', mountPath: RUNTIME_PATHS.dataDir },
+              ],
+              resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+            },
+          ],
+          volumes: [{ name: 'module', configMap: { name: `${runtimeName}-module` } }],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data', labels: labels('runtime') },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: options.stateVolumeSize } } },
+        },
+      ],
+    },
+  };
+  return [
+    { fileName: 'functions-deployment.yaml', object: functionsDeployment },
+    { fileName: 'functions-service.yaml', object: functionsService },
+    { fileName: 'runtime-configmap.yaml', object: runtimeConfigMap },
+    { fileName: 'runtime-service.yaml', object: runtimeService },
+    { fileName: 'runtime-statefulset.yaml', object: runtimeStatefulSet },
+  ];
+}
+
+/** Emits `deploy/k8s/*.yaml`, one object per file. */
+export function emitKubernetes(input: KubernetesInput): GeneratedFile[] {
+  const dir = projectLayout(input.options.projectRoot).kubernetesDir;
+  const header = yamlHeader(input.options.projectName, [
+    `Kubernetes manifests of project ${input.options.projectName}, remote topology: function service and Keyflow runtime.`,
+  ]);
+  return kubernetesManifests(input).map((manifest) => ({
+    path: posix.join(dir, manifest.fileName),
+    content: `${header}${toYaml(manifest.object)}`,
+  }));
+}

@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
+
+/**
+ * The runtime's admin HTTP API, on its own port:
+ * - `GET /health`: 200 `{status: 'ok'}`, or 503 with the error once processing stopped;
+ * - `GET /metrics`: the runtime's counters as JSON;
+ * - `POST /checkpoint`: takes a checkpoint now and answers its id.
+ */
+export class AdminServer {
+  private constructor(private readonly server: Server) {}
+
+  static async start(runtime: KeyflowRuntime, port: number, host = '127.0.0.1'): Promise<AdminServer> {
+    const server = createServer((request, response) => {
+      const send = (status: number, body: unknown): void => {
+        const json = JSON.stringify(body);
+        response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+        response.end(json);
+      };
+      const route = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0] ?? '/'}`;
+      request.resume();
+      if (route === 'GET /health') {
+        const failure = runtime.failure;
+        send(failure ? 503 : 200, failure ? { status: 'failed', error: failure.message } : { status: 'ok' });
+      } else if (route === 'GET /metrics') {
+        send(200, runtime.stats());
+      } else if (route === 'POST /checkpoint') {
+        runtime.checkpoint().then(
+          (result) => send(200, result),
+          (error: unknown) => send(500, { code: 'KF_CHECKPOINT_FAILED', message: (error as Error).message }),
+        );
+      } else {
+        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, POST /checkpoint.` });
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return new AdminServer(server);
+  }
+
+  get address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The `keyflow` command line.
+import { isKeyflowError } from '@keyflow/sdk';
+import type { RuntimeExtension } from '../runtime/runtime-extension';
+import { RUN_USAGE } from './cli-arguments';
+import { runCommand } from './run-command';
+
+const USAGE = `Usage: keyflow <command> [options]
+
+Commands:
+  run    run the functions, ingresses and egresses of a module.yaml
+
+${RUN_USAGE}`;
+
+/** Packages that extend the runtime when installed next to it (e.g. @keyflow/connectors). */
+function loadExtensions(): RuntimeExtension[] {
+  const extensions: RuntimeExtension[] = [];
+  for (const name of ['@keyflow/connectors']) {
+    let exported: { keyflowExtension?: RuntimeExtension };
+    try {
+      exported = require(name) as { keyflowExtension?: RuntimeExtension };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') continue;
+      throw error;
+    }
+    if (exported.keyflowExtension) extensions.push(exported.keyflowExtension);
+  }
+  return extensions;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === '--help' || command === 'help' || rest.includes('--help')) {
+    console.log(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === 'run') return runCommand(rest, loadExtensions());
+  console.error(`Unknown command '${command}'.\n\n${USAGE}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(isKeyflowError(error) ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { createLogger, describeError } from '@keyflow/sdk';
+import { AdminServer } from '../admin/admin-server';
+import type { ModuleConfig } from '../module/module-config';
+import { loadModule } from '../module/module-loader';
+import { KeyflowRuntime } from '../runtime/keyflow-runtime';
+import type { RuntimeExtension } from '../runtime/runtime-extension';
+import { parseRunArguments } from './cli-arguments';
+
+/** `keyflow run`: loads the modules, starts the runtime, and runs until SIGTERM or SIGINT. */
+export async function runCommand(args: readonly string[], extensions: readonly RuntimeExtension[]): Promise<number> {
+  const options = parseRunArguments(args);
+  const logger = createLogger({ fields: { component: 'keyflow' } });
+  const module = await loadModule(
+    options.modules.map((file) => resolve(file)),
+    { extensions: extensions.flatMap((extension) => extension.moduleKinds) },
+  );
+  printModule(module);
+
+  const runtime = await KeyflowRuntime.start({
+    module,
+    stateDir: resolve(options.stateDir),
+    stateBackend: options.memoryState ? 'memory' : 'rocksdb',
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    extensions,
+    logger,
+  });
+  const admin = options.adminPort === undefined ? undefined : await AdminServer.start(runtime, options.adminPort);
+  if (admin) console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
+  printHowToSend(module);
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (code: number): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log('Stopping: draining queued messages and taking a final checkpoint…');
+      runtime
+        .stop()
+        .then(() => admin?.close())
+        .then(
+          () => done(code),
+          (error: unknown) => {
+            console.error(`Keyflow did not stop cleanly: ${describeError(error)}`);
+            done(1);
+          },
+        );
+    };
+    process.once('SIGTERM', () => stop(0));
+    process.once('SIGINT', () => stop(0));
+    runtime.onFailure((error) => {
+      console.error(`Keyflow stopped processing: ${error.message}`);
+      stop(1);
+    });
+  });
+}
+
+function printModule(module: ModuleConfig): void {
+  console.log(`Keyflow: loaded ${module.files.join(', ')}`);
+  for (const endpoint of module.endpoints) {
+    const functions = endpoint.functions.kind === 'namespace' ? `${endpoint.functions.namespace}/*` : endpoint.functions.typename;
+    const where = endpoint.kind === 'embedded' ? `embedded ${endpoint.modulePath}` : endpoint.urlPathTemplate;
+    console.log(`  endpoint  ${functions} → ${where}`);
+  }
+  for (const sidecar of module.sidecars) console.log(`  sidecar   ${sidecar.id}: ${sidecar.command.join(' ')}`);
+  for (const ingress of module.httpIngresses) {
+    console.log(`  ingress   ${ingress.id} (http) on ${ingress.host}:${ingress.port}`);
+  }
+  for (const egress of module.fileEgresses) {
+    console.log(`  egress    ${egress.id} (file, ${egress.deliverySemantic}) → ${egress.path}`);
+  }
+  for (const extension of module.extensions) console.log(`  ${extension.role.padEnd(8)}  ${extension.kindName}`);
+}
+
+function printHowToSend(module: ModuleConfig): void {
+  const route = module.httpIngresses[0]?.routes[0];
+  const ingress = module.httpIngresses[0];
+  if (!ingress || !route) {
+    console.log('Keyflow is running. Press Ctrl+C to stop.');
+    return;
+  }
+  const egress = module.fileEgresses[0];
+  console.log(
+    `Keyflow is running. Send a message with: curl -X POST http://${ingress.host}:${ingress.port}${route.path}/Alice -d 'Alice'` +
+      (egress ? ` — results appear in ${egress.path}` : ''),
+  );
+}

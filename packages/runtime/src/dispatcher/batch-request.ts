@@ -1,0 +1,61 @@
+import {
+  PbExpireMode,
+  type PbAddress,
+  type PbInvocationBatchRequest,
+  type PbPersistedValue,
+  type PbValueSpec,
+} from '@keyflow/sdk/protocol';
+import type { AddressState, StoredValue } from '../state/address-state';
+import type { Envelope } from './envelope';
+
+const EMPTY = new Uint8Array(0);
+
+/** A batch request ready to send, and what building it found expired. */
+export interface PreparedBatch {
+  readonly request: PbInvocationBatchRequest;
+  /** State names whose values expired: they were sent as absent and must be deleted. */
+  readonly expired: readonly string[];
+}
+
+/**
+ * Builds the request for a batch: every registered state value attached (absent ones with
+ * `has_value` false), expired values withheld, the envelopes as invocations in order.
+ */
+export function prepareBatch(
+  target: PbAddress,
+  specs: readonly PbValueSpec[],
+  state: AddressState | null,
+  envelopes: readonly Envelope[],
+  now: number,
+): PreparedBatch {
+  const expired: string[] = [];
+  const persisted: PbPersistedValue[] = [];
+  for (const spec of specs) {
+    const stored = state?.get(spec.stateName);
+    if (stored && isExpired(spec, stored, now)) expired.push(spec.stateName);
+    const visible = stored && !isExpired(spec, stored, now) ? stored : undefined;
+    persisted.push({
+      stateName: spec.stateName,
+      stateValue: visible
+        ? { typename: visible.typename, hasValue: true, value: visible.value }
+        : { typename: spec.typeTypename, hasValue: false, value: EMPTY },
+    });
+  }
+  return {
+    request: {
+      target,
+      state: persisted,
+      invocations: envelopes.map((envelope) => ({ caller: envelope.caller, argument: envelope.argument })),
+    },
+    expired,
+  };
+}
+
+/** True when a value's time to live, per its spec, has passed. */
+export function isExpired(spec: PbValueSpec, stored: StoredValue, now: number): boolean {
+  const expiration = spec.expirationSpec;
+  if (!expiration || expiration.expireAfterMillis <= 0) return false;
+  if (expiration.mode === PbExpireMode.AFTER_WRITE) return now - stored.writtenAt >= expiration.expireAfterMillis;
+  if (expiration.mode === PbExpireMode.AFTER_INVOKE) return now - stored.accessedAt >= expiration.expireAfterMillis;
+  return false;
+}

@@ -1,0 +1,13 @@
+import type { FunctionEndpoint } from '../endpoints/function-endpoint';
+
+/** Where the dispatcher sends the batches of one function type. */
+export interface DispatchTarget {
+  readonly endpoint: FunctionEndpoint;
+  /** The most invocations in one batch for this function type. */
+  readonly maxBatchSize: number;
+}
+
+/** Finds the endpoint of a function type; throws `KF_NO_ENDPOINT` when none serves it. */
+export interface DispatchTargets {
+  targetFor(typename: string): DispatchTarget;
+}

@@ -1,0 +1,47 @@
+import type { PbAddress } from '@keyflow/sdk/protocol';
+import type { Envelope } from './envelope';
+
+/**
+ * The messages of one address: at most one batch in flight, the rest waiting in arrival
+ * order. The queue is an array with a moving head, so taking a batch does not shift it.
+ */
+export class Mailbox {
+  #queue: Envelope[] = [];
+  #head = 0;
+  /** The batch sent and not yet answered, if any. */
+  inFlight: readonly Envelope[] | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly address: PbAddress,
+  ) {}
+
+  /** Messages waiting, not counting the batch in flight. */
+  get pendingCount(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  push(envelope: Envelope): void {
+    this.#queue.push(envelope);
+  }
+
+  /** Takes up to `max` waiting messages, oldest first. */
+  take(max: number): Envelope[] {
+    const end = Math.min(this.#queue.length, this.#head + max);
+    const batch = this.#queue.slice(this.#head, end);
+    this.#head = end;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return batch;
+  }
+
+  /** The batch in flight, then the waiting messages: what a checkpoint must re-deliver. */
+  snapshot(): Envelope[] {
+    return [...(this.inFlight ?? []), ...this.#queue.slice(this.#head)];
+  }
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { getFunctionMetadata, KeyflowError, type FunctionClass } from '@keyflow/sdk';
+import { createBatchHandler, type BatchHandler, type PbFromFunction, type PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+import { describeAddress } from '../dispatcher/address-key';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import type { EmbeddedEndpointConfig, FunctionPattern } from '../module/module-config';
+import type { FunctionEndpoint } from './function-endpoint';
+import { matchesPattern } from './function-pattern';
+
+/**
+ * `io.keyflow.endpoints.v1/embedded`: functions imported into the runtime process and called
+ * in-process through the sdk's batch handler — the same request-reply semantics, without the
+ * bytes. A function that throws fails the call (`KF_ENDPOINT_FAILED`), as a 500 would remotely.
+ */
+export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
+  readonly description: string;
+
+  private constructor(
+    private readonly handler: BatchHandler,
+    readonly typenames: readonly string[],
+    modulePath: string,
+  ) {
+    this.description = `embedded:${modulePath}`;
+  }
+
+  /** Imports the module of `config` and registers the classes it exports that match `config.functions`. */
+  static load(config: EmbeddedEndpointConfig): EmbeddedFunctionEndpoint {
+    const classes = functionClassesOf(importModule(config.modulePath), config.functions);
+    if (classes.length === 0) {
+      throw new KeyflowError(
+        RuntimeErrorCodes.EMBEDDED_MODULE_FAILED,
+        `${config.source.file}:${config.source.line}: ${config.modulePath} exports no @StatefulFunction class matching ${describePattern(config.functions)}.`,
+      );
+    }
+    return EmbeddedFunctionEndpoint.of(classes, config.modulePath);
+  }
+
+  /** An endpoint for classes at hand (tests, programs that embed the runtime). */
+  static of(classes: readonly FunctionClass[], name = 'in-process'): EmbeddedFunctionEndpoint {
+    const typenames = classes.map((cls) => getFunctionMetadata(cls)?.typename ?? cls.name);
+    return new EmbeddedFunctionEndpoint(createBatchHandler(classes), typenames, name);
+  }
+
+  async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
+    try {
+      return await this.handler(batch);
+    } catch (error) {
+      const address = batch.target ? describeAddress(batch.target) : 'an unknown address';
+      throw new KeyflowError(
+        RuntimeErrorCodes.ENDPOINT_FAILED,
+        `The embedded function at ${address} (${this.description}) failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    // In-process functions hold nothing to release.
+  }
+}
+
+function importModule(path: string): Record<string, unknown> {
+  try {
+    return requireModule(path);
+  } catch (error) {
+    throw new KeyflowError(
+      RuntimeErrorCodes.EMBEDDED_MODULE_FAILED,
+      `Could not load the function module ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Requires a module; a TypeScript module that plain Node cannot parse is compiled with tsx.
+ * (Where TypeScript is already handled, as under Jest, the first require simply works.)
+ */
+function requireModule(path: string): Record<string, unknown> {
+  try {
+    return require(path) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof SyntaxError) || !/\.[cm]?ts$/.test(path) || typeScriptRegistered) throw error;
+    registerTypeScript(path);
+    return require(path) as Record<string, unknown>;
+  }
+}
+
+let typeScriptRegistered = false;
+
+/**
+ * Compiles TypeScript function modules on the fly with tsx, using the tsconfig.json nearest to
+ * the module (decorator settings live there) unless TSX_TSCONFIG_PATH says otherwise.
+ */
+function registerTypeScript(modulePath: string): void {
+  if (typeScriptRegistered) return;
+  const tsconfig = nearestFile(dirname(modulePath), 'tsconfig.json');
+  if (tsconfig && process.env['TSX_TSCONFIG_PATH'] === undefined) process.env['TSX_TSCONFIG_PATH'] = tsconfig;
+  const { register } = require('tsx/cjs/api') as { register: () => unknown };
+  register();
+  typeScriptRegistered = true;
+}
+
+function nearestFile(start: string, name: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The classes a module exports: its `functions` array if it has one, else every decorated export. */
+function functionClassesOf(exports: Record<string, unknown>, pattern: FunctionPattern): FunctionClass[] {
+  const listed = exports['functions'];
+  const candidates = Array.isArray(listed) ? (listed as unknown[]) : Object.values(exports);
+  const classes = new Set<FunctionClass>();
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'function') continue;
+    const metadata = getFunctionMetadata(candidate);
+    if (metadata && matchesPattern(pattern, metadata.typename)) classes.add(candidate as FunctionClass);
+  }
+  return [...classes];
+}
+
+function describePattern(pattern: FunctionPattern): string {
+  return pattern.kind === 'namespace' ? `${pattern.namespace}/*` : pattern.typename;
+}

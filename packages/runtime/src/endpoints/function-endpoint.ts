@@ -1,0 +1,18 @@
+import type { PbFromFunction, PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+
+/**
+ * Where the functions of some typenames are executed: in-process, in a sidecar, or remote.
+ * Every mode speaks the same request-reply protocol; the dispatcher sees only this interface.
+ */
+export interface FunctionEndpoint {
+  /** Where the functions are, for logs and errors, e.g. `http://fns:8000/statefun` or `embedded:./fns.ts`. */
+  readonly description: string;
+  /**
+   * Runs one batch for one address. Transient failures are retried inside, within the call
+   * timeout; the promise rejects only when the call must be considered failed, with a
+   * `KeyflowError` (`KF_ENDPOINT_UNREACHABLE`, `KF_ENDPOINT_FAILED`) naming address and endpoint.
+   */
+  invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction>;
+  /** Releases connections and processes. */
+  close(): Promise<void>;
+}

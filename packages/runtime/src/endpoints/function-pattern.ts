@@ -1,0 +1,7 @@
+import type { FunctionPattern } from '../module/module-config';
+
+/** True when `typename` is one of the functions `pattern` names. */
+export function matchesPattern(pattern: FunctionPattern, typename: string): boolean {
+  if (pattern.kind === 'function') return pattern.typename === typename;
+  return typename.slice(0, typename.lastIndexOf('/')) === pattern.namespace;
+}

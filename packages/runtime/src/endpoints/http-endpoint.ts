@@ -1,0 +1,218 @@
+import { KeyflowError, silentLogger, type Logger } from '@keyflow/sdk';
+import {
+  decodeFromFunction,
+  encodeToFunction,
+  type PbAddress,
+  type PbFromFunction,
+  type PbInvocationBatchRequest,
+} from '@keyflow/sdk/protocol';
+import { describeAddress } from '../dispatcher/address-key';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import type { HttpEndpointConfig, TransportConfig } from '../module/module-config';
+import { AttemptFailure, isTransientStatus } from './attempt-failure';
+import { ConnectionPool } from './connection-pool';
+import { expandUrlTemplate, parseEndpointUrl } from './endpoint-url';
+import type { FunctionEndpoint } from './function-endpoint';
+import { postOnce, routeOf, type HttpReply, type PostRoute } from './http-post';
+import { backoffDelayMs } from './retry-backoff';
+import { loadTlsMaterial } from './tls-material';
+
+/** Options of {@link HttpFunctionEndpoint}. */
+export interface HttpFunctionEndpointOptions {
+  /** Where retries are logged (warn). Default: nothing is logged. */
+  readonly logger?: Logger;
+  /**
+   * Awaited before each retry, bounded by the call timeout: a supervised sidecar's `ready()`,
+   * so that a call waits for a restarted process instead of hammering a missing socket.
+   */
+  readonly waitUntilReady?: () => Promise<void>;
+}
+
+// The last attempt gets at least this much of the call timeout; with less left, give up.
+const MIN_ATTEMPT_MS = 10;
+// How much of an error body goes into an error message.
+const MAX_ERROR_BODY_CHARS = 2_000;
+
+/**
+ * Functions behind an HTTP(S) URL or a Unix socket (`http+unix://`), StateFun's
+ * `io.statefun.endpoints.v2/http`. Keeps connections alive in a pool, applies the connect,
+ * write, read and call timeouts, and retries transient failures (connection errors,
+ * timeouts, 408, 429, 5xx) with exponential backoff until the call timeout runs out.
+ *
+ * @example
+ * const endpoint = new HttpFunctionEndpoint(config, { logger });
+ * const fromFunction = await endpoint.invoke(batch);
+ * await endpoint.close();
+ */
+export class HttpFunctionEndpoint implements FunctionEndpoint {
+  readonly description: string;
+  private readonly transport: TransportConfig;
+  private readonly pool: ConnectionPool;
+  private readonly routes = new Map<string, PostRoute>();
+  private readonly logger: Logger;
+  private readonly waitUntilReady: (() => Promise<void>) | undefined;
+  private closed = false;
+
+  constructor(config: HttpEndpointConfig, options: HttpFunctionEndpointOptions = {}) {
+    this.description = config.urlPathTemplate;
+    this.transport = config.transport;
+    this.logger = options.logger ?? silentLogger;
+    this.waitUntilReady = options.waitUntilReady;
+    try {
+      parseEndpointUrl(expandUrlTemplate(config.urlPathTemplate, 'function'));
+    } catch (error) {
+      throw new KeyflowError(
+        RuntimeErrorCodes.MODULE_INVALID,
+        `${config.source.file}:${config.source.line}: urlPathTemplate ${(error as Error).message}.`,
+        { cause: error },
+      );
+    }
+    this.pool = new ConnectionPool(config.transport, loadTlsMaterial(config.transport.tls, config.source));
+  }
+
+  async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
+    const target = batch.target;
+    if (target === undefined) {
+      throw new KeyflowError(RuntimeErrorCodes.ENDPOINT_FAILED, `A batch for ${this.description} has no target address.`);
+    }
+    const route = this.routeFor(target);
+    const body = encodeToFunction(batch);
+    const { callMs, connectMs, writeMs, readMs, payloadMaxBytes } = this.transport;
+    const deadline = performance.now() + callMs;
+    for (let attempt = 1; ; attempt++) {
+      this.assertOpen(target, route);
+      let failure: AttemptFailure;
+      try {
+        const budgetMs = deadline - performance.now();
+        const reply = await postOnce(route, body, {
+          connectMs,
+          writeMs,
+          readMs,
+          budgetMs,
+          maxResponseBytes: payloadMaxBytes,
+        });
+        if (reply.status >= 200 && reply.status < 300) return this.decode(reply, target, route);
+        failure = statusFailure(reply);
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        failure = error;
+      }
+      if (!failure.transient) throw this.failed(failure.message, target, route, failure);
+      const left = deadline - performance.now();
+      const delay = Math.min(backoffDelayMs(attempt), left - MIN_ATTEMPT_MS);
+      if (delay < 0 || this.closed) throw this.unreachable(target, route, attempt, failure);
+      this.logger.warn('retrying a function call', {
+        address: describeAddress(target),
+        url: route.url.href,
+        attempt,
+        error: failure.message,
+        delayMs: delay,
+      });
+      await sleep(delay);
+      if (this.waitUntilReady !== undefined) await within(this.waitUntilReady(), deadline - performance.now());
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pool.destroy();
+  }
+
+  private routeFor(target: PbAddress): PostRoute {
+    let route = this.routes.get(target.type);
+    if (route === undefined) {
+      const href = expandUrlTemplate(this.description, target.type);
+      let url;
+      try {
+        url = parseEndpointUrl(href);
+      } catch (error) {
+        throw new KeyflowError(
+          RuntimeErrorCodes.ENDPOINT_FAILED,
+          `Cannot call ${describeAddress(target)}: the endpoint URL ${(error as Error).message}.`,
+          { cause: error },
+        );
+      }
+      route = routeOf(url, this.pool.agent(url.tls));
+      this.routes.set(target.type, route);
+    }
+    return route;
+  }
+
+  private decode(reply: HttpReply, target: PbAddress, route: PostRoute): PbFromFunction {
+    try {
+      return decodeFromFunction(reply.body);
+    } catch (error) {
+      throw this.failed(
+        `it answered ${reply.status} with a body that is not a FromFunction message (${(error as Error).message})`,
+        target,
+        route,
+        error,
+      );
+    }
+  }
+
+  private failed(reason: string, target: PbAddress, route: PostRoute, cause: unknown): KeyflowError {
+    return new KeyflowError(
+      RuntimeErrorCodes.ENDPOINT_FAILED,
+      `The call of ${describeAddress(target)} at ${route.url.href} failed: ${reason}.`,
+      { retryable: false, cause },
+    );
+  }
+
+  private unreachable(target: PbAddress, route: PostRoute, attempts: number, last: AttemptFailure): KeyflowError {
+    const why = this.closed ? 'the endpoint was closed' : `the call timeout of ${this.transport.callMs} ms ran out`;
+    return new KeyflowError(
+      RuntimeErrorCodes.ENDPOINT_UNREACHABLE,
+      `The call of ${describeAddress(target)} at ${route.url.href} did not succeed: ${why} after ` +
+        `${attempts} attempt${attempts === 1 ? '' : 's'}; last error: ${last.message}. ` +
+        `Check that the function service is running and reachable; the batch can be sent again.`,
+      { retryable: true, cause: last },
+    );
+  }
+
+  private assertOpen(target: PbAddress, route: PostRoute): void {
+    if (!this.closed) return;
+    throw new KeyflowError(
+      RuntimeErrorCodes.ENDPOINT_UNREACHABLE,
+      `The call of ${describeAddress(target)} at ${route.url.href} was not sent: the endpoint is closed.`,
+      { retryable: true },
+    );
+  }
+}
+
+/** A failure for a non-2xx answer: transient for 408, 429 and 5xx, final for the rest. */
+function statusFailure(reply: HttpReply): AttemptFailure {
+  const message = `it answered ${reply.status} ${reply.statusText}`.trimEnd() + describeErrorBody(reply.body);
+  if (isTransientStatus(reply.status)) return new AttemptFailure('status', message, true);
+  return new AttemptFailure('status', `${message} (a ${reply.status} is not retried)`, false);
+}
+
+/** `: [code] message` of a Keyflow sdk JSON error body, else `: <text>`, else nothing. */
+function describeErrorBody(body: Buffer): string {
+  if (body.length === 0) return '';
+  const text = body.toString('utf8', 0, Math.min(body.length, MAX_ERROR_BODY_CHARS * 4)).slice(0, MAX_ERROR_BODY_CHARS);
+  try {
+    const json = JSON.parse(text) as { code?: unknown; message?: unknown };
+    if (typeof json.code === 'string' && typeof json.message === 'string') {
+      return json.message.startsWith(`[${json.code}]`) ? `: ${json.message}` : `: [${json.code}] ${json.message}`;
+    }
+  } catch {
+    // Not JSON: the text as it is.
+  }
+  return `: ${text.trim()}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `promise`, at most `ms`; a rejection counts as "stop waiting" too. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+  try {
+    await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

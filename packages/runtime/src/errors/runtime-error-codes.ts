@@ -1,0 +1,35 @@
+/**
+ * Error codes of the runtime. Stable: tests and operators match on them.
+ */
+export const RuntimeErrorCodes = {
+  /** module.yaml is not valid: the message names the file, line, key and what was expected. */
+  MODULE_INVALID: 'KF_MODULE_INVALID',
+  /** A module.yaml document has a kind that no loaded package knows. */
+  MODULE_UNKNOWN_KIND: 'KF_MODULE_UNKNOWN_KIND',
+  /** A module file could not be read. */
+  MODULE_UNREADABLE: 'KF_MODULE_UNREADABLE',
+  /** A message targets a function type that no endpoint serves. */
+  NO_ENDPOINT: 'KF_NO_ENDPOINT',
+  /** A remote function endpoint could not be reached or kept failing within the call timeout. */
+  ENDPOINT_UNREACHABLE: 'KF_ENDPOINT_UNREACHABLE',
+  /** A remote function endpoint answered with an error status or an invalid body. */
+  ENDPOINT_FAILED: 'KF_ENDPOINT_FAILED',
+  /** An embedded function module could not be loaded. */
+  EMBEDDED_MODULE_FAILED: 'KF_EMBEDDED_MODULE_FAILED',
+  /** A sidecar process could not be started or did not open its socket in time. */
+  SIDECAR_FAILED: 'KF_SIDECAR_FAILED',
+  /** A function kept answering IncompleteInvocationContext. */
+  STATE_NEGOTIATION_FAILED: 'KF_STATE_NEGOTIATION_FAILED',
+  /** The state backend failed to read or write. */
+  STATE_BACKEND_FAILED: 'KF_STATE_BACKEND_FAILED',
+  /** Stored state could not be decoded. */
+  STATE_CORRUPT: 'KF_STATE_CORRUPT',
+  /** The ingress log could not be written or read. */
+  INGRESS_LOG_FAILED: 'KF_INGRESS_LOG_FAILED',
+  /** An egress record could not be written. */
+  EGRESS_FAILED: 'KF_EGRESS_FAILED',
+  /** A record for an egress that module.yaml does not declare. */
+  UNKNOWN_EGRESS: 'KF_UNKNOWN_EGRESS',
+  /** The command line was not understood. */
+  CLI_USAGE: 'KF_CLI_USAGE',
+} as const;

@@ -1,0 +1,301 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { KeyflowError, parseTypename } from '@keyflow/sdk';
+import { readEnvelope, writeEnvelope, type Envelope } from '../dispatcher/envelope';
+import type { HttpIngressConfig, HttpIngressRoute } from '../module/module-config';
+import { ByteReader, ByteWriter } from '../state/binary-codec';
+import type { BackendOp } from '../state/state-backend';
+import type { Ingress, IngressCheckpoint, IngressContext } from './ingress';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { IngressErrorCodes } from './ingress-error-codes';
+import { IngressLog } from './ingress-log';
+import { ingressValueBytes } from './ingress-value';
+
+/** Prefix of the idempotency keys an HTTP ingress stores through checkpoints. */
+const IDEMPOTENCY_KEY_PREFIX = 'i/';
+
+interface Accepted {
+  readonly idempotencyKey: string;
+  readonly acceptedAt: number;
+  readonly envelopes: readonly Envelope[];
+}
+
+/**
+ * `io.keyflow.http.v1/ingress`: `POST <route path>/<id>` delivers the body to every target of
+ * the route, as a value of the route's type.
+ *
+ * It answers 202 only once the message is in a local append-only log on disk; the log position
+ * goes into checkpoints, so after a crash the messages accepted since the last checkpoint are
+ * delivered again from the log, and none that was answered 202 is lost. A request with an
+ * `Idempotency-Key` already accepted within the window is answered 202 and not ingested again.
+ */
+export class HttpIngress implements Ingress {
+  readonly id: string;
+  readonly #config: HttpIngressConfig;
+  #context: IngressContext | undefined;
+  #log: IngressLog | undefined;
+  #server: Server | undefined;
+  /** The sequence number of the first log record not yet handed to the dispatcher. */
+  #next = 1;
+  #stopping = false;
+  readonly #keys = new Map<string, number>();
+  readonly #inProgress = new Map<string, Promise<void>>();
+  /** Accepted idempotency keys not yet in a committed checkpoint, oldest first. */
+  #newKeys: [string, number][] = [];
+  /** How many of {@link #newKeys} the checkpoint under way carries. */
+  #keysInCheckpoint = 0;
+
+  constructor(config: HttpIngressConfig) {
+    this.id = config.id;
+    this.#config = config;
+  }
+
+  /** Where the server listens (after start). */
+  get address(): AddressInfo {
+    return this.#server?.address() as AddressInfo;
+  }
+
+  async start(context: IngressContext, position: Uint8Array | undefined): Promise<void> {
+    this.#context = context;
+    for (const route of this.#config.routes) {
+      for (const target of route.targets) {
+        if (!context.servesFunction(target)) {
+          throw new KeyflowError(
+            RuntimeErrorCodes.MODULE_INVALID,
+            `${this.#config.source.file}:${this.#config.source.line}: HTTP ingress ${this.id} routes ${route.path} to ${target}, but no endpoint serves that function.`,
+          );
+        }
+      }
+    }
+    await this.#restoreKeys();
+    this.#next = position ? (JSON.parse(Buffer.from(position).toString('utf8')) as { next: number }).next : 1;
+    this.#log = await IngressLog.open(join(context.stateDir, 'ingress', safeName(this.id)));
+    let replayed = 0;
+    for await (const record of this.#log.read(this.#next)) {
+      this.#deliver(decodeAccepted(record.payload));
+      this.#next = record.seq + 1;
+      replayed++;
+    }
+    if (replayed > 0) context.logger.info('replayed accepted messages from the ingress log', { ingress: this.id, replayed });
+    this.#server = createServer({ keepAlive: true }, (request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        context.logger.error('HTTP ingress failed to answer', { ingress: this.id, error });
+        if (!response.headersSent) reply(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: String(error) });
+      });
+    });
+    const server = this.#server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#config.port, this.#config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  checkpoint(): IngressCheckpoint {
+    const ops: BackendOp[] = this.#newKeys.map(([key, acceptedAt]) => ({
+      type: 'put' as const,
+      key: this.#storageKey(key),
+      value: Buffer.from(String(acceptedAt)),
+    }));
+    this.#keysInCheckpoint = this.#newKeys.length;
+    const oldest = (this.#context?.clock() ?? Date.now()) - this.#config.idempotencyWindowMs;
+    for (const [key, acceptedAt] of this.#keys) {
+      if (acceptedAt >= oldest) continue;
+      this.#keys.delete(key);
+      ops.push({ type: 'del', key: this.#storageKey(key) });
+    }
+    return { position: Buffer.from(JSON.stringify({ next: this.#next })), ops };
+  }
+
+  async checkpointCommitted(position: Uint8Array): Promise<void> {
+    const { next } = JSON.parse(Buffer.from(position).toString('utf8')) as { next: number };
+    this.#newKeys.splice(0, this.#keysInCheckpoint);
+    this.#keysInCheckpoint = 0;
+    await this.#log?.truncateBefore(next);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const server = this.#server;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    }
+    await Promise.all(this.#inProgress.values());
+    await this.#log?.close();
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const context = this.#context as IngressContext;
+    if (request.method !== 'POST') {
+      request.resume();
+      response.setHeader('Allow', 'POST');
+      return reply(response, 405, {
+        code: IngressErrorCodes.BAD_REQUEST,
+        message: `${request.method ?? 'This method'} is not supported: POST the message body to <route>/<id>.`,
+      });
+    }
+    const match = this.#route(request.url ?? '/');
+    if (!match) {
+      request.resume();
+      return reply(response, 404, {
+        code: IngressErrorCodes.NO_ROUTE,
+        message: `No route of ingress ${this.id} matches ${request.url ?? ''}; routes: ${this.#config.routes.map((route) => `${route.path}/{id}`).join(', ')}.`,
+      });
+    }
+    if ('error' in match) {
+      request.resume();
+      return reply(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: match.error });
+    }
+    if (this.#stopping || context.paused) {
+      request.resume();
+      response.setHeader('Retry-After', '1');
+      return reply(response, 503, {
+        code: IngressErrorCodes.UNAVAILABLE,
+        message: this.#stopping ? 'The runtime is stopping; retry later.' : 'The runtime is busy (backpressure); retry after the Retry-After delay.',
+      });
+    }
+    const body = await readBody(request, this.#config.maxBodyBytes);
+    if (!body) {
+      response.setHeader('Connection', 'close');
+      return reply(response, 413, {
+        code: IngressErrorCodes.BODY_TOO_LARGE,
+        message: `The body exceeds the limit of ${this.#config.maxBodyBytes} bytes.`,
+      });
+    }
+    let value: Uint8Array;
+    try {
+      value = ingressValueBytes(match.route.valueType, body);
+    } catch (error) {
+      return reply(response, 400, { code: (error as KeyflowError).code, message: (error as Error).message });
+    }
+
+    const idempotencyKey = headerValue(request.headers['idempotency-key']);
+    if (idempotencyKey !== '') {
+      await this.#inProgress.get(idempotencyKey);
+      if (this.#keys.has(idempotencyKey)) return reply(response, 202, { status: 'duplicate', idempotencyKey });
+    }
+    const accepted: Accepted = {
+      idempotencyKey,
+      acceptedAt: context.clock(),
+      envelopes: match.route.targets.map((typename) => {
+        const { namespace, name } = parseTypename(typename);
+        return {
+          target: { namespace, type: name, id: match.id },
+          argument: { typename: match.route.valueType, hasValue: true, value },
+          caller: undefined,
+        };
+      }),
+    };
+    const appended = (this.#log as IngressLog).append(encodeAccepted(accepted));
+    if (idempotencyKey !== '') {
+      this.#inProgress.set(idempotencyKey, appended.then(() => undefined, () => undefined));
+    }
+    let seq: number;
+    try {
+      seq = await appended;
+    } catch (error) {
+      return reply(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: (error as Error).message });
+    } finally {
+      if (idempotencyKey !== '') this.#inProgress.delete(idempotencyKey);
+    }
+    this.#deliver(accepted);
+    this.#next = seq + 1;
+    reply(response, 202, { status: 'accepted', seq });
+  }
+
+  #deliver(accepted: Accepted): void {
+    if (accepted.idempotencyKey !== '') {
+      this.#keys.set(accepted.idempotencyKey, accepted.acceptedAt);
+      this.#newKeys.push([accepted.idempotencyKey, accepted.acceptedAt]);
+    }
+    for (const envelope of accepted.envelopes) this.#context?.enqueue(envelope);
+  }
+
+  #route(url: string): { route: HttpIngressRoute; id: string } | { error: string } | undefined {
+    const path = url.split('?')[0] ?? '';
+    for (const route of this.#config.routes) {
+      if (!path.startsWith(`${route.path}/`)) continue;
+      const rawId = path.slice(route.path.length + 1);
+      let id: string;
+      try {
+        id = decodeURIComponent(rawId);
+      } catch {
+        return { error: `The id ${JSON.stringify(rawId)} is not valid URL encoding.` };
+      }
+      if (id === '' || rawId.includes('/')) {
+        return { error: `Expected ${route.path}/{id} with one non-empty id segment (encode '/' in ids as %2F).` };
+      }
+      return { route, id };
+    }
+    return undefined;
+  }
+
+  async #restoreKeys(): Promise<void> {
+    const context = this.#context as IngressContext;
+    const prefix = this.#storageKey('');
+    for await (const [key, value] of context.backend.scan(prefix)) {
+      this.#keys.set(key.slice(prefix.length), Number(Buffer.from(value).toString('utf8')));
+    }
+  }
+
+  #storageKey(idempotencyKey: string): string {
+    return `${IDEMPOTENCY_KEY_PREFIX}${this.id}\u0000${idempotencyKey}`;
+  }
+}
+
+function encodeAccepted(accepted: Accepted): Buffer {
+  const writer = new ByteWriter(128);
+  writer.string(accepted.idempotencyKey).double(accepted.acceptedAt).varint(accepted.envelopes.length);
+  for (const envelope of accepted.envelopes) writeEnvelope(writer, envelope);
+  return writer.finish();
+}
+
+function decodeAccepted(payload: Uint8Array): Accepted {
+  const reader = new ByteReader(payload);
+  const idempotencyKey = reader.string();
+  const acceptedAt = reader.double();
+  const count = reader.varint();
+  const envelopes: Envelope[] = [];
+  for (let index = 0; index < count; index++) envelopes.push(readEnvelope(reader));
+  return { idempotencyKey, acceptedAt, envelopes };
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    request.resume();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const data of request) {
+    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(String(data));
+    size += chunk.length;
+    if (size > limit) {
+      request.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
+
+function reply(response: ServerResponse, status: number, body: object): void {
+  const json = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  response.end(json);
+}
+
+function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -1,0 +1,15 @@
+/** Error codes the HTTP ingress answers with, in its JSON `{code, message}` bodies. */
+export const IngressErrorCodes = {
+  /** No route matches the request path. */
+  NO_ROUTE: 'KF_INGRESS_NO_ROUTE',
+  /** The request has no id after the route path, or another method than POST. */
+  BAD_REQUEST: 'KF_INGRESS_BAD_REQUEST',
+  /** The body is not a value of the route's type. */
+  BAD_VALUE: 'KF_INGRESS_BAD_VALUE',
+  /** The body is larger than the ingress accepts. */
+  BODY_TOO_LARGE: 'KF_INGRESS_BODY_TOO_LARGE',
+  /** The runtime is under backpressure or stopping: retry after `Retry-After` seconds. */
+  UNAVAILABLE: 'KF_INGRESS_UNAVAILABLE',
+  /** The message could not be made durable; it was not accepted. */
+  NOT_DURABLE: 'KF_INGRESS_NOT_DURABLE',
+} as const;

@@ -1,0 +1,47 @@
+import type { Logger } from '@keyflow/sdk';
+import type { Envelope } from '../dispatcher/envelope';
+import type { BackendOp, StateBackend } from '../state/state-backend';
+
+/** What the runtime gives an ingress. */
+export interface IngressContext {
+  /** Hands a message to the dispatcher. */
+  enqueue(envelope: Envelope): void;
+  /** True while the runtime asks ingresses to hold back (backpressure). */
+  readonly paused: boolean;
+  /** Calls `listener` when backpressure starts or ends. */
+  onPressureChange(listener: (paused: boolean) => void): void;
+  /** True when a function type has an endpoint. */
+  servesFunction(typename: string): boolean;
+  readonly logger: Logger;
+  /** A folder this runtime owns, for the ingress's own files. */
+  readonly stateDir: string;
+  /** The state backend, to read what the ingress stored through checkpoints. */
+  readonly backend: StateBackend;
+  readonly clock: () => number;
+}
+
+/** What an ingress contributes to a checkpoint, captured synchronously at its instant. */
+export interface IngressCheckpoint {
+  /** Where to resume: every input before it has been handed to the dispatcher. Opaque to the runtime. */
+  readonly position: Uint8Array;
+  /** The ingress's own data to persist with the checkpoint (e.g. idempotency keys). */
+  readonly ops: readonly BackendOp[];
+}
+
+/**
+ * A source of messages. The runtime restores it from the last checkpoint's position, asks
+ * for its position at every checkpoint, and tells it when a checkpoint is durable so that it
+ * can release input up to that position (commit offsets, truncate a log).
+ */
+export interface Ingress {
+  /** The ingress typename. */
+  readonly id: string;
+  /** Resumes after `position` (undefined: first start) and begins accepting input. */
+  start(context: IngressContext, position: Uint8Array | undefined): Promise<void>;
+  /** The position and data of this instant. Must be synchronous. */
+  checkpoint(): IngressCheckpoint;
+  /** A checkpoint holding `position` is durable. */
+  checkpointCommitted(position: Uint8Array): Promise<void>;
+  /** Stops accepting input; what was accepted stays accepted. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+import type { HttpIngressConfig, HttpIngressRoute, SourceLocation } from '../module-config';
+import type { SpecReader } from '../spec-reader';
+
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const ROUTE_PATH = /^\/[^\s?#]*$/;
+const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#', e.g. '/greet'";
+
+/**
+ * `io.keyflow.http.v1/ingress`: `POST <route path>/<id>` delivers the body, typed as
+ * `valueType`, to the function `<target>/<id>` of each target.
+ *
+ * ```yaml
+ * kind: io.keyflow.http.v1/ingress
+ * spec:
+ *   id: example/http-in
+ *   host: 0.0.0.0                        # optional, default 127.0.0.1
+ *   port: 8090
+ *   routes:
+ *     - path: /greet
+ *       valueType: io.statefun.types/string
+ *       targets: [example/greeter]
+ *   idempotencyWindow: 24h               # optional
+ *   maxBodyBytes: 4194304                # optional
+ * ```
+ */
+export function parseHttpIngress(spec: SpecReader, source: SourceLocation): HttpIngressConfig {
+  return {
+    kind: 'http-ingress',
+    source,
+    id: spec.typename('id'),
+    host: spec.optionalString('host') ?? DEFAULT_HOST,
+    port: spec.int('port', { min: 1, max: 65_535 }),
+    routes: readRoutes(spec),
+    idempotencyWindowMs: spec.optionalDuration('idempotencyWindow', { min: 0 }) ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+    maxBodyBytes: spec.optionalInt('maxBodyBytes', { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES,
+  };
+}
+
+function readRoutes(spec: SpecReader): HttpIngressRoute[] {
+  const seen = new Map<string, number>();
+  return spec.list('routes', { nonEmpty: true }).map((route) => {
+    const path = route.string('path', { expected: PATH_EXPECTED });
+    if (path !== '' && !ROUTE_PATH.test(path)) {
+      route.error('path', PATH_EXPECTED);
+    }
+    const firstLine = seen.get(path);
+    if (firstLine !== undefined) {
+      route.error('path', 'each route path once per ingress', `${JSON.stringify(path)} is already routed at line ${firstLine}`);
+    } else if (path !== '') seen.set(path, route.location('path').line);
+    return {
+      path,
+      valueType: route.typename('valueType'),
+      targets: route.typenameList('targets', { nonEmpty: true }),
+    };
+  });
+}

@@ -1,0 +1,281 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLogger, KeyflowError, type FunctionClass, type Logger } from '@keyflow/sdk';
+import { CheckpointCoordinator, type CheckpointResult } from '../checkpoint/checkpoint-coordinator';
+import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
+import type { Envelope } from '../dispatcher/envelope';
+import { EgressRouter } from '../egress/egress-router';
+import type { EgressSink } from '../egress/egress-sink';
+import { FileEgress } from '../egress/file-egress';
+import { EmbeddedFunctionEndpoint } from '../endpoints/embedded-endpoint';
+import { EndpointRouter, type RoutedEndpoint } from '../endpoints/endpoint-router';
+import { HttpFunctionEndpoint } from '../endpoints/http-endpoint';
+import { SidecarProcess } from '../endpoints/sidecar-process';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { HttpIngress } from '../ingress/http-ingress';
+import type { Ingress, IngressContext } from '../ingress/ingress';
+import type { ModuleConfig } from '../module/module-config';
+import { MemoryBackend } from '../state/memory-backend';
+import { RocksDbBackend } from '../state/rocksdb-backend';
+import type { StateBackend } from '../state/state-backend';
+import { StateSpecRegistry } from '../state/state-spec-registry';
+import { StateStore } from '../state/state-store';
+import { TimerService } from '../timers/timer-service';
+import type { RuntimeExtension } from './runtime-extension';
+
+/** Options of {@link KeyflowRuntime.start}. */
+export interface RuntimeOptions {
+  /** What to run: endpoints, ingresses, egresses (from `loadModule`). */
+  readonly module: ModuleConfig;
+  /** A folder the runtime owns: RocksDB state, ingress logs. */
+  readonly stateDir: string;
+  /** `rocksdb` (default) or `memory` (tests; nothing survives a restart). */
+  readonly stateBackend?: 'rocksdb' | 'memory';
+  /** Milliseconds between checkpoints. Default 5,000; 0 disables periodic checkpoints. */
+  readonly checkpointIntervalMs?: number;
+  readonly logger?: Logger;
+  /** Messages queued or in flight at which ingresses are paused. Default 10,000. */
+  readonly maxQueuedMessages?: number;
+  /** Clean address states kept in memory. Default 100,000. */
+  readonly stateCacheEntries?: number;
+  /** Packages that add module kinds (the connectors). */
+  readonly extensions?: readonly RuntimeExtension[];
+  /** Function classes served in-process in addition to module.yaml's endpoints (tests, programs). */
+  readonly functions?: readonly FunctionClass[];
+  /** More ingresses and egresses built in code. */
+  readonly ingresses?: readonly Ingress[];
+  readonly egresses?: readonly EgressSink[];
+  readonly clock?: () => number;
+}
+
+/** Counters for the admin endpoint and benchmarks. */
+export interface RuntimeStats extends DispatcherStats {
+  readonly lastCheckpointId: number;
+  readonly pendingTimers: number;
+}
+
+/**
+ * One Keyflow runtime: endpoints, dispatcher, state, timers, ingresses, egresses and
+ * checkpoints, started from a module. On start it resumes from the last checkpoint in its
+ * state folder; on {@link stop} it drains and takes a final checkpoint.
+ *
+ * @example
+ * const runtime = await KeyflowRuntime.start({ module: await loadModule('module.yaml'), stateDir: '.keyflow' });
+ * process.once('SIGTERM', () => void runtime.stop());
+ */
+export class KeyflowRuntime {
+  #stopping: Promise<void> | undefined;
+  #failure: Error | undefined;
+  readonly #failureListeners: ((error: Error) => void)[] = [];
+
+  private constructor(
+    readonly logger: Logger,
+    private readonly backend: StateBackend,
+    private readonly sidecars: readonly SidecarProcess[],
+    private readonly router: EndpointRouter,
+    private readonly egress: EgressRouter,
+    private readonly timers: TimerService,
+    private readonly dispatcher: Dispatcher,
+    private readonly coordinator: CheckpointCoordinator,
+    readonly ingresses: readonly Ingress[],
+  ) {}
+
+  /** Builds and starts a runtime; resolves once every ingress accepts input. */
+  static async start(options: RuntimeOptions): Promise<KeyflowRuntime> {
+    const logger = options.logger ?? createLogger({ fields: { component: 'keyflow-runtime' } });
+    const clock = options.clock ?? Date.now;
+    const began = clock();
+    await mkdir(options.stateDir, { recursive: true });
+    const backend =
+      options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
+
+    const sidecars = options.module.sidecars.map((config) => new SidecarProcess(config, { logger }));
+    await Promise.all(sidecars.map((sidecar) => sidecar.start()));
+    const router = new EndpointRouter(buildEndpoints(options, sidecars, logger));
+
+    const extensions = options.extensions ?? [];
+    const sinks: EgressSink[] = [
+      ...options.module.fileEgresses.map((config) => new FileEgress(config)),
+      ...(options.egresses ?? []),
+    ];
+    const ingresses: Ingress[] = [
+      ...options.module.httpIngresses.map((config) => new HttpIngress(config)),
+      ...(options.ingresses ?? []),
+    ];
+    for (const config of options.module.extensions) {
+      const extension = extensions.find((candidate) => candidate.moduleKinds.some((kind) => kind.kind === config.kindName));
+      const built =
+        config.role === 'ingress'
+          ? extension?.createIngress?.(config, logger)
+          : extension?.createEgress?.(config, logger);
+      if (!built) {
+        throw new KeyflowError(
+          RuntimeErrorCodes.MODULE_UNKNOWN_KIND,
+          `${config.source.file}:${config.source.line}: no loaded extension builds ${config.kindName}.`,
+        );
+      }
+      if (config.role === 'ingress') ingresses.push(built as Ingress);
+      else sinks.push(built as EgressSink);
+    }
+
+    let runtime: KeyflowRuntime | undefined;
+    const onFatal = (error: Error): void => {
+      if (runtime) runtime.#fail(error);
+    };
+    const egress = new EgressRouter(sinks, logger, onFatal);
+    const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? 100_000 });
+    let dispatcher: Dispatcher | undefined;
+    const timers = new TimerService((envelope) => dispatcher?.enqueue(envelope), clock);
+    dispatcher = new Dispatcher({
+      targets: router,
+      state,
+      specs: new StateSpecRegistry(),
+      timers,
+      hasEgress: (id) => egress.has(id),
+      emitEgress: (record) => egress.emit(record),
+      logger,
+      onFatal,
+      clock,
+      ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+    });
+    const coordinator = new CheckpointCoordinator({ backend, state, timers, dispatcher, ingresses, egress, logger, clock });
+    runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses);
+
+    const recovered = await coordinator.recover();
+    timers.restore(recovered.timers);
+    for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
+    const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock);
+    for (const ingress of ingresses) await ingress.start(context, recovered.ingressPositions.get(ingress.id));
+    timers.start();
+    const interval = options.checkpointIntervalMs ?? 5_000;
+    if (interval > 0) coordinator.start(interval);
+
+    logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
+      checkpointId: recovered.checkpointId,
+      messages: recovered.mailboxes.length,
+      timers: recovered.timers.length,
+      durationMs: clock() - began,
+      state: backend.description,
+    });
+    return runtime;
+  }
+
+  /** Delivers a message to a function, as an ingress would (tests and embedding programs). */
+  send(envelope: Envelope): void {
+    this.dispatcher.enqueue(envelope);
+  }
+
+  /** Resolves once no message is queued or in flight (delayed messages may still be pending). */
+  whenIdle(): Promise<void> {
+    return this.dispatcher.whenIdle();
+  }
+
+  /** Takes a checkpoint now. */
+  checkpoint(): Promise<CheckpointResult> {
+    return this.coordinator.checkpoint();
+  }
+
+  stats(): RuntimeStats {
+    return { ...this.dispatcher.stats(), lastCheckpointId: this.coordinator.lastCheckpointId, pendingTimers: this.timers.size };
+  }
+
+  /** The error that stopped processing, if any. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Calls `listener` if processing stops on an error the runtime cannot recover from. */
+  onFailure(listener: (error: Error) => void): void {
+    if (this.#failure) listener(this.#failure);
+    else this.#failureListeners.push(listener);
+  }
+
+  /**
+   * Stops cleanly: ingresses stop accepting, queued work drains (up to `drainTimeoutMs`,
+   * default 10 s; what is left stays in the checkpoint), a final checkpoint is taken and
+   * everything is closed.
+   */
+  stop(options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    this.#stopping ??= this.#stop(options.drainTimeoutMs ?? 10_000);
+    return this.#stopping;
+  }
+
+  async #stop(drainTimeoutMs: number): Promise<void> {
+    for (const ingress of this.ingresses) await ingress.stop();
+    this.timers.stop();
+    if (!this.#failure) {
+      let timeout: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        this.dispatcher.whenIdle().then(() => true),
+        new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), drainTimeoutMs))),
+      ]);
+      clearTimeout(timeout);
+      if (!drained) this.logger.warn('stopping before all queued messages were processed; they stay in the checkpoint');
+    }
+    await this.coordinator.stop();
+    if (!this.#failure) {
+      await this.egress.flush();
+      const result = await this.coordinator.checkpoint();
+      this.logger.info('final checkpoint taken', { ...result });
+    }
+    await this.egress.close();
+    await this.router.close();
+    await Promise.all(this.sidecars.map((sidecar) => sidecar.stop()));
+    await this.backend.close();
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.logger.error('the runtime stopped processing; restart it to resume from the last checkpoint', { error });
+    void this.coordinator.stop();
+    this.timers.stop();
+    for (const listener of this.#failureListeners) listener(error);
+  }
+}
+
+function buildEndpoints(options: RuntimeOptions, sidecars: readonly SidecarProcess[], logger: Logger): RoutedEndpoint[] {
+  const endpoints: RoutedEndpoint[] = options.module.endpoints.map((config) => {
+    if (config.kind === 'embedded') {
+      return { functions: config.functions, endpoint: EmbeddedFunctionEndpoint.load(config), maxBatchSize: config.maxNumBatchRequests };
+    }
+    const index = options.module.sidecars.findIndex(
+      (candidate) => candidate.socketPath !== undefined && config.urlPathTemplate.includes(candidate.socketPath),
+    );
+    const sidecar = sidecars[index];
+    const endpoint = new HttpFunctionEndpoint(config, {
+      logger,
+      ...(sidecar ? { waitUntilReady: () => sidecar.ready() } : {}),
+    });
+    return { functions: config.functions, endpoint, maxBatchSize: config.maxNumBatchRequests };
+  });
+  if (options.functions && options.functions.length > 0) {
+    const endpoint = EmbeddedFunctionEndpoint.of(options.functions);
+    for (const typename of endpoint.typenames) {
+      endpoints.push({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: 1000 });
+    }
+  }
+  return endpoints;
+}
+
+function ingressContext(
+  dispatcher: Dispatcher,
+  router: EndpointRouter,
+  backend: StateBackend,
+  stateDir: string,
+  logger: Logger,
+  clock: () => number,
+): IngressContext {
+  return {
+    enqueue: (envelope) => dispatcher.enqueue(envelope),
+    get paused() {
+      return dispatcher.paused;
+    },
+    onPressureChange: (listener) => dispatcher.onPressureChange(listener),
+    servesFunction: (typename) => router.serves(typename),
+    logger,
+    stateDir,
+    backend,
+    clock,
+  };
+}

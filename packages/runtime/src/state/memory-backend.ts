@@ -1,0 +1,35 @@
+import type { BackendOp, StateBackend } from './state-backend';
+
+/** A {@link StateBackend} in memory, for tests. `write` is atomic because it is synchronous. */
+export class MemoryBackend implements StateBackend {
+  readonly description = 'memory';
+  readonly #entries = new Map<string, Uint8Array>();
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.#entries.get(key);
+  }
+
+  async write(ops: readonly BackendOp[]): Promise<void> {
+    for (const op of ops) {
+      if (op.type === 'put') this.#entries.set(op.key, op.value);
+      else this.#entries.delete(op.key);
+    }
+  }
+
+  async *scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]> {
+    const keys = [...this.#entries.keys()].filter((key) => key.startsWith(prefix)).sort();
+    for (const key of keys) {
+      const value = this.#entries.get(key);
+      if (value !== undefined) yield [key, value];
+    }
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the entries go with the object.
+  }
+
+  /** The number of stored entries (tests). */
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -1,0 +1,19 @@
+/** One write of an atomic backend batch. */
+export type BackendOp =
+  | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
+  | { readonly type: 'del'; readonly key: string };
+
+/**
+ * Durable key-value storage under the state store: RocksDB in production, memory in tests.
+ * Keys are strings; the store uses prefixes to keep kinds of data apart.
+ */
+export interface StateBackend {
+  /** Human-readable description for logs, e.g. `rocksdb:/var/keyflow/state`. */
+  readonly description: string;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Applies every operation, all or none, durably (synced) before resolving. */
+  write(ops: readonly BackendOp[]): Promise<void>;
+  /** Every entry whose key starts with `prefix`, in key order. */
+  scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]>;
+  close(): Promise<void>;
+}

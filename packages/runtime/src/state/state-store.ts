@@ -1,0 +1,125 @@
+import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
+import { LruCache } from './lru-cache';
+import type { BackendOp, StateBackend } from './state-backend';
+
+/** Prefix of address state keys in the backend. */
+export const STATE_KEY_PREFIX = 's/';
+
+/** The state writes between two checkpoints: address key → new state, or null when deleted. */
+export type StateDelta = ReadonlyMap<string, AddressState | null>;
+
+/** Options of {@link StateStore}. */
+export interface StateStoreOptions {
+  /** How many clean address states are kept in memory. Default 100,000. */
+  readonly cacheEntries?: number;
+}
+
+/**
+ * Function state by address, on top of a {@link StateBackend}.
+ *
+ * Writes go to an in-memory delta that also serves reads. At a checkpoint the delta is
+ * sealed (an O(1) swap, so the captured state is exactly that of one instant) and later
+ * committed to the backend in one atomic batch together with the checkpoint's other data.
+ * The backend therefore always holds the state of the last committed checkpoint, never a
+ * half-applied response: after a crash, what was not committed is simply not there.
+ */
+export class StateStore {
+  #live = new Map<string, AddressState | null>();
+  /** Sealed deltas not yet committed, oldest first. */
+  readonly #sealed: Map<string, AddressState | null>[] = [];
+  readonly #cache: LruCache<string, AddressState | null>;
+
+  constructor(
+    readonly backend: StateBackend,
+    options: StateStoreOptions = {},
+  ) {
+    this.#cache = new LruCache(options.cacheEntries ?? 100_000);
+  }
+
+  /**
+   * The state of `key` if it is known without I/O: `null` when known to be empty,
+   * `undefined` when it must be loaded with {@link load}.
+   */
+  peek(key: string): AddressState | null | undefined {
+    const live = this.#live.get(key);
+    if (live !== undefined) return live;
+    for (let index = this.#sealed.length - 1; index >= 0; index--) {
+      const sealed = (this.#sealed[index] as Map<string, AddressState | null>).get(key);
+      if (sealed !== undefined) return sealed;
+    }
+    return this.#cache.get(key);
+  }
+
+  /** The state of `key`, from memory or the backend; `null` when it has none. */
+  async load(key: string): Promise<AddressState | null> {
+    const known = this.peek(key);
+    if (known !== undefined) return known;
+    const bytes = await this.backend.get(STATE_KEY_PREFIX + key);
+    // A write may have happened while the read was under way; it wins.
+    const raced = this.peek(key);
+    if (raced !== undefined) return raced;
+    const state = bytes === undefined ? null : decodeAddressState(bytes, key);
+    this.#cache.set(key, state);
+    return state;
+  }
+
+  /** Records the new state of `key` (`null` deletes it). Visible to reads at once. */
+  write(key: string, state: AddressState | null): void {
+    this.#live.set(key, state !== null && state.size === 0 ? null : state);
+  }
+
+  /** The number of addresses written since the last seal. */
+  get pendingWrites(): number {
+    return this.#live.size;
+  }
+
+  /** Ends the current delta and returns it; later writes go to a new one. */
+  seal(): StateDelta {
+    const sealed = this.#live;
+    this.#sealed.push(sealed);
+    this.#live = new Map();
+    return sealed;
+  }
+
+  /** The backend operations that persist a sealed delta. */
+  static opsOf(delta: StateDelta): BackendOp[] {
+    const ops: BackendOp[] = [];
+    for (const [key, state] of delta) {
+      ops.push(
+        state === null
+          ? { type: 'del', key: STATE_KEY_PREFIX + key }
+          : { type: 'put', key: STATE_KEY_PREFIX + key, value: encodeAddressState(state) },
+      );
+    }
+    return ops;
+  }
+
+  /**
+   * Marks the oldest sealed delta as persisted (its ops were written to the backend): its
+   * entries move to the cache of clean states. Deltas must be committed in seal order.
+   */
+  committed(delta: StateDelta): void {
+    const oldest = this.#sealed[0];
+    if (oldest !== delta) throw new Error('state deltas must be committed in the order they were sealed');
+    this.#sealed.shift();
+    // The cache is consulted after the deltas, so a newer uncommitted write still wins.
+    for (const [key, state] of delta) this.#cache.set(key, state);
+  }
+
+  /**
+   * Puts back a sealed delta whose commit failed, so that the next checkpoint carries it:
+   * its writes go under the current delta (newer writes win).
+   */
+  unseal(delta: StateDelta): void {
+    if (this.#sealed[0] !== delta) throw new Error('only the oldest sealed state delta can be put back');
+    this.#sealed.shift();
+    for (const [key, state] of delta) if (!this.#live.has(key)) this.#live.set(key, state);
+  }
+
+  /** Drops everything held in memory (used when restoring a checkpoint into the backend). */
+  reset(): void {
+    this.#live = new Map();
+    this.#sealed.length = 0;
+    this.#cache.clear();
+  }
+}

@@ -1,0 +1,39 @@
+import { readEnvelope, writeEnvelope, type Envelope } from '../dispatcher/envelope';
+import { ByteReader, ByteWriter } from '../state/binary-codec';
+
+/** A message waiting for its delivery time. */
+export interface DelayedMessage {
+  /** Unique and increasing in creation order. */
+  readonly id: number;
+  /** Epoch ms at which it is delivered. */
+  readonly dueAt: number;
+  /** The address key of the function that sent it: cancellation tokens are scoped to it. */
+  readonly owner: string;
+  /** The cancellation token, or '' for none. */
+  readonly token: string;
+  readonly envelope: Envelope;
+}
+
+/** Prefix of delayed-message keys in the state backend. */
+export const TIMER_KEY_PREFIX = 't/';
+
+/** The backend key of a delayed message: zero-padded so that key order is id order. */
+export function timerKey(id: number): string {
+  return TIMER_KEY_PREFIX + id.toString().padStart(16, '0');
+}
+
+export function encodeDelayedMessage(message: DelayedMessage): Buffer {
+  const writer = new ByteWriter(96);
+  writer.varint(message.id).double(message.dueAt).string(message.owner).string(message.token);
+  writeEnvelope(writer, message.envelope);
+  return writer.finish();
+}
+
+export function decodeDelayedMessage(bytes: Uint8Array): DelayedMessage {
+  const reader = new ByteReader(bytes);
+  const id = reader.varint();
+  const dueAt = reader.double();
+  const owner = reader.string();
+  const token = reader.string();
+  return { id, dueAt, owner, token, envelope: readEnvelope(reader) };
+}

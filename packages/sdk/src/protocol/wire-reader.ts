@@ -1,0 +1,180 @@
+// A protobuf reader for the request hot path: one object per message, nested messages read in
+// place between bounds (no sub-reader, no copy), strings decoded without TextDecoder. It accepts
+// and rejects exactly the inputs that @bufbuild/protobuf's BinaryReader does, with one
+// deliberate exception: a leading U+FEFF in a string is kept, as protoc's Java, Go and
+// google-protobuf JS readers keep it (TextDecoder drops it, which changes ids).
+
+import { WireType } from '@bufbuild/protobuf/wire';
+
+/** Node's Buffer slicing methods (undocumented but stable: Buffer#toString is built on them). */
+interface BufferSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Below this length, building an ASCII string in JS beats a call into C++. */
+const SHORT_STRING = 16;
+
+/** Reads one message from `buf`. Nested messages narrow `end` with {@link enter}/{@link leave}. */
+export class WireReader {
+  readonly buf: Uint8Array;
+  pos = 0;
+  /** End (exclusive) of the message being read. */
+  end: number;
+  readonly #text: BufferSlices;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.end = buf.length;
+    this.#text = (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) as unknown as BufferSlices;
+  }
+
+  /** True while the current message has bytes left. */
+  more(): boolean {
+    return this.pos < this.end;
+  }
+
+  /** Reads a tag: `field << 3 | wireType`. Rejects field 0, wire types 6 and 7, and overlong tags. */
+  tag(): number {
+    const start = this.pos;
+    const tag = this.uint32();
+    const length = this.pos - start;
+    if (length > 5 || (length === 5 && (this.buf[this.pos - 1] as number) > 0x0f)) {
+      throw new Error('illegal tag: varint overflows uint32');
+    }
+    if (tag >>> 3 <= 0 || (tag & 7) > 5) throw new Error(`illegal tag: field no ${tag >>> 3} wire type ${tag & 7}`);
+    return tag;
+  }
+
+  /** Reads an unsigned 32-bit varint (longer varints are truncated to 32 bits, as protobuf does). */
+  uint32(): number {
+    const buf = this.buf;
+    let b = buf[this.pos++] as number;
+    if (b < 0x80) {
+      this.assertBounds();
+      return b;
+    }
+    let result = b & 0x7f;
+    for (let shift = 7; shift < 28; shift += 7) {
+      b = buf[this.pos++] as number;
+      result |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) {
+        this.assertBounds();
+        return result;
+      }
+    }
+    b = buf[this.pos++] as number;
+    result |= (b & 0x0f) << 28;
+    for (let read = 5; (b & 0x80) !== 0 && read < 10; read++) b = buf[this.pos++] as number;
+    if ((b & 0x80) !== 0) throw new Error('invalid varint');
+    this.assertBounds();
+    return result >>> 0;
+  }
+
+  /** Reads a bool: any non-zero varint of up to 64 bits is true. */
+  bool(): boolean {
+    const buf = this.buf;
+    let nonZero = false;
+    for (let read = 0; read < 10; read++) {
+      const b = buf[this.pos++] as number;
+      if ((read < 9 ? b & 0x7f : b & 0x01) !== 0) nonZero = true;
+      if ((b & 0x80) === 0) {
+        this.assertBounds();
+        return nonZero;
+      }
+    }
+    throw new Error('invalid varint');
+  }
+
+  /** Reads a length-delimited field as a view of the input (not a copy). */
+  bytes(): Uint8Array {
+    const length = this.uint32();
+    const start = this.pos;
+    this.pos += length;
+    this.assertBounds();
+    return this.buf.subarray(start, this.pos);
+  }
+
+  /** Reads a length-delimited field as UTF-8 text (invalid sequences become U+FFFD). */
+  string(): string {
+    const length = this.uint32();
+    const start = this.pos;
+    this.pos += length;
+    this.assertBounds();
+    if (length === 0) return '';
+    const buf = this.buf;
+    const end = this.pos;
+    if (length <= SHORT_STRING) {
+      let text = '';
+      for (let index = start; index < end; index++) {
+        const b = buf[index] as number;
+        if (b >= 0x80) return this.#text.utf8Slice(start, end);
+        text += String.fromCharCode(b);
+      }
+      return text;
+    }
+    for (let index = start; index < end; index++) {
+      if ((buf[index] as number) >= 0x80) return this.#text.utf8Slice(start, end);
+    }
+    return this.#text.latin1Slice(start, end);
+  }
+
+  /**
+   * Enters a length-delimited sub-message: afterwards {@link more} and every read are bounded by
+   * its end. Returns what {@link leave} needs to return to the enclosing message.
+   */
+  enter(): number {
+    const length = this.uint32();
+    const outer = this.end;
+    const end = this.pos + length;
+    if (end > outer) throw new RangeError('premature EOF');
+    this.end = end;
+    return outer;
+  }
+
+  /** Leaves the sub-message entered by {@link enter}, positioned after it. */
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
+  }
+
+  /** Skips one field of `wireType`; groups are skipped whole, nested up to 100 deep. */
+  skip(wireType: number, field: number, depth = 100): void {
+    switch (wireType) {
+      case WireType.Varint:
+        while ((this.buf[this.pos++] as number) & 0x80) {
+          // one byte per iteration
+        }
+        break;
+      case WireType.Bit64:
+        this.pos += 8;
+        break;
+      case WireType.Bit32:
+        this.pos += 4;
+        break;
+      case WireType.LengthDelimited: {
+        const length = this.uint32();
+        this.pos += length;
+        break;
+      }
+      case WireType.StartGroup:
+        if (depth <= 0) throw new Error('maximum recursion depth reached');
+        for (;;) {
+          const tag = this.tag();
+          if ((tag & 7) === WireType.EndGroup) {
+            if (tag >>> 3 !== field) throw new Error('invalid end group tag');
+            break;
+          }
+          this.skip(tag & 7, tag >>> 3, depth - 1);
+        }
+        break;
+      default:
+        throw new Error(`cant skip wire type ${wireType}`);
+    }
+    this.assertBounds();
+  }
+
+  assertBounds(): void {
+    if (this.pos > this.end) throw new RangeError('premature EOF');
+  }
+}
