@@ -7,12 +7,17 @@ import type { EgressSink } from './egress-sink';
 export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
 
 /**
- * Hands egress records to their sinks: at once for `none`/`at-least-once` sinks (writes are
+ * Hands egress records to their sinks: right after they are produced for `none` and
+ * `at-least-once` sinks (gathered per event-loop turn into one write per sink; writes are
  * chained, so records keep their order), at checkpoint completion for `exactly-once` ones.
  */
 export class EgressRouter {
   readonly #sinks = new Map<string, EgressSink>();
+  /** Exactly-once records waiting for the next checkpoint. */
   #pending = new Map<string, EgressRecord[]>();
+  /** Other records not yet handed to their sink: written together, soon after. */
+  #unwritten = new Map<string, EgressRecord[]>();
+  #writeScheduled = false;
   #writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -31,16 +36,28 @@ export class EgressRouter {
   emit(record: EgressRecord): void {
     const sink = this.#sinks.get(record.egress);
     if (!sink) throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
-    if (sink.deliverySemantic === 'exactly-once') {
-      let records = this.#pending.get(sink.id);
-      if (!records) this.#pending.set(sink.id, (records = []));
-      records.push(record);
-      return;
+    const buffers = sink.deliverySemantic === 'exactly-once' ? this.#pending : this.#unwritten;
+    let records = buffers.get(sink.id);
+    if (!records) buffers.set(sink.id, (records = []));
+    records.push(record);
+    if (buffers === this.#unwritten && !this.#writeScheduled) {
+      this.#writeScheduled = true;
+      setImmediate(() => this.#writeUnwritten());
     }
+  }
+
+  /** Hands the records gathered since the last call to their sinks, one write per sink, in order. */
+  #writeUnwritten(): void {
+    this.#writeScheduled = false;
+    const unwritten = this.#unwritten;
+    if (unwritten.size === 0) return;
+    this.#unwritten = new Map();
     this.#writes = this.#writes
-      .then(() => sink.write([record]))
+      .then(async () => {
+        for (const [id, records] of unwritten) await (this.#sinks.get(id) as EgressSink).write(records);
+      })
       .catch((error: unknown) => {
-        this.logger.error('egress write failed', { egress: sink.id, error });
+        this.logger.error('egress write failed', { error });
         this.onFatal(error instanceof Error ? error : new Error(String(error)));
       });
   }
@@ -71,8 +88,9 @@ export class EgressRouter {
     }
   }
 
-  /** Waits until every immediate write handed out so far is done. */
+  /** Waits until every record emitted so far to a not-exactly-once egress is written. */
   flush(): Promise<void> {
+    this.#writeUnwritten();
     return this.#writes;
   }
 

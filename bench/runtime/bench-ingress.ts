@@ -1,0 +1,62 @@
+import { Types } from '@keyflow/sdk';
+import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+
+/**
+ * An in-process ingress that feeds `total` string messages round-robin over `addresses`
+ * counter instances, respecting backpressure like a real ingress, and resolves `done`
+ * once every message has been handed over.
+ */
+export class BenchIngress implements Ingress {
+  readonly id = 'bench/ingress';
+  #sent = 0;
+  #context: IngressContext | undefined;
+  #resolveFed: (() => void) | undefined;
+  readonly fed = new Promise<void>((resolve) => (this.#resolveFed = resolve));
+  readonly #value: Uint8Array;
+
+  constructor(
+    private readonly total: number,
+    private readonly addresses: number,
+    private readonly typename = 'bench/counter',
+    payload = 'x'.repeat(16),
+  ) {
+    this.#value = Types.string.serialize(payload);
+  }
+
+  async start(context: IngressContext): Promise<void> {
+    this.#context = context;
+    context.onPressureChange((paused) => {
+      if (!paused) this.#feed();
+    });
+    setImmediate(() => this.#feed());
+  }
+
+  #feed(): void {
+    const context = this.#context as IngressContext;
+    const slash = this.typename.lastIndexOf('/');
+    const namespace = this.typename.slice(0, slash);
+    const type = this.typename.slice(slash + 1);
+    while (this.#sent < this.total && !context.paused) {
+      const id = String(this.#sent % this.addresses);
+      context.enqueue({
+        target: { namespace, type, id },
+        argument: { typename: Types.string.typename, hasValue: true, value: this.#value },
+        caller: undefined,
+      });
+      this.#sent++;
+    }
+    if (this.#sent >= this.total) this.#resolveFed?.();
+  }
+
+  checkpoint(): IngressCheckpoint {
+    return { position: Buffer.from(String(this.#sent)), ops: [] };
+  }
+
+  async checkpointCommitted(): Promise<void> {
+    // Nothing to release.
+  }
+
+  async stop(): Promise<void> {
+    // Stops by itself once everything is fed.
+  }
+}

@@ -1,0 +1,36 @@
+import type { EgressRecord, EgressSink } from '@keyflow/runtime';
+
+/** An egress that only counts records, and resolves `reached` at a target count. */
+export class CountingEgress implements EgressSink {
+  readonly deliverySemantic = 'at-least-once' as const;
+  count = 0;
+  #target = Infinity;
+  #resolve: (() => void) | undefined;
+
+  constructor(readonly id: string) {}
+
+  until(target: number): Promise<void> {
+    this.#target = target;
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+      this.#check();
+    });
+  }
+
+  async write(records: readonly EgressRecord[]): Promise<void> {
+    this.count += records.length;
+    this.#check();
+  }
+
+  async commit(_checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
+    await this.write(records);
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release.
+  }
+
+  #check(): void {
+    if (this.count >= this.#target) this.#resolve?.();
+  }
+}

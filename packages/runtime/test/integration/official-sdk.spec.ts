@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types, silentLogger } from '@keyflow/sdk';
+import { StateFun, kafkaEgressMessage, messageBuilder, type Context, type Message } from 'apache-flink-statefun';
+import { parseModule } from '../../src/module/module-loader';
+import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
+
+// A function service written with the official StateFun JavaScript SDK, served over HTTP and
+// driven by Keyflow's runtime: the runtime learns its state through IncompleteInvocationContext,
+// and carries out its messages, delayed messages, cancellations and Kafka egress records.
+
+interface EgressLine {
+  readonly egress: string;
+  readonly topic?: string;
+  readonly key?: string;
+  readonly value: string;
+}
+
+function officialService(): StateFun {
+  const statefun = new StateFun();
+  statefun.bind({
+    typename: 'official/greeter',
+    specs: [{ name: 'seen', type: StateFun.intType() }],
+    fn(context: Context, message: Message) {
+      const text = message.asString() ?? '';
+      if (text === 'reminder' || text === 'cancelled') {
+        context.send(kafkaEgressMessage({ typename: 'official/out', topic: 'reminders', key: context.self.id, value: text }));
+        return;
+      }
+      const seen = ((context.storage as { seen: number | null }).seen ?? 0) + 1;
+      (context.storage as { seen: number | null }).seen = seen;
+      context.send(messageBuilder({ typename: 'official/inbox', id: context.self.id, value: `${text}#${seen}` }));
+      if (seen === 1) {
+        context.sendAfter(20, messageBuilder({ typename: 'official/greeter', id: context.self.id, value: 'reminder' }), 'reminder');
+        context.sendAfter(60_000, messageBuilder({ typename: 'official/greeter', id: context.self.id, value: 'cancelled' }), 'later');
+      }
+      if (seen === 2) context.cancelDelayedMessage('later');
+    },
+  });
+  statefun.bind({
+    typename: 'official/inbox',
+    fn(context: Context, message: Message) {
+      const caller = context.caller ? context.caller.typename : '-';
+      context.send(
+        kafkaEgressMessage({ typename: 'official/out', topic: 'greetings', key: context.self.id, value: `${caller}:${message.asString() ?? ''}` }),
+      );
+    },
+  });
+  return statefun;
+}
+
+describe('Keyflow runtime driving the official StateFun JS SDK', () => {
+  let dir: string;
+  let server: Server;
+  let port: number;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyflow-official-'));
+    server = createServer(officialService().handler());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterEach(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs send, sendAfter, cancellation, egress and the missing-state retry', async () => {
+    const egressPath = join(dir, 'out.jsonl');
+    const module = parseModule(
+      `kind: io.statefun.endpoints.v2/http
+spec:
+  functions: official/*
+  urlPathTemplate: http://127.0.0.1:${port}/statefun
+---
+kind: io.keyflow.file.v1/egress
+spec:
+  id: official/out
+  path: ${egressPath}
+`,
+      join(dir, 'module.yaml'),
+    );
+    const runtime = await KeyflowRuntime.start({ module, stateDir: join(dir, 'state'), logger: silentLogger, checkpointIntervalMs: 0 });
+    const lines = async (): Promise<EgressLine[]> => {
+      try {
+        return (await readFile(egressPath, 'utf8')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as EgressLine);
+      } catch {
+        return [];
+      }
+    };
+    try {
+      for (const word of ['hi', 'again', 'third']) {
+        runtime.send({
+          target: { namespace: 'official', type: 'greeter', id: 'ann' },
+          argument: { typename: Types.string.typename, hasValue: true, value: Types.string.serialize(word) },
+          caller: undefined,
+        });
+      }
+      const started = Date.now();
+      while ((await lines()).length < 4 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+      await runtime.whenIdle();
+      expect(runtime.stats().pendingTimers).toBe(0);
+    } finally {
+      await runtime.stop();
+    }
+    const all = await lines();
+    expect(all.filter((line) => line.topic === 'greetings').map((line) => [line.key, line.value])).toEqual([
+      ['ann', 'official/greeter:hi#1'],
+      ['ann', 'official/greeter:again#2'],
+      ['ann', 'official/greeter:third#3'],
+    ]);
+    expect(all.filter((line) => line.topic === 'reminders').map((line) => line.value)).toEqual(['reminder']);
+    expect(all.every((line) => line.egress === 'official/out')).toBe(true);
+  });
+});
