@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `keyflow` command line.
+import { createRequire } from 'node:module';
 import { isKeyflowError } from '@keyflow/sdk';
 import type { RuntimeExtension } from '../runtime/runtime-extension';
 import { RUN_USAGE } from './cli-arguments';
@@ -12,13 +13,16 @@ Commands:
 
 ${RUN_USAGE}`;
 
+// Extensions are optional packages, found at run time when installed.
+const requireOptional = createRequire(__filename);
+
 /** Packages that extend the runtime when installed next to it (e.g. @keyflow/connectors). */
 function loadExtensions(): RuntimeExtension[] {
   const extensions: RuntimeExtension[] = [];
   for (const name of ['@keyflow/connectors']) {
     let exported: { keyflowExtension?: RuntimeExtension };
     try {
-      exported = require(name) as { keyflowExtension?: RuntimeExtension };
+      exported = requireOptional(name) as { keyflowExtension?: RuntimeExtension };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') continue;
       throw error;

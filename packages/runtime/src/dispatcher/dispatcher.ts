@@ -57,6 +57,10 @@ export class Dispatcher {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #targets = new Map<string, DispatchTarget>();
   readonly #overfull = new Set<string>();
+  /** Mailboxes with a batch in flight or being prepared. */
+  readonly #running = new Set<Mailbox>();
+  /** Mailboxes that received messages in the current synchronous step and start at its end. */
+  readonly #ready = new Set<Mailbox>();
   readonly #pressureListeners: ((paused: boolean) => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #queued = 0;
@@ -84,7 +88,18 @@ export class Dispatcher {
     this.#queued++;
     this.#trackOverfull(mailbox);
     this.#updatePressure();
-    if (!mailbox.inFlight && !this.#running.has(mailbox)) this.#start(mailbox);
+    if (!mailbox.inFlight && !this.#running.has(mailbox) && !this.#ready.has(mailbox)) {
+      // Start at the end of the current synchronous step, so that a burst of messages for
+      // one address (an ingress poll, a fan-out) travels as one batch.
+      this.#ready.add(mailbox);
+      if (this.#ready.size === 1) queueMicrotask(() => this.#startReady());
+    }
+  }
+
+  #startReady(): void {
+    const ready = [...this.#ready];
+    this.#ready.clear();
+    for (const mailbox of ready) this.#start(mailbox);
   }
 
   /** True while ingresses should not accept more work. */
@@ -127,8 +142,6 @@ export class Dispatcher {
   get failure(): Error | undefined {
     return this.#failure;
   }
-
-  readonly #running = new Set<Mailbox>();
 
   #start(mailbox: Mailbox): void {
     this.#running.add(mailbox);

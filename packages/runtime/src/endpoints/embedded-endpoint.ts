@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getFunctionMetadata, KeyflowError, type FunctionClass } from '@keyflow/sdk';
 import { createBatchHandler, type BatchHandler, type PbFromFunction, type PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
@@ -78,15 +79,18 @@ function importModule(path: string): Record<string, unknown> {
  */
 function requireModule(path: string): Record<string, unknown> {
   try {
-    return require(path) as Record<string, unknown>;
+    return loadModule(path) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof SyntaxError) || !/\.[cm]?ts$/.test(path) || typeScriptRegistered) throw error;
     registerTypeScript(path);
-    return require(path) as Record<string, unknown>;
+    return loadModule(path) as Record<string, unknown>;
   }
 }
 
 let typeScriptRegistered = false;
+
+// User modules are loaded by path at run time, so this is a plain CommonJS require.
+const loadModule = createRequire(__filename);
 
 /**
  * Compiles TypeScript function modules on the fly with tsx, using the tsconfig.json nearest to
@@ -96,7 +100,7 @@ function registerTypeScript(modulePath: string): void {
   if (typeScriptRegistered) return;
   const tsconfig = nearestFile(dirname(modulePath), 'tsconfig.json');
   if (tsconfig && process.env['TSX_TSCONFIG_PATH'] === undefined) process.env['TSX_TSCONFIG_PATH'] = tsconfig;
-  const { register } = require('tsx/cjs/api') as { register: () => unknown };
+  const { register } = loadModule('tsx/cjs/api') as { register: () => unknown };
   register();
   typeScriptRegistered = true;
 }

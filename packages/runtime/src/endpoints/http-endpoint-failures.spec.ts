@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { KeyflowError, createHttpRequestListener, createRequestHandler, serveHttp, silentLogger, type FunctionHttpServer } from '@keyflow/sdk';
 import { encodeFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';

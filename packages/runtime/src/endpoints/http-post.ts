@@ -65,17 +65,23 @@ export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimi
       request.destroy();
       reject(failure);
     };
-    // One timer, re-armed for each phase; the call budget caps every phase.
-    const arm = (kind: AttemptFailureKind, ms: number, what: string): void => {
-      clearTimeout(timer);
+    // One timer, re-armed for each phase; the call budget caps every phase. With the usual
+    // settings (write and read timeouts equal to the call timeout) it is armed only twice.
+    let timerCapped = false;
+    let phase: AttemptFailureKind = 'connect-timeout';
+    const arm = (kind: AttemptFailureKind, ms: number): void => {
+      phase = kind;
       const left = budgetEnd - performance.now();
       const capped = left <= ms;
+      if (capped && timerCapped) return;
+      clearTimeout(timer);
+      timerCapped = capped;
       timer = setTimeout(
         () =>
           fail(
             capped
-              ? new AttemptFailure('call-timeout', `the call timeout ran out while ${what}`, true)
-              : new AttemptFailure(kind, `no progress within ${ms} ms while ${what}`, true),
+              ? new AttemptFailure('call-timeout', `the call timeout ran out while ${phaseOf(phase)}`, true)
+              : new AttemptFailure(kind, `no progress within ${ms} ms while ${phaseOf(kind)}`, true),
           ),
         Math.max(0, capped ? left : ms),
       );
@@ -83,12 +89,12 @@ export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimi
 
     const request = route.send(route.options);
     request.setHeader('Content-Length', body.byteLength);
-    arm('connect-timeout', limits.connectMs, 'connecting');
+    arm('connect-timeout', limits.connectMs);
     request.on('socket', (socket: Socket) => {
-      if (socket.connecting) socket.once('connect', () => arm('write-timeout', limits.writeMs, 'sending the request'));
-      else arm('write-timeout', limits.writeMs, 'sending the request');
+      if (socket.connecting) socket.once('connect', () => arm('write-timeout', limits.writeMs));
+      else arm('write-timeout', limits.writeMs);
     });
-    request.on('finish', () => arm('read-timeout', limits.readMs, 'waiting for the response'));
+    request.on('finish', () => arm('read-timeout', limits.readMs));
     request.on('error', (error) => fail(failureOfNetworkError(error)));
     request.on('response', (response: IncomingMessage) => {
       const declared = Number(response.headers['content-length']);
@@ -100,7 +106,7 @@ export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimi
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limits.maxResponseBytes) fail(tooLarge(`exceeds ${size - chunk.length} bytes`, limits.maxResponseBytes));
+        if (size > limits.maxResponseBytes) fail(tooLarge(`reached ${size} bytes`, limits.maxResponseBytes));
         else chunks.push(chunk);
       });
       response.on('error', (error) => fail(failureOfNetworkError(error)));
@@ -117,6 +123,13 @@ export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimi
     });
     request.end(body);
   });
+}
+
+/** What the attempt was doing when a phase of this kind timed out. */
+function phaseOf(kind: AttemptFailureKind): string {
+  if (kind === 'connect-timeout') return 'connecting';
+  if (kind === 'write-timeout') return 'sending the request';
+  return 'waiting for the response';
 }
 
 function tooLarge(what: string, limit: number): AttemptFailure {

@@ -115,7 +115,7 @@ function unknownKindProblem(position: SpecPosition, kind: string, known: readonl
   const hint = closestMatch(kind, known);
   const message = CONNECTOR_KINDS.has(kind)
     ? `kind ${JSON.stringify(kind)} is a StateFun connector kind that no loaded package handles, ` +
-      'expected @keyflow/connectors to be installed and its module extensions enabled (the extensions option of loadModule)'
+      'expected @keyflow/connectors to be installed and its module extensions registered with the runtime (the extensions option of loadModule)'
     : `kind ${JSON.stringify(kind)} is not a known kind${hint === undefined ? '' : ` (did you mean '${hint}'?)`}, ` +
       `expected one of: ${known.join(', ')}${known.some((k) => CONNECTOR_KINDS.has(k)) ? '' : CONNECTOR_HINT}`;
   return { ...position, code: RuntimeErrorCodes.MODULE_UNKNOWN_KIND, path: 'kind', message };

@@ -1,8 +1,19 @@
-import { parseTypename } from '@keyflow/sdk';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { closestMatch } from './closest-match';
+import {
+  type RangeOptions,
+  Rejected,
+  TYPENAMES_EXPECTED,
+  TYPENAME_EXPECTED,
+  inRange,
+  rangeText,
+  toBoolean,
+  toInteger,
+  toText,
+  toTypename,
+} from './spec-conversions';
 import { DURATION_EXAMPLES, parseDurationMillis } from './duration';
 import { childPath, itemPath } from './key-path';
 import { resolveModulePath } from './module-paths';
@@ -16,11 +27,7 @@ export interface SpecPosition {
   readonly column: number;
 }
 
-/** Bounds for {@link SpecReader.int} and {@link SpecReader.duration} (durations in milliseconds). */
-export interface RangeOptions {
-  readonly min?: number;
-  readonly max?: number;
-}
+export type { RangeOptions } from './spec-conversions';
 
 /** Options for {@link SpecReader.string}. */
 export interface StringOptions {
@@ -48,17 +55,6 @@ export interface SpecReaderContext {
   readonly document: Document;
   readonly lineCounter: LineCounter;
   readonly problems: ProblemCollector;
-}
-
-const TYPENAME_EXPECTED = "a typename <namespace>/<name>, e.g. 'example/greeter'";
-const TYPENAMES_EXPECTED = "a list of typenames <namespace>/<name>, e.g. ['example/greeter']";
-
-/** A value a converter refused, with what was expected instead and, optionally, what was wrong. */
-class Rejected {
-  constructor(
-    readonly expected: string,
-    readonly found?: string,
-  ) {}
 }
 
 /**
@@ -305,11 +301,14 @@ export class SpecReader {
    * Records a problem about `key` (or about this mapping when `key` is undefined): the message
    * says `<path> <found>, expected <expected>`, where `found` defaults to the value as written
    * (`is "abc"`, `is missing`). The key counts as known afterwards (no second "unknown key").
+   * Does nothing on the stand-in reader of a missing mapping, which was reported already.
    *
    * @example spec.error('startupPosition', "a 'date' for type 'date'", 'has no date');
    */
   error(key: string | undefined, expected: string, found?: string): void {
     if (key !== undefined) this.read.add(key);
+    // A stand-in for a missing or invalid mapping: that was reported, its contents cannot be.
+    if (this.map === undefined) return;
     const path = key === undefined ? this.path : childPath(this.path, key);
     const node = key === undefined ? this.map : this.lookup(key);
     const what = found ?? `is ${key !== undefined && !this.has(key) ? 'missing' : describeNode(node)}`;
@@ -342,7 +341,7 @@ export class SpecReader {
     const expected = `an integer${rangeText(range, '')}`;
     return this.value(key, required, expected, (node) => {
       const value = toInteger(node);
-      return value !== undefined && inRange(value, range) ? value : new Rejected(expected);
+      return value !== undefined && inRange(value, range) ? value : new Rejected();
     });
   }
 
@@ -350,7 +349,7 @@ export class SpecReader {
     const expected = `a duration${rangeText(range, 'ms')}, ${DURATION_EXAMPLES}`;
     return this.value(key, required, expected, (node) => {
       const millis = parseDurationMillis(isScalar(node) ? node.value : undefined);
-      return millis !== undefined && inRange(millis, range) ? millis : new Rejected(expected);
+      return millis !== undefined && inRange(millis, range) ? millis : new Rejected();
     });
   }
 
@@ -378,7 +377,7 @@ export class SpecReader {
     const cached = this.objects.get(key);
     if (cached) return cached;
     const map = this.value(key, required, 'a mapping of settings', (node) =>
-      isMap(node) ? node : new Rejected('a mapping of settings'),
+      isMap(node) ? node : new Rejected(),
     );
     if (map === undefined) return undefined;
     const pair = this.map === undefined ? undefined : findPair(this.map, key);
@@ -421,7 +420,7 @@ export class SpecReader {
           if (isMap(item)) addMap(item);
           else this.problemAt(item ?? raw, itemPath(path, index), `is ${describeNode(item)}, expected a single-entry mapping such as 'name: value'`);
         });
-      } else return new Rejected(expected);
+      } else return new Rejected();
       return entries;
     });
   }
@@ -436,7 +435,7 @@ export class SpecReader {
     }
     const result = convert(node);
     if (result instanceof Rejected) {
-      this.error(key, result.expected, result.found);
+      this.error(key, result.expected ?? expected, result.found);
       return undefined;
     }
     return result;
@@ -451,8 +450,8 @@ export class SpecReader {
   ): T[] | undefined {
     const fullExpected = options.nonEmpty === true ? `a non-empty ${expected.replace(/^an? /, '')}` : expected;
     return this.value(key, required, fullExpected, (node) => {
-      if (!isSeq(node)) return new Rejected(fullExpected);
-      if (options.nonEmpty === true && node.items.length === 0) return new Rejected(fullExpected, 'is an empty list');
+      if (!isSeq(node)) return new Rejected();
+      if (options.nonEmpty === true && node.items.length === 0) return new Rejected(undefined, 'is an empty list');
       const items: T[] = [];
       node.items.forEach((raw, index) => {
         const item = convert(resolveNode(raw, this.context.document), index);
@@ -485,13 +484,17 @@ export class SpecReader {
     return pair === undefined ? undefined : resolveNode(pair.value, this.context.document);
   }
 
-  /** The offset of key's value, else of the key itself, else of this mapping's anchor. */
+  /**
+   * Where a problem about `key` points: at a scalar value itself, at the key for a mapping or
+   * list value (whose first item may be lines below), at this mapping's anchor for a missing key.
+   */
   private offsetOf(key: string | undefined): number {
     if (key === undefined || this.map === undefined) return this.anchor;
     const pair = findPair(this.map, key);
     if (pair === undefined) return this.anchor;
+    const keyOffset = startOf(pair.key, this.anchor);
     const value = resolveNode(pair.value, this.context.document);
-    return startOf(pair.value ?? value, startOf(pair.key, this.anchor));
+    return isMap(value) || isSeq(value) ? keyOffset : startOf(pair.value, keyOffset);
   }
 
   private problemAt(node: unknown, path: string, message: string): void {
@@ -514,50 +517,4 @@ export class SpecReader {
     const { line, col } = this.context.lineCounter.linePos(offset);
     return { file: this.context.file, line, column: col };
   }
-}
-
-function toText(node: Node): string | Rejected {
-  const value: unknown = isScalar(node) ? node.value : undefined;
-  if (typeof value === 'string') return value.length > 0 ? value : new Rejected('a non-empty string', 'is an empty string');
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return new Rejected('a non-empty string');
-}
-
-function toInteger(node: Node): number | undefined {
-  const value: unknown = isScalar(node) ? node.value : undefined;
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value === 'string' && /^[-+]?\d+$/.test(value.trim())) {
-    const parsed = Number(value.trim());
-    return Number.isSafeInteger(parsed) ? parsed : undefined;
-  }
-  return undefined;
-}
-
-function toBoolean(node: Node): boolean | Rejected {
-  const value: unknown = isScalar(node) ? node.value : undefined;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-  return new Rejected('true or false');
-}
-
-function toTypename(node: Node): string | Rejected {
-  const text = toText(node);
-  if (text instanceof Rejected) return new Rejected(TYPENAME_EXPECTED);
-  try {
-    parseTypename(text);
-    return text;
-  } catch {
-    return new Rejected(TYPENAME_EXPECTED);
-  }
-}
-
-function inRange(value: number, range: RangeOptions): boolean {
-  return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
-}
-
-function rangeText(range: RangeOptions, unit: string): string {
-  if (range.min !== undefined && range.max !== undefined) return ` from ${range.min}${unit} to ${range.max}${unit}`;
-  if (range.min !== undefined) return ` of at least ${range.min}${unit}`;
-  if (range.max !== undefined) return ` of at most ${range.max}${unit}`;
-  return '';
 }

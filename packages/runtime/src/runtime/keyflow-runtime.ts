@@ -118,15 +118,13 @@ export class KeyflowRuntime {
       else sinks.push(built as EgressSink);
     }
 
-    let runtime: KeyflowRuntime | undefined;
-    const onFatal = (error: Error): void => {
-      if (runtime) runtime.#fail(error);
-    };
+    // Parts built before the runtime report fatal errors to it once it exists.
+    let reportFailure: (error: Error) => void = () => undefined;
+    const onFatal = (error: Error): void => reportFailure(error);
     const egress = new EgressRouter(sinks, logger, onFatal);
     const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? 100_000 });
-    let dispatcher: Dispatcher | undefined;
-    const timers = new TimerService((envelope) => dispatcher?.enqueue(envelope), clock);
-    dispatcher = new Dispatcher({
+    const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
+    const dispatcher = new Dispatcher({
       targets: router,
       state,
       specs: new StateSpecRegistry(),
@@ -139,7 +137,8 @@ export class KeyflowRuntime {
       ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
     });
     const coordinator = new CheckpointCoordinator({ backend, state, timers, dispatcher, ingresses, egress, logger, clock });
-    runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses);
+    const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses);
+    reportFailure = (error) => runtime.#fail(error);
 
     const recovered = await coordinator.recover();
     timers.restore(recovered.timers);

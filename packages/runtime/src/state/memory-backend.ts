@@ -9,6 +9,10 @@ export class MemoryBackend implements StateBackend {
     return this.#entries.get(key);
   }
 
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return keys.map((key) => this.#entries.get(key));
+  }
+
   async write(ops: readonly BackendOp[]): Promise<void> {
     for (const op of ops) {
       if (op.type === 'put') this.#entries.set(op.key, op.value);

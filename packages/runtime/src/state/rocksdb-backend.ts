@@ -40,6 +40,15 @@ export class RocksDbBackend implements StateBackend {
     });
   }
 
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return new Promise((resolve, reject) => {
+      this.db.getMany([...keys], { asBuffer: true }, (error, values) => {
+        if (error) reject(backendError(`read ${keys.length} entries`, this.location, error));
+        else resolve((values ?? []) as (Buffer | undefined)[]);
+      });
+    });
+  }
+
   write(ops: readonly BackendOp[]): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
     const batch = ops.map((op) =>

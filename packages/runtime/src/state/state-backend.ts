@@ -11,6 +11,8 @@ export interface StateBackend {
   /** Human-readable description for logs, e.g. `rocksdb:/var/keyflow/state`. */
   readonly description: string;
   get(key: string): Promise<Uint8Array | undefined>;
+  /** Reads several keys in one call; `undefined` where a key is absent. */
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** Applies every operation, all or none, durably (synced) before resolving. */
   write(ops: readonly BackendOp[]): Promise<void>;
   /** Every entry whose key starts with `prefix`, in key order. */

@@ -5,6 +5,15 @@ import type { BackendOp, StateBackend } from './state-backend';
 /** Prefix of address state keys in the backend. */
 export const STATE_KEY_PREFIX = 's/';
 
+/** The most keys one backend read asks for. */
+const MAX_READ_BATCH = 1_000;
+
+interface PendingRead {
+  readonly key: string;
+  readonly resolve: (value: Uint8Array | undefined) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** The state writes between two checkpoints: address key → new state, or null when deleted. */
 export type StateDelta = ReadonlyMap<string, AddressState | null>;
 
@@ -28,6 +37,7 @@ export class StateStore {
   /** Sealed deltas not yet committed, oldest first. */
   readonly #sealed: Map<string, AddressState | null>[] = [];
   readonly #cache: LruCache<string, AddressState | null>;
+  #reads: PendingRead[] = [];
 
   constructor(
     readonly backend: StateBackend,
@@ -54,13 +64,33 @@ export class StateStore {
   async load(key: string): Promise<AddressState | null> {
     const known = this.peek(key);
     if (known !== undefined) return known;
-    const bytes = await this.backend.get(STATE_KEY_PREFIX + key);
+    const bytes = await this.#read(STATE_KEY_PREFIX + key);
     // A write may have happened while the read was under way; it wins.
     const raced = this.peek(key);
     if (raced !== undefined) return raced;
     const state = bytes === undefined ? null : decodeAddressState(bytes, key);
     this.#cache.set(key, state);
     return state;
+  }
+
+  /** Reads through the backend; reads asked for in one synchronous step share one `getMany`. */
+  #read(key: string): Promise<Uint8Array | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#reads.push({ key, resolve, reject });
+      if (this.#reads.length === 1) queueMicrotask(() => this.#flushReads());
+    });
+  }
+
+  #flushReads(): void {
+    const reads = this.#reads;
+    this.#reads = [];
+    for (let start = 0; start < reads.length; start += MAX_READ_BATCH) {
+      const chunk = reads.slice(start, start + MAX_READ_BATCH);
+      this.backend.getMany(chunk.map((read) => read.key)).then(
+        (values) => chunk.forEach((read, index) => read.resolve(values[index])),
+        (error: unknown) => chunk.forEach((read) => read.reject(error)),
+      );
+    }
   }
 
   /** Records the new state of `key` (`null` deletes it). Visible to reads at once. */

@@ -125,7 +125,7 @@ spec:
     const [namespace, type] = typename.split('/') as [string, string];
     runtime.send({ target: { namespace, type, id: 'a' }, argument: text(body), caller: undefined });
     const error = await failed;
-    expect(isKeyflowError(error, code)).toBe(true);
+    expect(isKeyflowError(error, code as `KF_${string}`)).toBe(true);
     await runtime.stop();
     expect(out.written).toEqual([]);
   });

@@ -59,7 +59,8 @@ describe('Keyflow runtime driving the official StateFun JS SDK', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keyflow-official-'));
-    server = createServer(officialService().handler());
+    const handle = officialService().handler();
+    server = createServer((request, response) => void handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });

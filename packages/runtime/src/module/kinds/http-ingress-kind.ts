@@ -30,7 +30,7 @@ export function parseHttpIngress(spec: SpecReader, source: SourceLocation): Http
     kind: 'http-ingress',
     source,
     id: spec.typename('id'),
-    host: spec.optionalString('host') ?? DEFAULT_HOST,
+    host: spec.optionalString('host', { expected: "a host name or IP address to listen on, e.g. '0.0.0.0'" }) ?? DEFAULT_HOST,
     port: spec.int('port', { min: 1, max: 65_535 }),
     routes: readRoutes(spec),
     idempotencyWindowMs: spec.optionalDuration('idempotencyWindow', { min: 0 }) ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,

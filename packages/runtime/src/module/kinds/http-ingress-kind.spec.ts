@@ -1,0 +1,40 @@
+import { parseModule } from '../module-loader';
+import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+
+const ingress = (...spec: string[]): string => yaml('kind: io.keyflow.http.v1/ingress', 'spec:', '  id: example/in', ...spec);
+
+describe('io.keyflow.http.v1/ingress', () => {
+  it('needs a port and at least one route', () => {
+    expect(problemLines(moduleErrorOf(() => parseModule(ingress(), '/m/module.yaml')))).toEqual([
+      'module.yaml:2 spec.port',
+      'module.yaml:2 spec.routes',
+    ]);
+    expect(problemLines(moduleErrorOf(() => parseModule(ingress('  port: 1', '  routes: []'), '/m/module.yaml')))).toEqual([
+      'module.yaml:5 spec.routes',
+    ]);
+  });
+
+  it('refuses route paths with a query or spaces, and unknown route keys', () => {
+    const text = ingress(
+      '  port: 8090', // 4
+      '  routes:', // 5
+      '    - path: /greet?x=1', // 6
+      '      valueType: example/V', // 7
+      '      targets: [example/f]', // 8
+      '      target: example/g', // 9
+    );
+    expect(problemLines(moduleErrorOf(() => parseModule(text, '/m/module.yaml')))).toEqual([
+      'module.yaml:6 spec.routes[0].path',
+      'module.yaml:9 spec.routes[0].target',
+    ]);
+  });
+
+  it('lets two ingresses share a port on different hosts', () => {
+    const text = [
+      ingress('  host: 127.0.0.1', '  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f] }]'),
+      '---\n',
+      ingress('  host: 10.0.0.1', '  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f] }]').replace('example/in', 'example/in2'),
+    ].join('');
+    expect(parseModule(text, '/m/module.yaml').httpIngresses.map((i) => `${i.host}:${i.port}`)).toEqual(['127.0.0.1:8090', '10.0.0.1:8090']);
+  });
+});
