@@ -1,4 +1,5 @@
-import type { Logger } from '@keyflow/sdk';
+import { randomUUID } from 'node:crypto';
+import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { Dispatcher } from '../dispatcher/dispatcher';
 import { decodeEnvelopes, encodeEnvelopes, type Envelope } from '../dispatcher/envelope';
 import type { EgressRouter, PendingEgress } from '../egress/egress-router';
@@ -7,6 +8,9 @@ import type { BackendOp, StateBackend } from '../state/state-backend';
 import { StateStore } from '../state/state-store';
 import { decodeDelayedMessage, TIMER_KEY_PREFIX, type DelayedMessage } from '../timers/delayed-message';
 import type { TimerService } from '../timers/timer-service';
+import type { CheckpointArchive, SnapshotProgress } from './checkpoint-archive';
+import { CheckpointErrorCodes } from './checkpoint-error-codes';
+import { encodeMarker, readMarker } from './checkpoint-marker';
 import {
   CHECKPOINT_MARKER_KEY,
   INGRESS_POSITION_PREFIX,
@@ -26,6 +30,20 @@ export interface CheckpointParticipants {
   readonly egress: EgressRouter;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Checkpoint storage beyond the machine; without it checkpoints are local only. */
+  readonly archive?: CheckpointArchive;
+  /** Write a full snapshot (compaction base) every this many checkpoints. Default 20. */
+  readonly compactionInterval?: number;
+  /** Complete checkpoints kept restorable in the archive. Default 3. */
+  readonly retain?: number;
+}
+
+/** A savepoint written on demand. */
+export interface SavepointResult {
+  readonly uri: string;
+  readonly checkpointId: number;
+  readonly entries: number;
+  readonly durationMs: number;
 }
 
 /** What the last committed checkpoint left for the runtime to resume from. */
@@ -43,13 +61,11 @@ export interface CheckpointResult {
   readonly checkpointId: number;
   readonly addresses: number;
   readonly messages: number;
+  /** Bytes written to checkpoint storage (0 without one). */
+  readonly bytes: number;
   readonly durationMs: number;
 }
 
-interface CheckpointMarker {
-  readonly checkpointId: number;
-  readonly time: number;
-}
 
 /**
  * Takes consistent checkpoints without stopping the world: everything is captured in one
@@ -62,6 +78,10 @@ export class CheckpointCoordinator {
   readonly #participants: CheckpointParticipants;
   readonly #clock: () => number;
   #lastId = 0;
+  #lineage: string = randomUUID();
+  #lastBaseId = 0;
+  #needsBase = false;
+  #baseWrite: Promise<void> | undefined;
   #running: Promise<CheckpointResult> | undefined;
   #interval: NodeJS.Timeout | undefined;
   #deliveredEgressKeys: string[] = [];
@@ -82,8 +102,11 @@ export class CheckpointCoordinator {
    */
   async recover(): Promise<RecoveredCheckpoint> {
     const { backend, egress } = this.#participants;
-    const marker = await backend.get(CHECKPOINT_MARKER_KEY);
-    this.#lastId = marker ? (JSON.parse(Buffer.from(marker).toString('utf8')) as CheckpointMarker).checkpointId : 0;
+    const marker = await readMarker(backend);
+    this.#lastId = marker?.checkpointId ?? 0;
+    if (marker) this.#lineage = marker.lineage;
+    const bases = (await this.#participants.archive?.bases()) ?? [];
+    this.#lastBaseId = bases.filter((base) => base.lineage === this.#lineage).at(-1)?.checkpointId ?? 0;
 
     const mailboxBytes = await backend.get(MAILBOXES_KEY);
     const timers: DelayedMessage[] = [];
@@ -107,6 +130,16 @@ export class CheckpointCoordinator {
     };
   }
 
+  /**
+   * Starts a new history from the state now in the backend (a restored savepoint): later
+   * checkpoints do not chain onto older ones in the archive, and the next one writes a base.
+   */
+  startNewLineage(lastCheckpointIdInArchive: number): void {
+    this.#lineage = randomUUID();
+    this.#lastId = Math.max(this.#lastId, lastCheckpointIdInArchive);
+    this.#needsBase = true;
+  }
+
   /** Takes a checkpoint every `intervalMs` until {@link stop}. */
   start(intervalMs: number): void {
     this.#interval = setInterval(() => {
@@ -123,12 +156,16 @@ export class CheckpointCoordinator {
     if (this.#interval) clearInterval(this.#interval);
     this.#interval = undefined;
     await this.#running?.catch(() => undefined);
+    await this.#baseWrite;
   }
 
-  /** Takes a checkpoint now (after the one in progress, if any). */
-  async checkpoint(): Promise<CheckpointResult> {
+  /**
+   * Takes a checkpoint now (after the one in progress, if any). `onCommitted` runs
+   * synchronously right after the backend holds it, before anything else can change it.
+   */
+  async checkpoint(onCommitted?: () => void): Promise<CheckpointResult> {
     while (this.#running) await this.#running.catch(() => undefined);
-    const running = this.#take();
+    const running = this.#take(onCommitted);
     this.#running = running;
     try {
       return await running;
@@ -137,8 +174,43 @@ export class CheckpointCoordinator {
     }
   }
 
-  async #take(): Promise<CheckpointResult> {
-    const { backend, state, timers, dispatcher, ingresses, egress, logger } = this.#participants;
+  /**
+   * Takes a checkpoint and writes a full snapshot of it to `folder` of the archive's storage
+   * (or of `storage`), reporting progress. A savepoint is self-contained: it restores alone.
+   */
+  async savepoint(
+    archive: CheckpointArchive,
+    folder: string,
+    onProgress?: (progress: SnapshotProgress) => void,
+  ): Promise<SavepointResult> {
+    const started = this.#clock();
+    let entries: AsyncIterable<readonly [string, Uint8Array]> | undefined;
+    const checkpoint = await this.checkpoint(() => {
+      entries = this.#participants.backend.snapshot();
+    });
+    try {
+      const manifest = await archive.writeSnapshot(
+        folder,
+        'savepoint',
+        checkpoint.checkpointId,
+        this.#lineage,
+        started,
+        entries as AsyncIterable<readonly [string, Uint8Array]>,
+        onProgress,
+      );
+      const uri = `${archive.storage.uri.replace(/\/+$/, '')}/${folder}`;
+      return { uri, checkpointId: checkpoint.checkpointId, entries: manifest.entries, durationMs: this.#clock() - started };
+    } catch (error) {
+      throw new KeyflowError(
+        CheckpointErrorCodes.SAVEPOINT_FAILED,
+        `The savepoint could not be written to ${archive.storage.uri}/${folder}: ${describeError(error)}`,
+        { cause: error, retryable: true },
+      );
+    }
+  }
+
+  async #take(onCommitted: (() => void) | undefined): Promise<CheckpointResult> {
+    const { backend, state, timers, dispatcher, ingresses, egress, logger, archive } = this.#participants;
     const started = this.#clock();
     const checkpointId = this.#lastId + 1;
 
@@ -161,10 +233,21 @@ export class CheckpointCoordinator {
       ops.push({ type: 'put', key: pendingEgressKey(checkpointId), value: encodePendingEgress(pendingEgress) });
     }
     for (const key of deliveredEgressKeys) ops.push({ type: 'del', key });
-    const marker: CheckpointMarker = { checkpointId, time: started };
-    ops.push({ type: 'put', key: CHECKPOINT_MARKER_KEY, value: Buffer.from(JSON.stringify(marker)) });
+    ops.push({ type: 'put', key: CHECKPOINT_MARKER_KEY, value: encodeMarker({ checkpointId, lineage: this.#lineage, time: started }) });
 
+    let archivedBytes = 0;
     try {
+      if (archive) {
+        try {
+          archivedBytes = await archive.writeDelta(checkpointId, this.#lineage, started, ops);
+        } catch (error) {
+          throw new KeyflowError(
+            CheckpointErrorCodes.FAILED,
+            `Checkpoint ${checkpointId} could not be written to ${archive.storage.uri}: ${describeError(error)}`,
+            { cause: error, retryable: true },
+          );
+        }
+      }
       await backend.write(ops);
     } catch (error) {
       // Nothing was written: what this checkpoint captured goes into the next one.
@@ -176,6 +259,8 @@ export class CheckpointCoordinator {
     }
     state.committed(delta);
     this.#lastId = checkpointId;
+    onCommitted?.();
+    this.#compact(checkpointId);
 
     await this.#deliverEgress(checkpointId, pendingEgress);
     for (const { ingress, position } of positions) await ingress.checkpointCommitted(position);
@@ -184,10 +269,40 @@ export class CheckpointCoordinator {
       checkpointId,
       addresses: delta.size,
       messages: mailboxes.length,
+      bytes: archivedBytes,
       durationMs: this.#clock() - started,
     };
     logger.debug('checkpoint committed', { ...result });
     return result;
+  }
+
+  /**
+   * Every `compactionInterval` checkpoints, writes a full snapshot of the backend as it is
+   * right now (exactly checkpoint `checkpointId`) in the background, then prunes what the
+   * retained checkpoints no longer need. One snapshot at a time.
+   */
+  #compact(checkpointId: number): void {
+    const { archive, backend, logger } = this.#participants;
+    if (!archive || this.#baseWrite) return;
+    const due = this.#needsBase || checkpointId - this.#lastBaseId >= (this.#participants.compactionInterval ?? 20);
+    if (!due) return;
+    const entries = backend.snapshot();
+    const lineage = this.#lineage;
+    this.#needsBase = false;
+    this.#baseWrite = archive
+      .writeBase(checkpointId, lineage, this.#clock(), entries)
+      .then(async (manifest) => {
+        this.#lastBaseId = checkpointId;
+        const pruned = await archive.prune(this.#participants.retain ?? 3);
+        logger.debug('wrote a checkpoint base', { checkpointId, entries: manifest.entries, pruned });
+      })
+      .catch((error: unknown) => {
+        if (lineage === this.#lineage) this.#needsBase = true;
+        logger.warn('writing a checkpoint base failed; the next checkpoint retries', { checkpointId, error });
+      })
+      .finally(() => {
+        this.#baseWrite = undefined;
+      });
   }
 
   async #deliverEgress(checkpointId: number, pending: PendingEgress): Promise<void> {

@@ -158,6 +158,9 @@ export class Dispatcher {
       const batch = mailbox.take(target.maxBatchSize);
       mailbox.inFlight = batch;
       this.#trackOverfull(mailbox);
+      // Taking a batch may bring the mailbox back under its cap: resume ingress now, not only
+      // once this batch is answered.
+      this.#updatePressure();
       await this.#invoke(mailbox, typename, target, batch);
       mailbox.inFlight = undefined;
       this.#queued -= batch.length;
@@ -248,6 +251,9 @@ export class Dispatcher {
       }
     }
 
+    // The batch leaves the mailbox in the same synchronous step as its effects take hold, so
+    // that a checkpoint never holds both the batch and its effects (recovery would run it twice).
+    mailbox.inFlight = undefined;
     const now = this.#clock();
     const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now);
     if (next !== undefined) this.#deps.state.write(mailbox.key, next);

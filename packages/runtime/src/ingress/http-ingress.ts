@@ -71,6 +71,7 @@ export class HttpIngress implements Ingress {
     await this.#restoreKeys();
     this.#next = position ? (JSON.parse(Buffer.from(position).toString('utf8')) as { next: number }).next : 1;
     this.#log = await IngressLog.open(join(context.stateDir, 'ingress', safeName(this.id)));
+    await this.#log.skipTo(this.#next);
     let replayed = 0;
     for await (const record of this.#log.read(this.#next)) {
       this.#deliver(decodeAccepted(record.payload));

@@ -83,6 +83,17 @@ export class IngressLog {
     return this.#nextSeq;
   }
 
+  /**
+   * Makes the next record's number at least `seq` (after restoring a savepoint onto a fresh
+   * folder, numbering must continue past the restored position, or replay would skip records).
+   */
+  async skipTo(seq: number): Promise<void> {
+    if (seq <= this.#nextSeq) return;
+    while (this.#flushing) await new Promise((resolve) => setImmediate(resolve));
+    this.#nextSeq = seq;
+    await this.#rotate();
+  }
+
   /** Appends a record; resolves with its sequence number once it is durable. */
   append(payload: Uint8Array): Promise<number> {
     if (this.#closed) return Promise.reject(logError('append', new Error('the log is closed')));

@@ -1,7 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger, KeyflowError, type FunctionClass, type Logger } from '@keyflow/sdk';
-import { CheckpointCoordinator, type CheckpointResult } from '../checkpoint/checkpoint-coordinator';
+import { CheckpointArchive, type SnapshotProgress } from '../checkpoint/checkpoint-archive';
+import {
+  CheckpointCoordinator,
+  type CheckpointResult,
+  type SavepointResult,
+} from '../checkpoint/checkpoint-coordinator';
+import { CheckpointErrorCodes } from '../checkpoint/checkpoint-error-codes';
+import { restoreFromArchive, restoreFromSnapshot, type RestoreReport } from '../checkpoint/checkpoint-restorer';
+import type { CheckpointStorage } from '../checkpoint/checkpoint-storage';
+import { FolderCheckpointStorage } from '../checkpoint/folder-storage';
+import { storageFromUri } from '../checkpoint/storage-uri';
 import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../dispatcher/envelope';
 import { EgressRouter } from '../egress/egress-router';
@@ -33,6 +43,14 @@ export interface RuntimeOptions {
   readonly stateBackend?: 'rocksdb' | 'memory';
   /** Milliseconds between checkpoints. Default 5,000; 0 disables periodic checkpoints. */
   readonly checkpointIntervalMs?: number;
+  /** Where checkpoints are kept beyond the state folder (a folder or S3); without it they are local only. */
+  readonly checkpointStorage?: CheckpointStorage;
+  /** Full snapshot every this many checkpoints (incremental in between). Default 20. */
+  readonly compactionInterval?: number;
+  /** Complete checkpoints kept restorable in checkpoint storage. Default 3. */
+  readonly retainCheckpoints?: number;
+  /** Start from this savepoint (`file://…` or `s3://…`) instead of the state folder's last checkpoint. */
+  readonly fromSavepoint?: string;
   readonly logger?: Logger;
   /** Messages queued or in flight at which ingresses are paused. Default 10,000. */
   readonly maxQueuedMessages?: number;
@@ -78,6 +96,7 @@ export class KeyflowRuntime {
     private readonly dispatcher: Dispatcher,
     private readonly coordinator: CheckpointCoordinator,
     readonly ingresses: readonly Ingress[],
+    private readonly savepointArchive: CheckpointArchive,
   ) {}
 
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
@@ -88,6 +107,8 @@ export class KeyflowRuntime {
     await mkdir(options.stateDir, { recursive: true });
     const backend =
       options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
+    const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
+    const restored = await restoreState(backend, archive, options.fromSavepoint, logger);
 
     const sidecars = options.module.sidecars.map((config) => new SidecarProcess(config, { logger }));
     await Promise.all(sidecars.map((sidecar) => sidecar.start()));
@@ -136,11 +157,28 @@ export class KeyflowRuntime {
       clock,
       ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
     });
-    const coordinator = new CheckpointCoordinator({ backend, state, timers, dispatcher, ingresses, egress, logger, clock });
-    const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses);
+    const coordinator = new CheckpointCoordinator({
+      backend,
+      state,
+      timers,
+      dispatcher,
+      ingresses,
+      egress,
+      logger,
+      clock,
+      ...(archive ? { archive } : {}),
+      ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
+      ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
+    });
+    const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
+    const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive);
     reportFailure = (error) => runtime.#fail(error);
 
     const recovered = await coordinator.recover();
+    if (restored.source === 'savepoint') {
+      const newest = (await archive?.deltas())?.at(-1)?.checkpointId ?? 0;
+      coordinator.startNewLineage(newest);
+    }
     timers.restore(recovered.timers);
     for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
     const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock);
@@ -151,6 +189,11 @@ export class KeyflowRuntime {
 
     logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
       checkpointId: recovered.checkpointId,
+      restoredFrom: restored.source,
+      deltasApplied: restored.deltasApplied,
+      snapshotEntries: restored.snapshotEntries,
+      ...(restored.skipped.length > 0 ? { skippedDamagedCheckpoints: restored.skipped } : {}),
+      checkpointStorage: archive?.storage.uri ?? 'none (local only)',
       messages: recovered.mailboxes.length,
       timers: recovered.timers.length,
       durationMs: clock() - began,
@@ -172,6 +215,16 @@ export class KeyflowRuntime {
   /** Takes a checkpoint now. */
   checkpoint(): Promise<CheckpointResult> {
     return this.coordinator.checkpoint();
+  }
+
+  /**
+   * Takes a savepoint: a checkpoint written as a self-contained full snapshot under
+   * `savepoints/` of the checkpoint storage (or of the state folder without one). Restore it
+   * with `fromSavepoint` / `keyflow run --from-savepoint <uri>`.
+   */
+  savepoint(onProgress?: (progress: SnapshotProgress) => void): Promise<SavepointResult> {
+    const name = `savepoints/savepoint-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    return this.coordinator.savepoint(this.savepointArchive, name, onProgress);
   }
 
   stats(): RuntimeStats {
@@ -231,6 +284,28 @@ export class KeyflowRuntime {
     this.timers.stop();
     for (const listener of this.#failureListeners) listener(error);
   }
+}
+
+/** Brings the backend to the state the runtime starts from: a savepoint, or the newest checkpoint. */
+async function restoreState(
+  backend: StateBackend,
+  archive: CheckpointArchive | undefined,
+  fromSavepoint: string | undefined,
+  logger: Logger,
+): Promise<RestoreReport> {
+  if (fromSavepoint !== undefined) {
+    const savepoint = new CheckpointArchive(storageFromUri(fromSavepoint));
+    const manifest = await savepoint.snapshotManifest('');
+    if (!manifest) {
+      throw new KeyflowError(
+        CheckpointErrorCodes.SAVEPOINT_FAILED,
+        `${fromSavepoint} holds no complete savepoint (no manifest.json); pass the URI that 'keyflow savepoint' printed.`,
+      );
+    }
+    return restoreFromSnapshot(backend, savepoint, manifest, '');
+  }
+  if (archive) return restoreFromArchive(backend, archive, logger);
+  return { source: 'local', checkpointId: 0, deltasApplied: 0, snapshotEntries: 0, skipped: [] };
 }
 
 function buildEndpoints(options: RuntimeOptions, sidecars: readonly SidecarProcess[], logger: Logger): RoutedEndpoint[] {

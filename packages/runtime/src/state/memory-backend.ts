@@ -28,6 +28,17 @@ export class MemoryBackend implements StateBackend {
     }
   }
 
+  snapshot(): AsyncIterable<readonly [string, Uint8Array]> {
+    const entries = [...this.#entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return (async function* () {
+      yield* entries;
+    })();
+  }
+
+  async clear(): Promise<void> {
+    this.#entries.clear();
+  }
+
   async close(): Promise<void> {
     // Nothing to release: the entries go with the object.
   }

@@ -63,28 +63,44 @@ export class RocksDbBackend implements StateBackend {
     });
   }
 
-  async *scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]> {
+  scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]> {
     const start = Buffer.from(prefix, 'utf8');
-    const iterator = this.db.iterator({
-      gte: start,
-      lt: Buffer.concat([start, PREFIX_END]),
-      keyAsBuffer: false,
-      valueAsBuffer: true,
+    return this.#iterate({ gte: start, lt: Buffer.concat([start, PREFIX_END]) }, `scan ${JSON.stringify(prefix)}`);
+  }
+
+  snapshot(): AsyncIterable<readonly [string, Uint8Array]> {
+    return this.#iterate({}, 'snapshot');
+  }
+
+  clear(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.db.clear({}, (error: Error | undefined) => (error ? reject(backendError('clear', this.location, error)) : resolve()));
     });
-    try {
-      for (;;) {
-        const entry = await new Promise<readonly [string, Buffer] | undefined>((resolve, reject) => {
-          iterator.next((error, key, value) => {
-            if (error) reject(backendError(`scan ${JSON.stringify(prefix)}`, this.location, error));
-            else resolve(key === undefined ? undefined : [String(key), value as Buffer]);
+  }
+
+  /**
+   * Iterates a range. The native iterator is created here, synchronously, and reads from an
+   * implicit RocksDB snapshot taken at creation: writes made after the call are not seen.
+   */
+  #iterate(range: { gte?: Buffer; lt?: Buffer }, what: string): AsyncIterable<readonly [string, Uint8Array]> {
+    const iterator = this.db.iterator({ ...range, keyAsBuffer: false, valueAsBuffer: true });
+    const location = this.location;
+    return (async function* () {
+      try {
+        for (;;) {
+          const entry = await new Promise<readonly [string, Buffer] | undefined>((resolve, reject) => {
+            iterator.next((error, key, value) => {
+              if (error) reject(backendError(what, location, error));
+              else resolve(key === undefined ? undefined : [String(key), value as Buffer]);
+            });
           });
-        });
-        if (!entry) return;
-        yield entry;
+          if (!entry) return;
+          yield entry;
+        }
+      } finally {
+        await new Promise<void>((resolve) => iterator.end(() => resolve()));
       }
-    } finally {
-      await new Promise<void>((resolve) => iterator.end(() => resolve()));
-    }
+    })();
   }
 
   close(): Promise<void> {

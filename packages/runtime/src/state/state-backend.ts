@@ -17,5 +17,12 @@ export interface StateBackend {
   write(ops: readonly BackendOp[]): Promise<void>;
   /** Every entry whose key starts with `prefix`, in key order. */
   scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]>;
+  /**
+   * Every entry as of the moment of the call (a consistent point: later writes are not seen),
+   * in key order. Used for full snapshots while processing goes on.
+   */
+  snapshot(): AsyncIterable<readonly [string, Uint8Array]>;
+  /** Deletes every entry (before restoring a snapshot into the backend). */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }

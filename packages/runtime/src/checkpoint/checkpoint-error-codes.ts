@@ -1,0 +1,11 @@
+/** Error codes of checkpoints, restores and savepoints. */
+export const CheckpointErrorCodes = {
+  /** A checkpoint file is missing, truncated or does not match its checksum. */
+  CORRUPT: 'KF_CHECKPOINT_CORRUPT',
+  /** Writing a checkpoint failed (the storage is unreachable, the disk is full, …). */
+  FAILED: 'KF_CHECKPOINT_FAILED',
+  /** A savepoint could not be written or read. */
+  SAVEPOINT_FAILED: 'KF_SAVEPOINT_FAILED',
+  /** A checkpoint or savepoint URI is not understood. */
+  BAD_URI: 'KF_CHECKPOINT_BAD_URI',
+} as const;
