@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, eventually, freePort, startKeyflow, type KeyflowProcess } from './support/keyflow-process';
+import { KEYFLOW_CLI, ROOT, eventually, freePort, startKeyflow, type KeyflowProcess } from './support/keyflow-process';
 
 // The example app as a user runs it: the keyflow CLI with the app's module.yaml, a message
 // posted to the HTTP ingress, the greeting read back from the file egress.
@@ -93,6 +94,40 @@ describe('the example app', () => {
     // counter in state must have seen Bob exactly twice.
     expect(all.at(-1)).toBe('Hello again Bob, visit number 2.');
     expect(all.filter((line) => line.includes('visit number 3'))).toEqual([]);
+    keyflow.child.kill('SIGTERM');
+    expect(await keyflow.exited).toBe(0);
+  });
+
+  it('takes a savepoint through the admin API and starts a new runtime from it', async () => {
+    const adminPort = await freePort();
+    let keyflow = (running = await startKeyflow(['--module', paths.module, '--state-dir', paths.state, '--port-admin', String(adminPort)]));
+    expect((await post(paths.port, 'Cy')).status).toBe(202);
+    await eventually(async () => ((await greetings(paths.egress)).length === 1 ? true : undefined), 'the first greeting');
+
+    const savepoint = spawnSync(process.execPath, [KEYFLOW_CLI, 'savepoint', '--admin', `http://127.0.0.1:${adminPort}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(savepoint.status).toBe(0);
+    expect(savepoint.stderr).toContain('100%');
+    const uri = /Savepoint written: (\S+)/.exec(savepoint.stdout)?.[1];
+    expect(uri).toMatch(/^file:\/\//);
+    keyflow.child.kill('SIGTERM');
+    await keyflow.exited;
+
+    keyflow = running = await startKeyflow([
+      '--module', paths.module,
+      '--state-dir', join(paths.dir, 'state-from-savepoint'),
+      '--checkpoint-dir', join(paths.dir, 'checkpoints-2'),
+      '--from-savepoint', uri as string,
+    ]);
+    expect((await post(paths.port, 'Cy')).status).toBe(202);
+    const lines = await eventually(async () => {
+      const all = await greetings(paths.egress);
+      return all.length >= 2 ? all : undefined;
+    }, 'the greeting after the savepoint');
+    expect(lines.at(-1)).toBe('Hello again Cy, visit number 2.');
     keyflow.child.kill('SIGTERM');
     expect(await keyflow.exited).toBe(0);
   });

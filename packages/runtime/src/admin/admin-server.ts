@@ -1,17 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
+import { SavepointJobs } from './savepoint-jobs';
 
 /**
  * The runtime's admin HTTP API, on its own port:
  * - `GET /health`: 200 `{status: 'ok'}`, or 503 with the error once processing stopped;
  * - `GET /metrics`: the runtime's counters as JSON;
- * - `POST /checkpoint`: takes a checkpoint now and answers its id.
+ * - `POST /checkpoint`: takes a checkpoint now and answers its id;
+ * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
+ * - `GET /savepoints/<id>`: its progress, and its URI once done.
  */
 export class AdminServer {
   private constructor(private readonly server: Server) {}
 
   static async start(runtime: KeyflowRuntime, port: number, host = '127.0.0.1'): Promise<AdminServer> {
+    const savepoints = new SavepointJobs(runtime);
     const server = createServer((request, response) => {
       const send = (status: number, body: unknown): void => {
         const json = JSON.stringify(body);
@@ -30,8 +34,17 @@ export class AdminServer {
           (result) => send(200, result),
           (error: unknown) => send(500, { code: 'KF_CHECKPOINT_FAILED', message: (error as Error).message }),
         );
+      } else if (route === 'POST /savepoint') {
+        savepoints.start().then(
+          (job) => send(202, job),
+          (error: unknown) => send(500, { code: 'KF_SAVEPOINT_FAILED', message: (error as Error).message }),
+        );
+      } else if (route.startsWith('GET /savepoints/')) {
+        const job = savepoints.get(Number(route.slice('GET /savepoints/'.length)));
+        if (job) send(200, job);
+        else send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No savepoint ${route.slice('GET /savepoints/'.length)}.` });
       } else {
-        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, POST /checkpoint.` });
+        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, POST /checkpoint, POST /savepoint.` });
       }
     });
     await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,11 @@ export interface RunArguments {
   readonly stateDir: string;
   readonly memoryState: boolean;
   readonly checkpointIntervalMs: number;
+  /** `file://…`, a folder, or `s3://bucket/prefix`; undefined: `<state-dir>/checkpoints`. */
+  readonly checkpointDir: string | undefined;
+  readonly fromSavepoint: string | undefined;
+  readonly compactionInterval: number | undefined;
+  readonly retainCheckpoints: number | undefined;
   readonly adminPort: number | undefined;
 }
 
@@ -17,6 +22,12 @@ Options:
   --state-dir <dir>            where state and ingress logs live (default: .keyflow/state)
   --memory-state               keep state in memory only (nothing survives a restart)
   --checkpoint-interval <dur>  time between checkpoints, e.g. 5s (default 5s; 0 disables)
+  --checkpoint-dir <uri>       where checkpoints go: file:///path, a folder, or s3://bucket/prefix
+                               (default: <state-dir>/checkpoints; for S3 set KEYFLOW_S3_ENDPOINT
+                               for a local server, credentials as for the AWS SDK)
+  --from-savepoint <uri>       start from a savepoint that 'keyflow savepoint' printed
+  --compaction-interval <n>    write a full snapshot every n checkpoints (default 20)
+  --retain-checkpoints <n>     complete checkpoints kept restorable (default 3)
   --port-admin <port>          serve GET /health, GET /metrics, POST /checkpoint on this port
   --help                       show this text`;
 
@@ -26,6 +37,10 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
   let stateDir = '.keyflow/state';
   let memoryState = false;
   let checkpointIntervalMs = 5_000;
+  let checkpointDir: string | undefined;
+  let fromSavepoint: string | undefined;
+  let compactionInterval: number | undefined;
+  let retainCheckpoints: number | undefined;
   let adminPort: number | undefined;
   for (let index = 0; index < args.length; index++) {
     const [flag, inline] = splitFlag(args[index] as string);
@@ -47,6 +62,18 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
       case '--checkpoint-interval':
         checkpointIntervalMs = toMillis(parseDuration(value()), '--checkpoint-interval');
         break;
+      case '--checkpoint-dir':
+        checkpointDir = value();
+        break;
+      case '--from-savepoint':
+        fromSavepoint = value();
+        break;
+      case '--compaction-interval':
+        compactionInterval = positiveInteger(value(), flag);
+        break;
+      case '--retain-checkpoints':
+        retainCheckpoints = positiveInteger(value(), flag);
+        break;
       case '--port-admin': {
         const port = Number(value());
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage('--port-admin needs a port number from 0 to 65535.');
@@ -58,7 +85,13 @@ export function parseRunArguments(args: readonly string[]): RunArguments {
     }
   }
   if (modules.length === 0) throw usage('--module is required.');
-  return { modules, stateDir, memoryState, checkpointIntervalMs, adminPort };
+  return { modules, stateDir, memoryState, checkpointIntervalMs, checkpointDir, fromSavepoint, compactionInterval, retainCheckpoints, adminPort };
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw usage(`${flag} needs a whole number of at least 1.`);
+  return value;
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

@@ -5,13 +5,17 @@ import { isKeyflowError } from '@keyflow/sdk';
 import type { RuntimeExtension } from '../runtime/runtime-extension';
 import { RUN_USAGE } from './cli-arguments';
 import { runCommand } from './run-command';
+import { SAVEPOINT_USAGE, savepointCommand } from './savepoint-command';
 
 const USAGE = `Usage: keyflow <command> [options]
 
 Commands:
-  run    run the functions, ingresses and egresses of a module.yaml
+  run         run the functions, ingresses and egresses of a module.yaml
+  savepoint   ask a running runtime for a savepoint
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${SAVEPOINT_USAGE}`;
 
 // Extensions are optional packages, found at run time when installed.
 const requireOptional = createRequire(__filename);
@@ -39,6 +43,7 @@ async function main(args: readonly string[]): Promise<number> {
     return command === undefined ? 1 : 0;
   }
   if (command === 'run') return runCommand(rest, loadExtensions());
+  if (command === 'savepoint') return savepointCommand(rest);
   console.error(`Unknown command '${command}'.\n\n${USAGE}`);
   return 1;
 }

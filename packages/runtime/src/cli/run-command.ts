@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLogger, describeError } from '@keyflow/sdk';
 import { AdminServer } from '../admin/admin-server';
+import { storageFromUri } from '../checkpoint/storage-uri';
 import type { ModuleConfig } from '../module/module-config';
 import { loadModule } from '../module/module-loader';
 import { KeyflowRuntime } from '../runtime/keyflow-runtime';
@@ -17,14 +18,21 @@ export async function runCommand(args: readonly string[], extensions: readonly R
   );
   printModule(module);
 
+  const stateDir = resolve(options.stateDir);
+  const checkpointStorage = storageFromUri(options.checkpointDir ?? join(stateDir, 'checkpoints'));
   const runtime = await KeyflowRuntime.start({
     module,
-    stateDir: resolve(options.stateDir),
+    stateDir,
     stateBackend: options.memoryState ? 'memory' : 'rocksdb',
     checkpointIntervalMs: options.checkpointIntervalMs,
+    checkpointStorage,
     extensions,
     logger,
+    ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
+    ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
+    ...(options.retainCheckpoints === undefined ? {} : { retainCheckpoints: options.retainCheckpoints }),
   });
+  console.log(`Checkpoints: ${checkpointStorage.uri}`);
   const admin = options.adminPort === undefined ? undefined : await AdminServer.start(runtime, options.adminPort);
   if (admin) console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
   printHowToSend(module);

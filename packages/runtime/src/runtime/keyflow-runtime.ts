@@ -222,6 +222,11 @@ export class KeyflowRuntime {
    * `savepoints/` of the checkpoint storage (or of the state folder without one). Restore it
    * with `fromSavepoint` / `keyflow run --from-savepoint <uri>`.
    */
+  /** About how many bytes the state takes: the scale of a savepoint, for progress bars. */
+  approximateStateBytes(): Promise<number> {
+    return this.backend.approximateBytes();
+  }
+
   savepoint(onProgress?: (progress: SnapshotProgress) => void): Promise<SavepointResult> {
     const name = `savepoints/savepoint-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     return this.coordinator.savepoint(this.savepointArchive, name, onProgress);

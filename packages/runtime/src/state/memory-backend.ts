@@ -35,6 +35,12 @@ export class MemoryBackend implements StateBackend {
     })();
   }
 
+  async approximateBytes(): Promise<number> {
+    let bytes = 0;
+    for (const [key, value] of this.#entries) bytes += key.length + value.byteLength;
+    return bytes;
+  }
+
   async clear(): Promise<void> {
     this.#entries.clear();
   }

@@ -72,6 +72,12 @@ export class RocksDbBackend implements StateBackend {
     return this.#iterate({}, 'snapshot');
   }
 
+  approximateBytes(): Promise<number> {
+    return new Promise((resolve) => {
+      this.db.approximateSize(Buffer.alloc(0), PREFIX_END, (error: Error | undefined, size: number) => resolve(error ? 0 : size));
+    });
+  }
+
   clear(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.db.clear({}, (error: Error | undefined) => (error ? reject(backendError('clear', this.location, error)) : resolve()));

@@ -22,6 +22,8 @@ export interface StateBackend {
    * in key order. Used for full snapshots while processing goes on.
    */
   snapshot(): AsyncIterable<readonly [string, Uint8Array]>;
+  /** About how many bytes the entries take (for progress reports). */
+  approximateBytes(): Promise<number>;
   /** Deletes every entry (before restoring a snapshot into the backend). */
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -79,6 +79,10 @@ export class ControllableBackend implements StateBackend {
     return this.inner.snapshot();
   }
 
+  approximateBytes(): Promise<number> {
+    return this.inner.approximateBytes();
+  }
+
   clear(): Promise<void> {
     return this.inner.clear();
   }
