@@ -38,7 +38,8 @@ export const RUNTIME_PATHS = {
  * RocksDB and checkpoints, its headless Service, and a ConfigMap holding its module.yaml).
  *
  * The runtime reads its settings from `KEYFLOW_MODULE`, `KEYFLOW_STATE_DIR` and
- * `KEYFLOW_CHECKPOINT_DIR`; the function service listens on `PORT`.
+ * `KEYFLOW_CHECKPOINT_DIR`; the function service listens on `HOST`:`PORT` (as
+ * apps/examples/src/function-service.ts does).
  */
 export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[] {
   const { options } = input;
@@ -81,7 +82,10 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
               name: 'functions',
               image: options.functionsImage,
               ports: [{ name: 'http', containerPort: options.functionsPort }],
-              env: [{ name: 'PORT', value: String(options.functionsPort) }],
+              env: [
+                { name: 'HOST', value: '0.0.0.0' },
+                { name: 'PORT', value: String(options.functionsPort) },
+              ],
               readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 5 },
               livenessProbe: { tcpSocket: { port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10 },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },

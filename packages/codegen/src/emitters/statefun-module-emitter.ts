@@ -46,7 +46,8 @@ export function emitStatefunModule(input: StatefunModuleInput): GeneratedFile {
   const { options } = input;
   const header = yamlHeader(options.projectName, [
     `StateFun remote module of project ${options.projectName}, in Apache Flink StateFun's format: a StateFun`,
-    `(or Keyflow) cluster loads it unchanged and calls the functions over HTTP at ${options.urlPathTemplate}.`,
+    '(or Keyflow) cluster loads it unchanged and calls the functions over HTTP at',
+    `${options.urlPathTemplate}.`,
   ]);
   return {
     path: projectLayout(options.projectRoot).statefunModuleFile,

@@ -43,9 +43,10 @@ export function emitStorage(input: StorageInput): GeneratedFile {
     '}',
   ].join('\n');
 
+  const example = `${input.functions[0] ? (classNames.get(input.functions[0].typename) ?? 'F') : 'F'}Context`;
   const header = typescriptHeader(input.projectName, [
     `Typed state and messages of the functions of project ${input.projectName}. Write`,
-    '`apply(ctx: GreeterContext, msg: Message)` to have the compiler check every state access.',
+    `\`apply(ctx: ${example}, msg: Message)\` to have the compiler check every state access.`,
   ]);
   const body = [...imports.render(), '', ...sections, storageMap].join('\n');
   return { path: layout.storageFile, content: `${header}${body}\n` };

@@ -49,7 +49,6 @@ function isPlainSafe(text: string): boolean {
 
 function quote(text: string): string {
   // Double quotes (JSON escapes are valid YAML) when the text holds control characters.
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : `'${text.replace(/'/g, "''")}'`;
 }
 

@@ -69,18 +69,29 @@ function protocGenEsPath(): string {
   return join(dirname(require.resolve('@bufbuild/protoc-gen-es/package.json')), 'bin', 'protoc-gen-es');
 }
 
+/** Runs a command; rejects with its stderr when it fails. */
 function run(command: string, args: readonly string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }));
+      if (error) reject(new CommandError(error, String(stderr)));
       else resolve();
     });
   });
 }
 
+/** A failed command, with what it wrote to stderr. */
+class CommandError extends Error {
+  constructor(
+    cause: Error,
+    readonly stderr: string,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
 /** buf's first `file.proto:line:column` becomes the error's location (relative to the workspace). */
 function bufError(error: unknown, projectRoot: string): CodegenError {
-  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+  const stderr = error instanceof CommandError ? error.stderr.trim() : '';
   const detail = stderr.length > 0 ? stderr : error instanceof Error ? error.message : String(error);
   const match = /^(?:.*?\s)?([^\s:]+\.proto):(\d+):(\d+):\s*(.*)$/m.exec(stderr);
   const location = match

@@ -210,7 +210,7 @@ class ProjectScanner {
     }
 
     const typeNode = entries.get('type');
-    if (!typeNode || typeNode.getText() === 'undefined') {
+    if ((!typeNode || typeNode.getText() === 'undefined') && !failed) {
       this.#report(
         CodegenErrorCodes.STATE_TYPE_MISSING,
         decorator,

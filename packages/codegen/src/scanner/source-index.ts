@@ -3,6 +3,7 @@ import {
   Node,
   Project,
   SyntaxKind,
+  VariableDeclarationKind,
   type Expression,
   type Identifier,
   type SourceFile,
@@ -247,7 +248,7 @@ export class SourceIndex {
     if (resolved?.kind !== 'variable') return undefined;
     const statement = resolved.declaration.getVariableStatement();
     const initializer = resolved.declaration.getInitializer();
-    if (!statement || !initializer || statement.getDeclarationKind() !== 'const') return undefined;
+    if (!statement || !initializer || statement.getDeclarationKind() !== VariableDeclarationKind.Const) return undefined;
     return { file: resolved.file, expression: initializer };
   }
 }

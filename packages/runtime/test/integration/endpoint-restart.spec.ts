@@ -12,7 +12,9 @@ import { CapturingEgress } from '../../src/test-support/capturing-egress';
 // runtime retries within the call timeout, loses nothing and keeps the order per address.
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const TSX_CLI = require.resolve('tsx/cli');
+// Children load the sdk from its sources: --require tsx/cjs keeps the export condition
+// (the tsx CLI would start a child Node without it).
+const TSX_REQUIRE = ['--require', require.resolve('tsx/cjs')];
 const TSCONFIG = join(__dirname, '..', '..', 'tsconfig.json');
 
 async function freePort(): Promise<number> {
@@ -25,7 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 function startService(port: number): ChildProcess {
-  return spawn(process.execPath, ['--conditions=@keyflow/source', TSX_CLI, join(FIXTURES, 'serve-mode-test-functions.ts'), String(port)], {
+  return spawn(process.execPath, ['--conditions=@keyflow/source', ...TSX_REQUIRE, join(FIXTURES, 'serve-mode-test-functions.ts'), String(port)], {
     env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG },
     stdio: 'ignore',
   });

@@ -11,7 +11,9 @@ import { functions } from '../fixtures/mode-test-functions';
 // reached over a Unix socket, and behind a remote HTTP endpoint. The egress must be identical.
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const TSX_CLI = require.resolve('tsx/cli');
+// Children load the sdk from its sources: --require tsx/cjs keeps the export condition
+// (the tsx CLI would start a child Node without it).
+const TSX_REQUIRE = ['--require', require.resolve('tsx/cjs')];
 const IDS = ['ann', 'bob', 'cy'];
 const WORDS = ['w1', 'w2', 'w3', 'w4'];
 
@@ -86,7 +88,7 @@ spec:
       `kind: io.keyflow.process.v1/sidecar
 spec:
   id: it/functions
-  command: [${JSON.stringify(process.execPath)}, "--conditions=@keyflow/source", ${JSON.stringify(TSX_CLI)}, ${JSON.stringify(join(FIXTURES, 'serve-mode-test-functions.ts'))}, ${JSON.stringify(socket)}]
+  command: [${JSON.stringify(process.execPath)}, "--conditions=@keyflow/source", "--require", ${JSON.stringify(TSX_REQUIRE[1])}, ${JSON.stringify(join(FIXTURES, 'serve-mode-test-functions.ts'))}, ${JSON.stringify(socket)}]
   env:
     TSX_TSCONFIG_PATH: ${join(__dirname, '..', '..', 'tsconfig.json')}
   socket: ${socket}

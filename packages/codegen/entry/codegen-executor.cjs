@@ -1,0 +1,3 @@
+'use strict';
+// `@keyflow/codegen:codegen` (executors.json).
+module.exports = require('./load.cjs').loadCodegenModule('executors/codegen/executor');

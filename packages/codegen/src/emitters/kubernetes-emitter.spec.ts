@@ -1,0 +1,94 @@
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { resolveCodegenOptions } from '../codegen/codegen-options';
+import { scanProject } from '../scanner/scan-project';
+import { functionSource, projectSources } from '../test-support/project-sources';
+import { parseYamlDocuments } from '../test-support/yaml-documents';
+import { emitKubernetes } from './kubernetes-emitter';
+import { readIoDocuments } from './io-documents';
+
+const { functions } = scanProject(projectSources({ 'src/a.function.ts': functionSource('example/greeter', 'Greeter') }));
+const ioDocuments = readIoDocuments('k.yaml', 'kind: io.keyflow.http.v1/ingress\nspec: { id: example/http, port: 8090 }\n').documents;
+
+function manifests(options: Partial<Parameters<typeof resolveCodegenOptions>[0]> = {}) {
+  const resolved = resolveCodegenOptions({ projectName: 'Demo_App', projectRoot: 'apps/demo', ...options });
+  const files = emitKubernetes({ options: resolved, functions, ioDocuments });
+  return Object.fromEntries(
+    files.map((file) => {
+      const documents = parseYamlDocuments(file.content);
+      expect(documents).toHaveLength(1);
+      return [file.path.replace('apps/demo/deploy/k8s/', ''), documents[0] as Record<string, unknown>];
+    }),
+  );
+}
+
+describe('emitKubernetes', () => {
+  const objects = manifests();
+
+  it('emits the function service and the runtime, one object per file', () => {
+    expect(Object.keys(objects)).toEqual([
+      'functions-deployment.yaml',
+      'functions-service.yaml',
+      'runtime-configmap.yaml',
+      'runtime-service.yaml',
+      'runtime-statefulset.yaml',
+    ]);
+  });
+
+  it('passes the Kubernetes schema validation of every object', () => {
+    expect(() => new Deployment(objects['functions-deployment.yaml'] as never).validate()).not.toThrow();
+    expect(() => new Service(objects['functions-service.yaml'] as never).validate()).not.toThrow();
+    expect(() => new ConfigMap(objects['runtime-configmap.yaml'] as never).validate()).not.toThrow();
+    expect(() => new Service(objects['runtime-service.yaml'] as never).validate()).not.toThrow();
+    expect(() => new StatefulSet(objects['runtime-statefulset.yaml'] as never).validate()).not.toThrow();
+  });
+
+  it('the validation catches a broken manifest (so the test above means something)', () => {
+    const broken = structuredClone(objects['runtime-statefulset.yaml']) as { spec: { replicas: unknown } };
+    broken.spec.replicas = 'one';
+    expect(() => new StatefulSet(broken as never).validate()).toThrow();
+  });
+
+  it('names objects after the project and wires the Service to urlPathTemplate', () => {
+    expect(objects['functions-service.yaml']).toMatchObject({
+      metadata: { name: 'demo-app-functions' },
+      spec: { ports: [{ port: 8000, targetPort: 'http' }] },
+    });
+    const moduleYaml = (objects['runtime-configmap.yaml'] as { data: Record<string, string> }).data['module.yaml'] ?? '';
+    expect(parseYamlDocuments(moduleYaml)).toEqual([
+      {
+        kind: 'io.statefun.endpoints.v2/http',
+        spec: {
+          functions: 'example/*',
+          urlPathTemplate: 'http://demo-app-functions:8000/statefun',
+          transport: { type: 'io.statefun.transports.v1/async', call: '2m', connect: '20s' },
+        },
+      },
+      { kind: 'io.keyflow.http.v1/ingress', spec: { id: 'example/http', port: 8090 } },
+    ]);
+  });
+
+  it('gives the runtime a RocksDB volume and rolls it when the module changes', () => {
+    const statefulSet = objects['runtime-statefulset.yaml'] as {
+      spec: { volumeClaimTemplates: unknown[]; template: { metadata: { annotations: Record<string, string> } } };
+    };
+    expect(statefulSet.spec.volumeClaimTemplates).toEqual([
+      expect.objectContaining({ spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }),
+    ]);
+    const checksum = statefulSet.spec.template.metadata.annotations['keyflow.io/module-sha256'];
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    const other = manifests({ urlPathTemplate: 'http://elsewhere:9000/statefun' })['runtime-statefulset.yaml'] as typeof statefulSet;
+    expect(other.spec.template.metadata.annotations['keyflow.io/module-sha256']).not.toBe(checksum);
+  });
+
+  it('takes images, port and volume size as options', () => {
+    const custom = manifests({ functionsImage: 'reg/fn:1.2', runtimeImage: 'reg/rt:3', functionsPort: 9000, stateVolumeSize: '50Gi' });
+    expect(custom['functions-deployment.yaml']).toMatchObject({
+      spec: { template: { spec: { containers: [{ image: 'reg/fn:1.2', ports: [{ containerPort: 9000 }] }] } } },
+    });
+    expect(custom['runtime-statefulset.yaml']).toMatchObject({ spec: { template: { spec: { containers: [{ image: 'reg/rt:3' }] } } } });
+    expect(() => new Deployment(custom['functions-deployment.yaml'] as never).validate()).not.toThrow();
+  });
+});

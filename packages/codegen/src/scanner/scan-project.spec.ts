@@ -1,0 +1,280 @@
+import { KeyflowError } from '@keyflow/sdk';
+import { CodegenError } from '../errors/codegen-error';
+import { CodegenErrorCodes } from '../errors/codegen-error-codes';
+import { SDK_IMPORT, functionSource, projectSources } from '../test-support/project-sources';
+import { scanProject } from './scan-project';
+
+function scan(files: Record<string, string>) {
+  return scanProject(projectSources(files));
+}
+
+function codesOf(files: Record<string, string>): string[] {
+  return scan(files).errors.map((error) => error.code);
+}
+
+describe('scanProject', () => {
+  describe('finds functions', () => {
+    it('reads typenames, states, value types, TTLs and the messages apply reads', () => {
+      const { functions, errors } = scan({
+        'src/functions/messages.ts': `import { jsonType } from '@keyflow/sdk';\nexport const GreetingType = jsonType<{ text: string }>('example/Greeting');\n`,
+        'src/functions/greeter.function.ts': [
+          SDK_IMPORT,
+          "import { GreetingType } from './messages';",
+          '',
+          "@StatefulFunction('example/greeter')",
+          'export class Greeter {',
+          "  @ValueSpec({ type: Types.int, expireAfterCall: '30m' }) seen?: number;",
+          "  @ValueSpec({ type: GreetingType, name: 'last_greeting', expireAfterWrite: 60000 }) last?: { text: string };",
+          '  apply(ctx: Context<Greeter>, msg: Message): void {',
+          '    if (msg.isString()) ctx.storage.seen = 1;',
+          '    const greeting = msg.as(GreetingType);',
+          '    if (msg.is(Types.string)) ctx.storage.last = greeting;',
+          '  }',
+          '}',
+        ].join('\n'),
+      });
+
+      expect(errors).toEqual([]);
+      expect(functions).toHaveLength(1);
+      const [greeter] = functions;
+      expect(greeter).toMatchObject({
+        typename: 'example/greeter',
+        namespace: 'example',
+        name: 'greeter',
+        className: 'Greeter',
+        symbol: { module: 'apps/demo/src/functions/greeter.function', isPackage: false, exportName: 'Greeter' },
+        location: { file: 'apps/demo/src/functions/greeter.function.ts', line: 5, column: 14 },
+      });
+      expect(greeter?.states).toEqual([
+        {
+          property: 'seen',
+          name: 'seen',
+          type: {
+            expression: 'Types.int',
+            typename: 'io.statefun.types/int',
+            importable: { symbol: { module: '@keyflow/sdk', isPackage: true, exportName: 'Types' }, path: ['int'] },
+          },
+          fieldType: 'number',
+          expiration: { mode: 'after-call', text: "'30m'", millis: 1_800_000 },
+          location: { file: 'apps/demo/src/functions/greeter.function.ts', line: 6, column: 3 },
+        },
+        {
+          property: 'last',
+          name: 'last_greeting',
+          type: {
+            expression: 'GreetingType',
+            typename: 'example/Greeting',
+            importable: {
+              symbol: { module: 'apps/demo/src/functions/messages', isPackage: false, exportName: 'GreetingType' },
+              path: [],
+            },
+          },
+          fieldType: '{ text: string }',
+          expiration: { mode: 'after-write', text: '60000', millis: 60_000 },
+          location: { file: 'apps/demo/src/functions/greeter.function.ts', line: 7, column: 3 },
+        },
+      ]);
+      // isString() and is(Types.string) are one type; order of first use.
+      expect(greeter?.accepts.map((type) => type.typename)).toEqual(['io.statefun.types/string', 'example/Greeting']);
+    });
+
+    it('sorts functions by typename, whatever the file order', () => {
+      const { functions } = scan({
+        'src/a.function.ts': functionSource('shop/cart', 'Cart'),
+        'src/b.function.ts': functionSource('example/zebra', 'Zebra'),
+        'src/c.function.ts': functionSource('example/apple', 'Apple'),
+      });
+      expect(functions.map((fn) => fn.typename)).toEqual(['example/apple', 'example/zebra', 'shop/cart']);
+    });
+
+    it('recognizes the sdk decorators under an alias or through a namespace import', () => {
+      const { functions, errors } = scan({
+        'src/aliased.function.ts': [
+          "import { StatefulFunction as Fn, ValueSpec as State, Types as T, type Context, type Message } from '@keyflow/sdk';",
+          "@Fn('example/aliased') export class Aliased {",
+          '  @State({ type: T.long }) total?: number;',
+          '  apply(ctx: Context<Aliased>, msg: Message): void { msg.as(T.bool); }',
+          '}',
+        ].join('\n'),
+        'src/namespaced.function.ts': [
+          "import * as sdk from '@keyflow/sdk';",
+          "@sdk.StatefulFunction('example/namespaced') export class Namespaced {",
+          '  @sdk.ValueSpec({ type: sdk.Types.double }) ratio?: number;',
+          '  apply(ctx: sdk.Context<Namespaced>, msg: sdk.Message): void {}',
+          '}',
+        ].join('\n'),
+      });
+      expect(errors).toEqual([]);
+      expect(functions.map((fn) => [fn.typename, fn.states.map((state) => state.type.typename)])).toEqual([
+        ['example/aliased', ['io.statefun.types/long']],
+        ['example/namespaced', ['io.statefun.types/double']],
+      ]);
+      expect(functions[0]?.accepts[0]).toMatchObject({ expression: 'T.bool', typename: 'io.statefun.types/bool' });
+    });
+
+    it('reads typenames from constants, also imported ones, and templates', () => {
+      const { functions, errors } = scan({
+        'src/names.ts': "export const NAMESPACE = 'com.example';\n",
+        'src/counter.function.ts': [
+          SDK_IMPORT,
+          "import { NAMESPACE } from './names';",
+          'const NAME = `${NAMESPACE}/counter`;',
+          '@StatefulFunction(NAME)',
+          'export class Counter { apply(): void {} }',
+        ].join('\n'),
+      });
+      expect(errors).toEqual([]);
+      expect(functions[0]).toMatchObject({ typename: 'com.example/counter', namespace: 'com.example', name: 'counter' });
+    });
+
+    it('accepts every export form, and any source under src/ that uses @StatefulFunction', () => {
+      const { functions, errors } = scan({
+        'src/later.function.ts': `${SDK_IMPORT}\n@StatefulFunction('example/later') class Later { apply(): void {} }\nexport { Later as Renamed };\n`,
+        'src/default.function.ts': `${SDK_IMPORT}\n@StatefulFunction('example/default') export default class Defaulted { apply(): void {} }\n`,
+        'src/domain/model.ts': `${SDK_IMPORT}\n@StatefulFunction('example/model') export class Model { apply(): void {} }\n`,
+      });
+      expect(errors).toEqual([]);
+      expect(functions.map((fn) => [fn.typename, fn.symbol.exportName])).toEqual([
+        ['example/default', 'default'],
+        ['example/later', 'Renamed'],
+        ['example/model', 'Model'],
+      ]);
+    });
+
+    it('ignores specs, generated code, and decorators that are not the sdk’s', () => {
+      const { functions } = scan({
+        'src/a.function.spec.ts': functionSource('example/spec', 'Spec'),
+        'src/generated/functions.generated.ts': functionSource('example/generated', 'Generated'),
+        'src/other.function.ts': "const StatefulFunction = (n: string) => (c: unknown) => c;\n@StatefulFunction('x/y') export class Other {}\n",
+        'test/outside.function.ts': functionSource('example/outside', 'Outside'),
+      });
+      expect(functions).toEqual([]);
+    });
+
+    it('describes message types it cannot import', () => {
+      const { functions } = scan({
+        'src/a.function.ts': [
+          SDK_IMPORT,
+          "const Local = jsonType<string>('example/Local');",
+          "@StatefulFunction('example/a') export class A {",
+          "  apply(ctx: Context<A>, msg: Message): void { msg.as(Local); msg.as(jsonType<number>('example/Inline')); }",
+          '}',
+        ].join('\n'),
+      });
+      expect(functions[0]?.accepts).toEqual([
+        { expression: 'Local', typename: 'example/Local', importable: undefined },
+        { expression: "jsonType<number>('example/Inline')", typename: 'example/Inline', importable: undefined },
+      ]);
+    });
+  });
+
+  describe('reports user errors with file:line:column and a stable code', () => {
+    it('two functions with one typename', () => {
+      const { errors, functions } = scan({
+        'src/a.function.ts': functionSource('example/twin', 'First'),
+        'src/b.function.ts': functionSource('example/twin', 'Second'),
+      });
+      expect(errors.map((error) => error.code)).toEqual([CodegenErrorCodes.DUPLICATE_TYPENAME]);
+      expect(errors[0]?.message).toMatch(
+        /^apps\/demo\/src\/b\.function\.ts:4:14 \[KF_CODEGEN_DUPLICATE_TYPENAME\] Class Second .*'example\/twin'.*First \(apps\/demo\/src\/a\.function\.ts:4:14\)/,
+      );
+      expect(functions.map((fn) => fn.className)).toEqual(['First']);
+    });
+
+    it.each([
+      ['no namespace', "'greeter'"],
+      ['an empty name', "'example/'"],
+      ['whitespace', "'example/my greeter'"],
+      ['a value codegen cannot read', 'process.env.TYPENAME as string'],
+    ])('an invalid typename: %s', (_case, argument) => {
+      const { errors } = scan({ 'src/a.function.ts': `${SDK_IMPORT}\n@StatefulFunction(${argument})\nexport class A { apply(): void {} }\n` });
+      expect(errors.map((error) => error.code)).toEqual([CodegenErrorCodes.INVALID_TYPENAME]);
+      expect(errors[0]?.location).toEqual({ file: 'apps/demo/src/a.function.ts', line: 2, column: 19 });
+    });
+
+    it('a @StatefulFunction without a typename', () => {
+      expect(codesOf({ 'src/a.function.ts': `${SDK_IMPORT}\n// @ts-expect-error\n@StatefulFunction()\nexport class A { apply(): void {} }\n` })).toEqual([
+        CodegenErrorCodes.INVALID_TYPENAME,
+      ]);
+    });
+
+    it('a @ValueSpec without a type', () => {
+      const { errors } = scan({
+        'src/a.function.ts': functionSource('example/a', 'A', "  // @ts-expect-error\n  @ValueSpec({ name: 'count' }) count?: number;\n  // @ts-expect-error\n  @ValueSpec() other?: number;"),
+      });
+      expect(errors.map((error) => [error.code, error.location?.line, error.location?.column])).toEqual([
+        [CodegenErrorCodes.STATE_TYPE_MISSING, 6, 3],
+        [CodegenErrorCodes.STATE_TYPE_MISSING, 8, 3],
+      ]);
+      expect(errors[0]?.message).toMatch(/^apps\/demo\/src\/a\.function\.ts:6:3 \[KF_CODEGEN_STATE_TYPE_MISSING\] @ValueSpec on A\.count has no type/);
+    });
+
+    it('a state name used twice', () => {
+      const { errors } = scan({
+        'src/a.function.ts': functionSource(
+          'example/a',
+          'A',
+          "  @ValueSpec({ type: Types.int }) count?: number;\n  @ValueSpec({ type: Types.long, name: 'count' }) total?: number;",
+        ),
+      });
+      expect(errors.map((error) => error.code)).toEqual([CodegenErrorCodes.DUPLICATE_STATE]);
+      expect(errors[0]?.message).toMatch(/^apps\/demo\/src\/a\.function\.ts:6:3 .*'count' of A\.total is already used by A\.count \(line 5\)/);
+    });
+
+    it('a decorated class that is not exported', () => {
+      const { errors, functions } = scan({
+        'src/a.function.ts': `${SDK_IMPORT}\n\n@StatefulFunction('example/hidden')\nclass Hidden { apply(): void {} }\n`,
+        'src/b.function.ts': `${SDK_IMPORT}\nexport function make() {\n  @StatefulFunction('example/nested')\n  class Nested { apply(): void {} }\n  return Nested;\n}\n`,
+      });
+      expect(errors.map((error) => [error.code, error.location])).toEqual([
+        [CodegenErrorCodes.NOT_EXPORTED, { file: 'apps/demo/src/a.function.ts', line: 4, column: 7 }],
+        [CodegenErrorCodes.NOT_EXPORTED, { file: 'apps/demo/src/b.function.ts', line: 4, column: 9 }],
+      ]);
+      expect(functions).toEqual([]);
+    });
+
+    it('an invalid state name, a bad TTL, both TTLs, unreadable options, a missing apply', () => {
+      const { errors } = scan({
+        'src/a.function.ts': [
+          SDK_IMPORT,
+          'const options = { type: Types.int };',
+          "const spread = { type: Types.int };",
+          "@StatefulFunction('example/a')",
+          'export class A {',
+          "  @ValueSpec({ type: Types.int, name: 'has-dash' }) dashed?: number;",
+          "  // @ts-expect-error\n  @ValueSpec({ type: Types.int, expireAfterCall: 'soon' }) soon?: number;",
+          "  @ValueSpec({ type: Types.int, expireAfterCall: '1m', expireAfterWrite: '1m' }) both?: number;",
+          '  @ValueSpec({ ...spread }) spreaded?: number;',
+          '  @ValueSpec(options) viaConst?: number;',
+          '}',
+        ].join('\n'),
+      });
+      expect(errors.map((error) => error.code)).toEqual([
+        CodegenErrorCodes.APPLY_MISSING,
+        CodegenErrorCodes.INVALID_STATE_NAME,
+        CodegenErrorCodes.INVALID_EXPIRATION,
+        CodegenErrorCodes.INVALID_EXPIRATION,
+        CodegenErrorCodes.UNREADABLE_OPTIONS,
+      ]);
+    });
+
+    it('reports every error of a run together, sorted by location, as KeyflowErrors', () => {
+      const { errors } = scan({
+        'src/b.function.ts': `${SDK_IMPORT}\n@StatefulFunction('bad')\nexport class B { apply(): void {} }\n`,
+        'src/a.function.ts': functionSource('example/a', 'A', '  // @ts-expect-error\n  @ValueSpec({}) x?: number;').replace('export class', 'class'),
+        'src/c.function.ts': functionSource('example/a', 'C'),
+      });
+      expect(errors.map((error) => `${error.location?.file}:${error.code}`)).toEqual([
+        'apps/demo/src/a.function.ts:KF_CODEGEN_NOT_EXPORTED',
+        'apps/demo/src/a.function.ts:KF_CODEGEN_STATE_TYPE_MISSING',
+        'apps/demo/src/b.function.ts:KF_CODEGEN_INVALID_TYPENAME',
+      ]);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(KeyflowError);
+        expect(error).toBeInstanceOf(CodegenError);
+        expect(error.message).toMatch(/^apps\/demo\/src\/[abc]\.function\.ts:\d+:\d+ \[KF_CODEGEN_[A-Z_]+\] /);
+        expect(error.retryable).toBe(false);
+      }
+    });
+  });
+});
