@@ -22,7 +22,7 @@ interface Started {
 async function start(
   stateDir: string,
   storage: CheckpointStorage | undefined,
-  extra: { functions?: FunctionClass[]; fromSavepoint?: string; logger?: Logger; compactionInterval?: number } = {},
+  extra: { functions?: FunctionClass[]; fromSavepoint?: string; logger?: Logger; compactionInterval?: number; intervalMs?: number } = {},
 ): Promise<Started> {
   const out = new CapturingEgress('ck/out');
   const runtime = await KeyflowRuntime.start({
@@ -31,7 +31,7 @@ async function start(
     functions: extra.functions ?? [CheckpointCounter],
     egresses: [out],
     logger: extra.logger ?? silentLogger,
-    checkpointIntervalMs: 0,
+    checkpointIntervalMs: extra.intervalMs ?? 0,
     compactionInterval: extra.compactionInterval ?? 3,
     ...(storage ? { checkpointStorage: storage } : {}),
     ...(extra.fromSavepoint === undefined ? {} : { fromSavepoint: extra.fromSavepoint }),
@@ -111,28 +111,38 @@ describe('checkpoint storage', () => {
     const s3 = await LocalS3.start();
     const lines: string[] = [];
     const logger = createLogger({ level: 'warn', write: (line) => lines.push(line) });
+    const until = async (condition: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 15_000;
+      while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    };
     try {
       const storage = new S3CheckpointStorage(s3.bucket, '', { endpoint: s3.endpoint, credentials: s3.credentials, requestTimeoutMs: 2_000 });
-      const first = await start(join(dir, 'state-a'), storage, { logger });
+      const first = await start(join(dir, 'state-a'), storage, { logger, intervalMs: 100 });
       await sendWords(first.runtime, ['x'], ['a']);
-      await first.runtime.checkpoint();
+      await until(() => first.runtime.stats().lastCheckpointId >= 1);
 
       await s3.pause();
       await sendWords(first.runtime, ['x'], ['b']);
+      // Periodic checkpoints fail with a log line that says what and where.
+      await until(() => lines.some((line) => line.includes('checkpoint failed')));
+      const logged = lines.find((line) => line.includes('checkpoint failed')) ?? '';
+      expect(logged).toContain('KF_CHECKPOINT_FAILED');
+      expect(logged).toContain(`s3://${s3.bucket}/`);
       const failed = await first.runtime.checkpoint().then(
         () => undefined,
         (error: unknown) => error,
       );
       expect(isKeyflowError(failed, 'KF_CHECKPOINT_FAILED')).toBe(true);
-      expect((failed as Error).message).toContain(`s3://${s3.bucket}/`);
       // Processing goes on while checkpoints fail.
       expect(await lastReport(first, 'x', 'c')).toBe('x:3');
 
       await s3.resume();
-      await first.runtime.checkpoint();
+      const before = first.runtime.stats().lastCheckpointId;
+      await until(() => first.runtime.stats().lastCheckpointId > before);
+      expect(first.runtime.stats().lastCheckpointId).toBeGreaterThan(before);
       await first.runtime.stop();
 
-      // The checkpoint after the failed one carries the failed one's writes too.
+      // The checkpoints after the failed ones carry their writes too.
       const second = await start(join(dir, 'state-b'), storage);
       expect(await lastReport(second, 'x', 'd')).toBe('x:4');
       await second.runtime.stop();
