@@ -1,15 +1,11 @@
 // Load generator for the HTTP measurement: keeps `concurrency` requests in flight over
-// keep-alive connections, as a runtime does towards many addresses, and prints one JSON line of
-// requests per second by batch size. Started by main.ts.
-//   argv: <port> <concurrency> <timing JSON>
+// keep-alive connections, as a runtime does towards many addresses, one round at a time as
+// main.ts asks (see round-protocol.ts).
+//   argv: <port> <concurrency>
 
 import { Agent, request } from 'node:http';
-import { BATCH_SIZES, checkReply, payload } from './payloads';
-import { median, parseTiming } from './timing';
-
-export interface HttpResult {
-  readonly requestsPerSecond: Record<number, number>;
-}
+import { checkReply, payload } from './payloads';
+import { serveRounds } from './round-protocol';
 
 function post(agent: Agent, port: number, body: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -53,26 +49,18 @@ async function requestsPerSecond(send: () => Promise<unknown>, durationMs: numbe
   return (done * 1000) / (nowMs() - start);
 }
 
-async function main(): Promise<void> {
-  const port = Number(process.argv[2]);
-  const concurrency = Number(process.argv[3]);
-  const timing = parseTiming(process.argv[4]);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const result: HttpResult = { requestsPerSecond: {} };
-  for (const size of BATCH_SIZES) {
-    const body = payload(size);
-    checkReply(await post(agent, port, body), size, 'server');
-    const send = () => post(agent, port, body);
-    await requestsPerSecond(send, timing.warmupMs, concurrency);
-    const rounds: number[] = [];
-    for (let round = 0; round < timing.rounds; round++) rounds.push(await requestsPerSecond(send, timing.roundMs, concurrency));
-    result.requestsPerSecond[size] = median(rounds);
-  }
-  agent.destroy();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
+const port = Number(process.argv[2]);
+const concurrency = Number(process.argv[3]);
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency, noDelay: true });
+const payloads = new Map<number, Uint8Array>();
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+serveRounds(async (size, ms) => {
+  let body = payloads.get(size);
+  if (!body) {
+    body = payload(size);
+    checkReply(await post(agent, port, body), size, 'server');
+    payloads.set(size, body);
+  }
+  const request = body;
+  return requestsPerSecond(() => post(agent, port, request), ms, concurrency);
 });

@@ -16,7 +16,8 @@ async function start(sdk: SdkName): Promise<Server> {
   }
   const statefun = new StateFun();
   statefun.bind(officialCounter);
-  const server = createServer(statefun.handler());
+  const handler = statefun.handler();
+  const server = createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }

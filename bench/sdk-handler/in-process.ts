@@ -1,32 +1,23 @@
 // Measuring process for one SDK, no HTTP: calls the handler function back to back on the
-// pre-encoded payloads and prints one JSON line of results. Started by main.ts.
-//   argv: <keyflow|official> <timing JSON>
+// pre-encoded payloads, one round at a time as main.ts asks (see round-protocol.ts).
+//   argv: <keyflow|official>
 
 import { handlerOf, type SdkName } from './counter-functions';
-import { BATCH_SIZES, checkReply, payload } from './payloads';
-import { medianCallsPerSecond, parseTiming } from './timing';
+import { checkReply, payload } from './payloads';
+import { serveRounds } from './round-protocol';
+import { callsPerSecond } from './timing';
 
-export interface InProcessResult {
-  readonly sdk: SdkName;
-  /** Requests per second by batch size. */
-  readonly requestsPerSecond: Record<number, number>;
-}
+const sdk = process.argv[2] as SdkName;
+const handle = handlerOf(sdk);
+const payloads = new Map<number, Uint8Array>();
 
-async function main(): Promise<void> {
-  const sdk = process.argv[2] as SdkName;
-  const timing = parseTiming(process.argv[3]);
-  const handle = handlerOf(sdk);
-  const requestsPerSecond: Record<number, number> = {};
-  for (const size of BATCH_SIZES) {
-    const bytes = payload(size);
+serveRounds(async (size, ms) => {
+  let bytes = payloads.get(size);
+  if (!bytes) {
+    bytes = payload(size);
     checkReply(await handle(bytes), size, sdk);
-    requestsPerSecond[size] = await medianCallsPerSecond(() => handle(bytes), timing, Math.max(1, Math.floor(200 / size)));
+    payloads.set(size, bytes);
   }
-  const result: InProcessResult = { sdk, requestsPerSecond };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  const request = bytes;
+  return callsPerSecond(() => handle(request), ms, Math.max(1, Math.floor(200 / size)));
 });

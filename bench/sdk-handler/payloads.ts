@@ -4,8 +4,6 @@
 import { decodeFromFunction, encodeToFunction, type PbTypedValue } from '@keyflow/sdk/protocol';
 import { COUNTER } from './counter-functions';
 
-export const BATCH_SIZES = [1, 10, 100] as const;
-
 /** io.statefun.types/int as IntWrapper bytes (sfixed32 field 1). */
 function int(value: number): PbTypedValue {
   const bytes = Buffer.alloc(5);

@@ -7,7 +7,7 @@ export interface TimingOptions {
   readonly roundMs: number;
 }
 
-export const DEFAULT_TIMING: TimingOptions = { warmupMs: 1500, rounds: 7, roundMs: 500 };
+export const DEFAULT_TIMING: TimingOptions = { warmupMs: 1500, rounds: 9, roundMs: 400 };
 export const QUICK_TIMING: TimingOptions = { warmupMs: 300, rounds: 3, roundMs: 200 };
 
 export function median(values: readonly number[]): number {
@@ -30,16 +30,4 @@ export async function callsPerSecond(step: () => Promise<unknown>, durationMs: n
     now = nowMs();
   } while (now < deadline);
   return (calls * 1000) / (now - start);
-}
-
-/** Warm-up, then the median of the timed rounds, in calls per second. */
-export async function medianCallsPerSecond(step: () => Promise<unknown>, timing: TimingOptions, chunk: number): Promise<number> {
-  await callsPerSecond(step, timing.warmupMs, chunk);
-  const rounds: number[] = [];
-  for (let round = 0; round < timing.rounds; round++) rounds.push(await callsPerSecond(step, timing.roundMs, chunk));
-  return median(rounds);
-}
-
-export function parseTiming(argument: string | undefined): TimingOptions {
-  return argument ? (JSON.parse(argument) as TimingOptions) : DEFAULT_TIMING;
 }

@@ -13,6 +13,12 @@ import { StorageFactory } from './address-storage';
 import type { FunctionDefinition, FunctionRegistry } from './function-registry';
 import { InvocationContext } from './invocation-context';
 
+/** A registered function with the factory of its `ctx.storage` objects. */
+interface InvocableFunction {
+  readonly definition: FunctionDefinition;
+  readonly storage: StorageFactory;
+}
+
 const EMPTY_ARGUMENT: PbTypedValue = { typename: '', hasValue: false, value: new Uint8Array(0) };
 
 /**
@@ -22,12 +28,14 @@ const EMPTY_ARGUMENT: PbTypedValue = { typename: '', hasValue: false, value: new
  */
 export class BatchInvoker {
   readonly #registry: FunctionRegistry;
-  readonly #storageFactories = new Map<string, StorageFactory>();
+  readonly #functions = new Map<string, InvocableFunction>();
+  /** The function of the previous batch: consecutive batches mostly address the same one. */
+  #last: { namespace: string; type: string; function: InvocableFunction } | undefined;
 
   constructor(registry: FunctionRegistry) {
     this.#registry = registry;
     for (const definition of registry.list()) {
-      this.#storageFactories.set(definition.typename, new StorageFactory(definition.states));
+      this.#functions.set(definition.typename, { definition, storage: new StorageFactory(definition.states) });
     }
   }
 
@@ -45,21 +53,14 @@ export class BatchInvoker {
         `The invocation batch has ${target ? `an incomplete target address (namespace '${target.namespace}', type '${target.type}')` : 'no target address'}; namespace and type are required.`,
       );
     }
-    const typename = `${target.namespace}/${target.type}`;
-    const definition = this.#registry.get(typename);
-    if (!definition) {
-      throw new KeyflowError(
-        SdkErrorCodes.UNKNOWN_FUNCTION,
-        `No function is registered for ${typename}; this endpoint serves ${this.#describeFunctions()}.`,
-      );
-    }
+    const { definition, storage: storageFactory } = this.#lookup(target.namespace, target.type);
 
     const stored = matchState(definition, batch);
     if (stored.missing.length > 0) {
       return { kind: 'incompleteInvocationContext', missingValues: stored.missing };
     }
 
-    const storage = (this.#storageFactories.get(typename) as StorageFactory).create(stored.values);
+    const storage = storageFactory.create(stored.values);
     const self = fromPbAddress(target);
     const context = new InvocationContext(self, storage.object);
     for (const invocation of batch.invocations) {
@@ -79,6 +80,21 @@ export class BatchInvoker {
       throw functionFailed(definition, self.id, error);
     }
     return { kind: 'invocationResult', result: { stateMutations, ...context.effects } };
+  }
+
+  #lookup(namespace: string, type: string): InvocableFunction {
+    const last = this.#last;
+    if (last && last.namespace === namespace && last.type === type) return last.function;
+    const typename = `${namespace}/${type}`;
+    const found = this.#functions.get(typename);
+    if (!found) {
+      throw new KeyflowError(
+        SdkErrorCodes.UNKNOWN_FUNCTION,
+        `No function is registered for ${typename}; this endpoint serves ${this.#describeFunctions()}.`,
+      );
+    }
+    this.#last = { namespace, type, function: found };
+    return found;
   }
 
   #describeFunctions(): string {

@@ -1,13 +1,22 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
-import { BinaryWriter, WireType, expectWireType, writeAddress, writeTypedValue } from './wire-format';
-import { WireReader } from './wire-reader';
+import { BinaryWriter, WireType, writeAddress, writeTypedValue } from './wire-format';
+import { RepeatedString, WireReader } from './wire-reader';
 import type { PbAddress, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
 
 const FIELD_INVOCATION_BATCH = 100;
 
-const TAG_LENGTH_DELIMITED = WireType.LengthDelimited;
+// Wire types as local constants (see wire-reader.ts).
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
 const EMPTY_BYTES = new Uint8Array(0);
+
+// Fields whose values repeat across invocations and requests: typenames, namespaces. Decoding
+// is synchronous, so one cache per field serves every request.
+const typenames = new RepeatedString();
+const namespaces = new RepeatedString();
+const types = new RepeatedString();
+const stateNames = new RepeatedString();
 
 /**
  * Decodes `ToFunction` bytes. Returns undefined when the request carries no invocation batch.
@@ -21,7 +30,7 @@ export function decodeToFunction(bytes: Uint8Array): PbInvocationBatchRequest | 
     while (reader.more()) {
       const tag = reader.tag();
       if (tag >>> 3 === FIELD_INVOCATION_BATCH) {
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'ToFunction.invocation');
+        reader.check(tag, LENGTH_DELIMITED, 'ToFunction.invocation');
         batch = readBatchRequest(reader);
       } else {
         reader.skip(tag & 7, tag >>> 3);
@@ -46,15 +55,15 @@ function readBatchRequest(reader: WireReader): PbInvocationBatchRequest {
     const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.target');
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationBatchRequest.target');
         batch.target = readAddress(reader);
         break;
       case 2:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.state');
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationBatchRequest.state');
         batch.state.push(readPersistedValue(reader));
         break;
       case 3:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'InvocationBatchRequest.invocations');
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationBatchRequest.invocations');
         batch.invocations.push(readInvocation(reader));
         break;
       default:
@@ -72,11 +81,11 @@ function readPersistedValue(reader: WireReader): PbPersistedValue {
     const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'PersistedValue.state_name');
-        value.stateName = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValue.state_name');
+        value.stateName = reader.string(stateNames);
         break;
       case 2:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'PersistedValue.state_value');
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValue.state_value');
         value.stateValue = readTypedValue(reader);
         break;
       default:
@@ -94,11 +103,11 @@ function readInvocation(reader: WireReader): PbInvocation {
     const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Invocation.caller');
+        reader.check(tag, LENGTH_DELIMITED, 'Invocation.caller');
         invocation.caller = readAddress(reader);
         break;
       case 2:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Invocation.argument');
+        reader.check(tag, LENGTH_DELIMITED, 'Invocation.argument');
         invocation.argument = readTypedValue(reader);
         break;
       default:
@@ -116,15 +125,15 @@ function readAddress(reader: WireReader): PbAddress {
     const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.namespace');
-        address.namespace = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'Address.namespace');
+        address.namespace = reader.string(namespaces);
         break;
       case 2:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.type');
-        address.type = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'Address.type');
+        address.type = reader.string(types);
         break;
       case 3:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'Address.id');
+        reader.check(tag, LENGTH_DELIMITED, 'Address.id');
         address.id = reader.string();
         break;
       default:
@@ -142,15 +151,15 @@ function readTypedValue(reader: WireReader): PbTypedValue {
     const tag = reader.tag();
     switch (tag >>> 3) {
       case 1:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'TypedValue.typename');
-        value.typename = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'TypedValue.typename');
+        value.typename = reader.string(typenames);
         break;
       case 2:
-        expectWireType(tag & 7, WireType.Varint, 'TypedValue.has_value');
+        reader.check(tag, VARINT, 'TypedValue.has_value');
         value.hasValue = reader.bool();
         break;
       case 3:
-        expectWireType(tag & 7, TAG_LENGTH_DELIMITED, 'TypedValue.value');
+        reader.check(tag, LENGTH_DELIMITED, 'TypedValue.value');
         value.value = reader.bytes();
         break;
       default:

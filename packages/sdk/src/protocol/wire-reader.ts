@@ -1,10 +1,18 @@
 // A protobuf reader for the request hot path: one object per message, nested messages read in
 // place between bounds (no sub-reader, no copy), strings decoded without TextDecoder. It accepts
-// and rejects exactly the inputs that @bufbuild/protobuf's BinaryReader does, with one
-// deliberate exception: a leading U+FEFF in a string is kept, as protoc's Java, Go and
-// google-protobuf JS readers keep it (TextDecoder drops it, which changes ids).
+// and rejects exactly the inputs that @bufbuild/protobuf's BinaryReader does (checked on
+// corrupted input by test/differential/wire-codec-differential.spec.ts), and like the sdk's
+// other readers it keeps a leading U+FEFF in strings, as protoc's Java and Go readers and
+// google-protobuf JS do (TextDecoder drops it by default, which would change ids).
 
-import { WireType } from '@bufbuild/protobuf/wire';
+// Wire types, as local constants: reading them off an imported enum costs a property access
+// (a getter, in CommonJS re-exports) in every loop.
+const VARINT = 0;
+const BIT64 = 1;
+const LENGTH_DELIMITED = 2;
+const START_GROUP = 3;
+const END_GROUP = 4;
+const BIT32 = 5;
 
 /** Node's Buffer slicing methods (undocumented but stable: Buffer#toString is built on them). */
 interface BufferSlices {
@@ -15,18 +23,33 @@ interface BufferSlices {
 /** Below this length, building an ASCII string in JS beats a call into C++. */
 const SHORT_STRING = 16;
 
+/**
+ * The last value of a string field whose values repeat from message to message (typenames,
+ * namespaces): a match of its bytes returns the string without decoding.
+ */
+export class RepeatedString {
+  bytes = new Uint8Array(0);
+  text = '';
+}
+
 /** Reads one message from `buf`. Nested messages narrow `end` with {@link enter}/{@link leave}. */
 export class WireReader {
   readonly buf: Uint8Array;
   pos = 0;
   /** End (exclusive) of the message being read. */
   end: number;
-  readonly #text: BufferSlices;
+  /** The input as a Buffer, made when first needed (short ASCII strings never need it). */
+  #text: BufferSlices | undefined;
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
     this.end = buf.length;
-    this.#text = (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) as unknown as BufferSlices;
+  }
+
+  #textOf(): BufferSlices {
+    const buf = this.buf;
+    this.#text ??= (Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)) as unknown as BufferSlices;
+    return this.#text;
   }
 
   /** True while the current message has bytes left. */
@@ -44,6 +67,11 @@ export class WireReader {
     }
     if (tag >>> 3 <= 0 || (tag & 7) > 5) throw new Error(`illegal tag: field no ${tag >>> 3} wire type ${tag & 7}`);
     return tag;
+  }
+
+  /** Throws unless `tag` has `wireType`: a known field must arrive with its declared wire type. */
+  check(tag: number, wireType: number, field: string): void {
+    if ((tag & 7) !== wireType) throw new RangeError(`field ${field} has wire type ${tag & 7}, expected ${wireType}`);
   }
 
   /** Reads an unsigned 32-bit varint (longer varints are truncated to 32 bits, as protobuf does). */
@@ -95,28 +123,49 @@ export class WireReader {
     return this.buf.subarray(start, this.pos);
   }
 
-  /** Reads a length-delimited field as UTF-8 text (invalid sequences become U+FFFD). */
-  string(): string {
+  /**
+   * Reads a length-delimited field as UTF-8 text (invalid sequences become U+FFFD). With
+   * `repeated`, a value equal to the last one is not decoded again.
+   */
+  string(repeated?: RepeatedString): string {
     const length = this.uint32();
     const start = this.pos;
     this.pos += length;
     this.assertBounds();
     if (length === 0) return '';
+    if (repeated === undefined) return this.#decode(start, this.pos);
+    const known = repeated.bytes;
+    if (known.length === length) {
+      const buf = this.buf;
+      let index = 0;
+      while (index < length && buf[start + index] === known[index]) index++;
+      if (index === length) return repeated.text;
+    }
+    const text = this.#decode(start, this.pos);
+    // A copy: the input may be a pooled Buffer whose memory is later reused for other data.
+    const copy = new Uint8Array(length);
+    for (let index = 0; index < length; index++) copy[index] = this.buf[start + index] as number;
+    repeated.bytes = copy;
+    repeated.text = text;
+    return text;
+  }
+
+  #decode(start: number, end: number): string {
+    const length = end - start;
     const buf = this.buf;
-    const end = this.pos;
     if (length <= SHORT_STRING) {
       let text = '';
       for (let index = start; index < end; index++) {
         const b = buf[index] as number;
-        if (b >= 0x80) return this.#text.utf8Slice(start, end);
+        if (b >= 0x80) return this.#textOf().utf8Slice(start, end);
         text += String.fromCharCode(b);
       }
       return text;
     }
     for (let index = start; index < end; index++) {
-      if ((buf[index] as number) >= 0x80) return this.#text.utf8Slice(start, end);
+      if ((buf[index] as number) >= 0x80) return this.#textOf().utf8Slice(start, end);
     }
-    return this.#text.latin1Slice(start, end);
+    return this.#textOf().latin1Slice(start, end);
   }
 
   /**
@@ -141,27 +190,27 @@ export class WireReader {
   /** Skips one field of `wireType`; groups are skipped whole, nested up to 100 deep. */
   skip(wireType: number, field: number, depth = 100): void {
     switch (wireType) {
-      case WireType.Varint:
+      case VARINT:
         while ((this.buf[this.pos++] as number) & 0x80) {
           // one byte per iteration
         }
         break;
-      case WireType.Bit64:
+      case BIT64:
         this.pos += 8;
         break;
-      case WireType.Bit32:
+      case BIT32:
         this.pos += 4;
         break;
-      case WireType.LengthDelimited: {
+      case LENGTH_DELIMITED: {
         const length = this.uint32();
         this.pos += length;
         break;
       }
-      case WireType.StartGroup:
+      case START_GROUP:
         if (depth <= 0) throw new Error('maximum recursion depth reached');
         for (;;) {
           const tag = this.tag();
-          if ((tag & 7) === WireType.EndGroup) {
+          if ((tag & 7) === END_GROUP) {
             if (tag >>> 3 !== field) throw new Error('invalid end group tag');
             break;
           }

@@ -6,33 +6,48 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 
 const INITIAL_CAPACITY = 16 * 1024;
-/** A scratch buffer grown past this is dropped after use rather than kept for the next call. */
+/** A scratch buffer grown past this (by a huge reply) is replaced by a small one at the next reset. */
 const RETAINED_CAPACITY = 1024 * 1024;
 /** Strings up to this many UTF-16 units take at most 126 bytes: their length fits one byte. */
 const ONE_BYTE_LENGTH_STRING = 42;
 
+/**
+ * Writes one protobuf message at a time into a reused buffer: `reset()`, then tags and values,
+ * `fork()`/`join(start)` around each sub-message, then `finish()` for a copy of the bytes.
+ */
 export class WireWriter {
-  #buf: Buffer = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
+  #buf: Buffer;
+  /** The same memory as a plain Uint8Array, whose slice() copies into a plain Uint8Array. */
+  #bytes: Uint8Array;
   #pos = 0;
+
+  constructor() {
+    this.#buf = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
+    this.#bytes = new Uint8Array(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length);
+  }
 
   /** Starts a new message, reusing the scratch buffer. */
   reset(): this {
-    if (this.#buf.length > RETAINED_CAPACITY) this.#buf = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
+    if (this.#buf.length > RETAINED_CAPACITY) this.#resize(INITIAL_CAPACITY);
     this.#pos = 0;
     return this;
   }
 
   /** A copy of the bytes written since {@link reset}. */
   finish(): Uint8Array {
-    return new Uint8Array(this.#buf.buffer, this.#buf.byteOffset, this.#pos).slice();
+    return this.#bytes.slice(0, this.#pos);
   }
 
   #ensure(extra: number): void {
     const needed = this.#pos + extra;
-    if (needed <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.#buf.length * 2));
-    this.#buf.copy(grown, 0, 0, this.#pos);
-    this.#buf = grown;
+    if (needed > this.#buf.length) this.#resize(Math.max(needed, this.#buf.length * 2));
+  }
+
+  #resize(capacity: number): void {
+    const resized = Buffer.allocUnsafeSlow(capacity);
+    this.#buf.copy(resized, 0, 0, Math.min(this.#pos, capacity));
+    this.#buf = resized;
+    this.#bytes = new Uint8Array(resized.buffer, resized.byteOffset, resized.length);
   }
 
   /** Writes an unsigned 32-bit varint. */

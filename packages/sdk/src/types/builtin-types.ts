@@ -73,8 +73,33 @@ function outOfRange(value: number, typename: string): RangeError {
   return new RangeError(`${value} cannot be represented as ${typename}`);
 }
 
-function view(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+// Fixed-width values go through one shared 8-byte scratch: a DataView per call costs an
+// allocation on the hot path of every handler.
+const scratchBytes = new Uint8Array(8);
+const scratch = new DataView(scratchBytes.buffer);
+
+/** Copies `length` bytes at `start` into the scratch, for reading with `scratch.get…`. */
+function load(bytes: Uint8Array, start: number, length: number): DataView {
+  for (let index = 0; index < length; index++) scratchBytes[index] = bytes[start + index] as number;
+  return scratch;
+}
+
+/** A field-1 value: `tag`, then the first `length` scratch bytes (set with `scratch.set…`). */
+function store(tag: number, length: number): Uint8Array {
+  const out = new Uint8Array(1 + length);
+  out[0] = tag;
+  for (let index = 0; index < length; index++) out[1 + index] = scratchBytes[index] as number;
+  return out;
+}
+
+/** A little-endian int32 at `start`. */
+function readInt32(bytes: Uint8Array, start: number): number {
+  return (
+    (bytes[start] as number) |
+    ((bytes[start + 1] as number) << 8) |
+    ((bytes[start + 2] as number) << 16) |
+    ((bytes[start + 3] as number) << 24)
+  );
 }
 
 const boolType: Type<boolean> = {
@@ -96,12 +121,17 @@ const intType: Type<number> = {
     if (value === 0) return EMPTY;
     const out = new Uint8Array(5);
     out[0] = TAG_FIXED32;
-    view(out).setInt32(1, value, true);
+    out[1] = value;
+    out[2] = value >>> 8;
+    out[3] = value >>> 16;
+    out[4] = value >>> 24;
     return out;
   },
   deserialize(bytes) {
+    // The usual encoding, a single field: read it without scanning.
+    if (bytes.length === 5 && bytes[0] === TAG_FIXED32) return readInt32(bytes, 1);
     const field = findField1(bytes, 5);
-    return field ? view(bytes).getInt32(field.start, true) : 0;
+    return field ? readInt32(bytes, field.start) : 0;
   },
 };
 
@@ -110,14 +140,12 @@ const longType: Type<number> = {
   serialize(value) {
     if (!Number.isInteger(value) || value < -INT64_LIMIT || value >= INT64_LIMIT) throw outOfRange(value, longType.typename);
     if (value === 0) return EMPTY;
-    const out = new Uint8Array(9);
-    out[0] = TAG_FIXED64;
-    view(out).setBigInt64(1, BigInt(value), true);
-    return out;
+    scratch.setBigInt64(0, BigInt(value), true);
+    return store(TAG_FIXED64, 8);
   },
   deserialize(bytes) {
     const field = findField1(bytes, 1);
-    return field ? Number(view(bytes).getBigInt64(field.start, true)) : 0;
+    return field ? Number(load(bytes, field.start, 8).getBigInt64(0, true)) : 0;
   },
 };
 
@@ -127,14 +155,12 @@ const floatType: Type<number> = {
     // -0 is not the default value 0: protobuf-es writes it, so must we.
     if (Object.is(value, 0)) return EMPTY;
     if (Math.abs(value) > FLOAT32_MAX && Number.isFinite(value)) throw outOfRange(value, floatType.typename);
-    const out = new Uint8Array(5);
-    out[0] = TAG_FIXED32;
-    view(out).setFloat32(1, value, true);
-    return out;
+    scratch.setFloat32(0, value, true);
+    return store(TAG_FIXED32, 4);
   },
   deserialize(bytes) {
-    const field = findField1(bytes, 5);
-    return field ? view(bytes).getFloat32(field.start, true) : 0;
+    const start = bytes.length === 5 && bytes[0] === TAG_FIXED32 ? 1 : findField1(bytes, 5)?.start;
+    return start === undefined ? 0 : load(bytes, start, 4).getFloat32(0, true);
   },
 };
 
@@ -142,14 +168,12 @@ const doubleType: Type<number> = {
   typename: 'io.statefun.types/double',
   serialize(value) {
     if (Object.is(value, 0)) return EMPTY;
-    const out = new Uint8Array(9);
-    out[0] = TAG_FIXED64;
-    view(out).setFloat64(1, value, true);
-    return out;
+    scratch.setFloat64(0, value, true);
+    return store(TAG_FIXED64, 8);
   },
   deserialize(bytes) {
     const field = findField1(bytes, 1);
-    return field ? view(bytes).getFloat64(field.start, true) : 0;
+    return field ? load(bytes, field.start, 8).getFloat64(0, true) : 0;
   },
 };
 

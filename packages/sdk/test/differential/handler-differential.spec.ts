@@ -8,6 +8,12 @@
 // Reproduce a failure with the seed it prints:  KF_DIFF_SEED=<seed> npx jest -c packages/sdk/jest.config.cjs differential
 // More cases:                                  KF_DIFF_RUNS=5000 npx jest …
 //
+// Wire-visible differences this test found in Keyflow, all fixed in the sdk:
+// - a batch for an empty instance id was rejected (KF_BAD_REQUEST); the official SDKs run it;
+// - of a state name sent twice, Keyflow took the first value, the official SDKs the last;
+// - a leading U+FEFF of any string in the request was dropped (TextDecoder's default), so an id
+//   '\uFEFFa' became 'a'.
+//
 // Known differences between the two SDKs, and how this test treats them:
 // - Float rounding (wire-visible; the official SDK is wrong). A JS number written as
 //   io.statefun.types/float must be rounded to float32. google-protobuf rounds ties away from
@@ -20,11 +26,10 @@
 // - Negative zero (wire-visible, harmless): google-protobuf omits a float -0 as if it were the
 //   default 0; Keyflow writes it, as protobuf-es and protobuf-java do. The functions store
 //   x + 0, which is never -0.
-// - Out-of-range or fractional ints, fractional or negative delays: the official SDK throws
-//   (google-protobuf's range assertion, Number.isInteger); Keyflow's int wraps to int32 and
-//   its Duration accepts fractions (rounded) and rejects negatives. API differences of what
-//   a function may pass, not of the protocol: the functions pass int32 values and integer,
-//   non-negative delays.
+// - Fractional or negative delays: the official SDK requires an integer (Number.isInteger) and
+//   sends a negative one; Keyflow's Duration rounds fractions and rejects negatives. An API
+//   difference in what a function may pass: the functions pass integer, non-negative delays
+//   (and int32 values, which both SDKs require of io.statefun.types/int).
 // - Lone UTF-16 surrogates: google-protobuf writes them as invalid UTF-8; Keyflow writes
 //   U+FFFD, as the UTF-8 protobuf requires. Generated text has no lone surrogates, and the
 //   functions do not cut strings.
