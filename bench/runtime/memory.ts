@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       egresses: [egress],
       logger: silentLogger,
       checkpointIntervalMs: 1_000,
+      maxQueuedMessages: Number(process.env['BENCH_MAX_QUEUED'] ?? 10_000),
     });
     const started = performance.now();
     await egress.until(ADDRESSES);

@@ -85,6 +85,8 @@ export class CheckpointCoordinator {
   #running: Promise<CheckpointResult> | undefined;
   #interval: NodeJS.Timeout | undefined;
   #deliveredEgressKeys: string[] = [];
+  /** Exactly-once egress of committed checkpoints whose delivery failed or is under way, oldest first. */
+  readonly #undeliveredEgress: { readonly checkpointId: number; readonly pending: PendingEgress }[] = [];
 
   constructor(participants: CheckpointParticipants) {
     this.#participants = participants;
@@ -306,8 +308,13 @@ export class CheckpointCoordinator {
   }
 
   async #deliverEgress(checkpointId: number, pending: PendingEgress): Promise<void> {
-    if (pending.size === 0) return;
-    await this.#participants.egress.commit(checkpointId, pending);
-    this.#deliveredEgressKeys.push(pendingEgressKey(checkpointId));
+    if (pending.size > 0) this.#undeliveredEgress.push({ checkpointId, pending });
+    // Oldest first, and none past one that failed: a sink skips a checkpoint id at or below the
+    // last one it committed, so delivering a newer checkpoint first would lose the older records.
+    for (let next = this.#undeliveredEgress[0]; next; next = this.#undeliveredEgress[0]) {
+      await this.#participants.egress.commit(next.checkpointId, next.pending);
+      this.#undeliveredEgress.shift();
+      this.#deliveredEgressKeys.push(pendingEgressKey(next.checkpointId));
+    }
   }
 }

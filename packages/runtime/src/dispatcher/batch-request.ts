@@ -45,7 +45,8 @@ export function prepareBatch(
     request: {
       target,
       state: persisted,
-      invocations: envelopes.map((envelope) => ({ caller: envelope.caller, argument: envelope.argument })),
+      // An envelope is an invocation (caller and argument) with a target: sent as it is.
+      invocations: envelopes as Envelope[],
     },
     expired,
   };

@@ -225,28 +225,28 @@ export class Dispatcher {
     result: PbInvocationResponse,
   ): void {
     const self = mailbox.address;
-    const where = `the response for ${describeAddress(self)}`;
+    const where = (): string => `the response for ${describeAddress(self)}`;
     const messages: Envelope[] = [];
     for (const outgoing of result.outgoingMessages) {
-      if (!outgoing.target || !outgoing.argument) throw this.#invalid(`${where} has a message without target or argument`);
+      if (!outgoing.target || !outgoing.argument) throw this.#invalid(`${where()} has a message without target or argument`);
       this.#targetFor(`${outgoing.target.namespace}/${outgoing.target.type}`);
       messages.push({ target: outgoing.target, argument: outgoing.argument, caller: self });
     }
     for (const delayed of result.delayedInvocations) {
       if (delayed.isCancellationRequest) {
-        if (delayed.cancellationToken === '') throw this.#invalid(`${where} cancels a delayed message without a token`);
+        if (delayed.cancellationToken === '') throw this.#invalid(`${where()} cancels a delayed message without a token`);
       } else {
-        if (!delayed.target || !delayed.argument) throw this.#invalid(`${where} has a delayed message without target or argument`);
+        if (!delayed.target || !delayed.argument) throw this.#invalid(`${where()} has a delayed message without target or argument`);
         this.#targetFor(`${delayed.target.namespace}/${delayed.target.type}`);
       }
     }
     for (const egress of result.outgoingEgresses) {
       const name = `${egress.egressNamespace}/${egress.egressType}`;
-      if (!egress.argument) throw this.#invalid(`${where} has an egress record for ${name} without a value`);
+      if (!egress.argument) throw this.#invalid(`${where()} has an egress record for ${name} without a value`);
       if (!this.#deps.hasEgress(name)) {
         throw new KeyflowError(
           RuntimeErrorCodes.UNKNOWN_EGRESS,
-          `${where} sends to egress ${name}, which module.yaml does not declare.`,
+          `${where()} sends to egress ${name}, which module.yaml does not declare.`,
         );
       }
     }
@@ -281,9 +281,9 @@ export class Dispatcher {
   }
 
   #trackOverfull(mailbox: Mailbox): void {
-    const max = this.#targets.get(typenameOfKey(mailbox.key))?.maxBatchSize ?? Infinity;
-    if (mailbox.pendingCount > max) this.#overfull.add(mailbox.key);
-    else this.#overfull.delete(mailbox.key);
+    if (mailbox.maxBatchSize === undefined) mailbox.maxBatchSize = this.#targets.get(typenameOfKey(mailbox.key))?.maxBatchSize;
+    if (mailbox.pendingCount > (mailbox.maxBatchSize ?? Infinity)) this.#overfull.add(mailbox.key);
+    else if (this.#overfull.size > 0) this.#overfull.delete(mailbox.key);
   }
 
   #updatePressure(): void {

@@ -10,6 +10,8 @@ export class Mailbox {
   #head = 0;
   /** The batch sent and not yet answered, if any. */
   inFlight: readonly Envelope[] | undefined;
+  /** The batch cap of this address's function type, once its endpoint is known. */
+  maxBatchSize: number | undefined;
 
   constructor(
     readonly key: string,

@@ -11,8 +11,14 @@ export interface LogRecord {
 }
 
 const HEADER_BYTES = 16; // u32 length, u32 crc32, f64 seq
-const SEGMENT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const SEGMENT_SUFFIX = '.log';
+
+/** Options of {@link IngressLog.open}. */
+export interface IngressLogOptions {
+  /** Size at which a segment is closed and a new one begun. Default 64 MiB. */
+  readonly segmentBytes?: number;
+}
 
 interface Segment {
   readonly firstSeq: number;
@@ -43,6 +49,7 @@ export class IngressLog {
 
   private constructor(
     private readonly dir: string,
+    private readonly segmentBytes: number,
     segments: Segment[],
     file: FileHandle,
     fileSize: number,
@@ -55,7 +62,7 @@ export class IngressLog {
   }
 
   /** Opens the log in `dir`, repairing a torn tail. */
-  static async open(dir: string): Promise<IngressLog> {
+  static async open(dir: string, options: IngressLogOptions = {}): Promise<IngressLog> {
     try {
       await mkdir(dir, { recursive: true });
       const segments = await listSegments(dir);
@@ -72,7 +79,7 @@ export class IngressLog {
       }
       const current = segments.at(-1) as Segment;
       const file = await open(current.path, 'a');
-      return new IngressLog(dir, segments, file, lastSize, nextSeq);
+      return new IngressLog(dir, options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, segments, file, lastSize, nextSeq);
     } catch (error) {
       throw logError(`open the ingress log in ${dir}`, error);
     }
@@ -149,7 +156,7 @@ export class IngressLog {
         await this.#file.datasync();
         this.#fileSize += bytes.length;
         for (const append of batch) append.resolve(append.seq);
-        if (this.#fileSize >= SEGMENT_BYTES) await this.#rotate();
+        if (this.#fileSize >= this.segmentBytes) await this.#rotate();
       } catch (error) {
         const failure = logError(`append to the ingress log in ${this.dir}`, error);
         for (const append of [...batch, ...this.#queue]) append.reject(failure);
@@ -162,7 +169,9 @@ export class IngressLog {
 
   async #rotate(): Promise<void> {
     await this.#file.close();
-    const segment = { firstSeq: this.#nextSeq, path: segmentPath(this.dir, this.#nextSeq) };
+    // Appends queued during the flush already have their numbers and go into the new segment.
+    const firstSeq = this.#queue[0]?.seq ?? this.#nextSeq;
+    const segment = { firstSeq, path: segmentPath(this.dir, firstSeq) };
     this.#segments.push(segment);
     this.#file = await open(segment.path, 'a');
     this.#fileSize = 0;

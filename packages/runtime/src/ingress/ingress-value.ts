@@ -30,7 +30,9 @@ export function ingressValueBytes(valueType: string, body: Buffer): Uint8Array {
 }
 
 function parseInteger(text: string, valueType: string, min: number, max: number): number {
-  const value = Number(text.trim());
+  const trimmed = text.trim();
+  // Number('') is 0: an empty body must not become a zero.
+  const value = trimmed === '' ? Number.NaN : Number(trimmed);
   if (!Number.isInteger(value) || value < min || value > max) throw badValue(valueType, `an integer from ${min} to ${max}`);
   return value;
 }

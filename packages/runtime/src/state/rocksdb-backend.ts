@@ -80,7 +80,9 @@ export class RocksDbBackend implements StateBackend {
 
   clear(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.db.clear({}, (error: Error | undefined) => (error ? reject(backendError('clear', this.location, error)) : resolve()));
+      // clear() is in the rocksdb package (abstract-leveldown 7) but not in its type definitions.
+      const db = this.db as unknown as { clear(options: object, callback: (error: Error | undefined) => void): void };
+      db.clear({}, (error) => (error ? reject(backendError('clear', this.location, error)) : resolve()));
     });
   }
 

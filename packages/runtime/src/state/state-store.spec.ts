@@ -180,16 +180,9 @@ describe('StateStore', () => {
     const states = new StateStore(backend);
     await expect(states.load('bad')).rejects.toMatchObject({ code: RuntimeErrorCodes.STATE_CORRUPT });
 
-    const failure = new Error('injected read failure');
-    const failing = new StateStore({
-      description: 'failing',
-      get: () => Promise.reject(failure),
-      getMany: () => Promise.reject(failure),
-      write: () => Promise.resolve(),
-      scan: (prefix) => backend.scan(prefix),
-      close: () => Promise.resolve(),
-    });
-    await expect(failing.load('k')).rejects.toBe(failure);
-    expect(failing.peek('k')).toBeUndefined();
+    backend.failNextRead();
+    await expect(states.load('k')).rejects.toMatchObject({ code: RuntimeErrorCodes.STATE_BACKEND_FAILED });
+    expect(states.peek('k')).toBeUndefined();
+    expect(await states.load('k')).toBeNull();
   });
 });

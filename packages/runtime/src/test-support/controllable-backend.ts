@@ -17,6 +17,7 @@ export class ControllableBackend implements StateBackend {
   /** The operations of every write that was applied, in order. */
   readonly writes: (readonly BackendOp[])[] = [];
   #failures: Error[] = [];
+  #readFailures: Error[] = [];
   #readGate: Deferred<void> | undefined;
   #writeGate: Deferred<void> | undefined;
   #heldWrites = 0;
@@ -24,6 +25,11 @@ export class ControllableBackend implements StateBackend {
   /** Makes the next write reject with `error` (default `KF_STATE_BACKEND_FAILED`) and apply nothing. */
   failNextWrite(error: Error = new KeyflowError(RuntimeErrorCodes.STATE_BACKEND_FAILED, 'injected write failure')): void {
     this.#failures.push(error);
+  }
+
+  /** Makes the next `getMany` reject with `error`. */
+  failNextRead(error: Error = new KeyflowError(RuntimeErrorCodes.STATE_BACKEND_FAILED, 'injected read failure')): void {
+    this.#readFailures.push(error);
   }
 
   /** Later reads wait until {@link releaseReads}. */
@@ -59,6 +65,8 @@ export class ControllableBackend implements StateBackend {
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     this.reads.push([...keys]);
     await this.#readGate?.promise;
+    const failure = this.#readFailures.shift();
+    if (failure) throw failure;
     return this.inner.getMany(keys);
   }
 

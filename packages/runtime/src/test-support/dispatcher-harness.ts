@@ -18,6 +18,10 @@ export interface DispatcherHarnessOptions {
   readonly egresses?: readonly string[];
   readonly maxQueuedMessages?: number;
   readonly clock?: FakeClock;
+  /** The backend under the state store; a new one by default. Pass one to build a second runtime on it. */
+  readonly backend?: ControllableBackend;
+  /** Where egress records go besides {@link DispatcherHarness.egress} (e.g. an EgressRouter); it also decides which egresses exist. */
+  readonly egressRouter?: { has(egress: string): boolean; emit(record: EgressRecord): void };
   readonly logger?: Logger;
 }
 
@@ -53,7 +57,7 @@ export interface DispatcherHarness {
  */
 export function dispatcherHarness(options: DispatcherHarnessOptions = {}): DispatcherHarness {
   const clock = options.clock ?? new FakeClock();
-  const backend = new ControllableBackend();
+  const backend = options.backend ?? new ControllableBackend();
   const state = new StateStore(backend);
   const specs = new StateSpecRegistry();
   const timerDeliveries: Envelope[] = [];
@@ -73,8 +77,11 @@ export function dispatcherHarness(options: DispatcherHarnessOptions = {}): Dispa
     state,
     specs,
     timers,
-    hasEgress: (id) => egresses.has(id),
-    emitEgress: (record) => egress.push(record),
+    hasEgress: (id) => egresses.has(id) || options.egressRouter?.has(id) === true,
+    emitEgress: (record) => {
+      egress.push(record);
+      options.egressRouter?.emit(record);
+    },
     logger: options.logger ?? silentLogger,
     onFatal: (error) => fatal.push(error),
     clock: clock.read,

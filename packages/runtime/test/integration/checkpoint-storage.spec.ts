@@ -203,7 +203,7 @@ describe('checkpoint storage', () => {
     expect(progress.at(-1)).toBe(savepoint.entries);
 
     const upgraded = await start(join(dir, 'state-b'), new FolderCheckpointStorage(join(dir, 'checkpoints-b')), {
-      functions: [CheckpointCounterV2 as FunctionClass],
+      functions: [CheckpointCounterV2],
       fromSavepoint: savepoint.uri,
     });
     expect(await lastReport(upgraded, 'x', 'c')).toBe('v2 x:3:a,b,c');

@@ -1,0 +1,264 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { Types } from '@keyflow/sdk';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import type { HttpIngressConfig } from '../module/module-config';
+import { MemoryBackend } from '../state/memory-backend';
+import { FakeClock } from '../test-support/fake-clock';
+import { FakeIngressContext } from '../test-support/fake-ingress-context';
+import { httpSend, type TestHttpReply } from '../test-support/http-post';
+import { address, intValue, stringValue } from '../test-support/protocol-factories';
+import { useTempDir } from '../test-support/temp-dir';
+import { HttpIngress } from './http-ingress';
+import { IngressErrorCodes } from './ingress-error-codes';
+
+const INGRESS = 'test/http';
+const WINDOW_MS = 60_000;
+
+function config(overrides: Partial<HttpIngressConfig> = {}): HttpIngressConfig {
+  return {
+    kind: 'http-ingress',
+    source: { file: '/test/module.yaml', line: 3 },
+    id: INGRESS,
+    host: '127.0.0.1',
+    port: 0,
+    routes: [
+      { path: '/greet', valueType: Types.string.typename, targets: ['test/greeter'] },
+      { path: '/count', valueType: Types.int.typename, targets: ['test/counter', 'test/audit'] },
+    ],
+    idempotencyWindowMs: WINDOW_MS,
+    maxBodyBytes: 64,
+    ...overrides,
+  };
+}
+
+describe('HttpIngress', () => {
+  const dir = useTempDir('http-ingress');
+  const running = new Set<HttpIngress>();
+  let clock: FakeClock;
+  let backend: MemoryBackend;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    backend = new MemoryBackend();
+  });
+  afterEach(async () => {
+    for (const ingress of running) await ingress.stop();
+    running.clear();
+  });
+
+  function context(): FakeIngressContext {
+    return new FakeIngressContext(dir.path, {
+      served: ['test/greeter', 'test/counter', 'test/audit'],
+      backend,
+      clock: clock.read,
+    });
+  }
+
+  async function start(
+    ctx: FakeIngressContext,
+    position?: Uint8Array,
+    overrides: Partial<HttpIngressConfig> = {},
+  ): Promise<{ ingress: HttpIngress; url: (path: string) => string }> {
+    const ingress = new HttpIngress(config(overrides));
+    await ingress.start(ctx, position);
+    running.add(ingress);
+    return { ingress, url: (path) => `http://127.0.0.1:${ingress.address.port}${path}` };
+  }
+
+  async function stop(ingress: HttpIngress): Promise<void> {
+    running.delete(ingress);
+    await ingress.stop();
+  }
+
+  const post = (url: string, body: string, headers: Record<string, string> = {}): Promise<TestHttpReply> =>
+    httpSend(url, { body, headers: { 'Content-Type': 'text/plain', ...headers } });
+
+  const texts = (ctx: FakeIngressContext): string[] =>
+    ctx.enqueued.map((message) => `${message.target.id}:${Types.string.deserialize(message.argument.value)}`);
+
+  it('answers 202 once the message is in the log, and hands it to every target of the route', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    const reply = await post(url('/greet/alice'), 'hello');
+    expect(reply.status).toBe(202);
+    expect(reply.json).toEqual({ status: 'accepted', seq: 1 });
+    expect(ctx.enqueued).toEqual([{ target: address('test/greeter', 'alice'), argument: stringValue('hello'), caller: undefined }]);
+
+    const fanOut = await post(url('/count/a%2Fb'), ' 42 ');
+    expect(fanOut.status).toBe(202);
+    expect(ctx.enqueued.slice(1)).toEqual([
+      { target: address('test/counter', 'a/b'), argument: intValue(42), caller: undefined },
+      { target: address('test/audit', 'a/b'), argument: intValue(42), caller: undefined },
+    ]);
+
+    // As if the process died now: a second ingress on the same folder finds both in the log.
+    const afterCrash = context();
+    await start(afterCrash);
+    expect(afterCrash.enqueued).toEqual(ctx.enqueued);
+  });
+
+  it('replays, after a restart, what was accepted after the checkpointed position', async () => {
+    const ctx = context();
+    const { ingress, url } = await start(ctx);
+    await post(url('/greet/a'), 'm1');
+    const { position } = ingress.checkpoint();
+    await post(url('/greet/a'), 'm2');
+    await post(url('/greet/b'), 'm3');
+    await stop(ingress);
+
+    const restarted = context();
+    const again = await start(restarted, position);
+    expect(texts(restarted)).toEqual(['a:m2', 'b:m3']);
+    const next = await post(again.url('/greet/c'), 'm4');
+    expect(next.json).toEqual({ status: 'accepted', seq: 4 });
+    expect(again.ingress.checkpoint().position).toEqual(Buffer.from(JSON.stringify({ next: 5 })));
+  });
+
+  it('accepts an Idempotency-Key once and answers repeats with 202 duplicate, without enqueueing them', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    const first = await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    const repeat = await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    const other = await post(url('/greet/a'), 'twice', { 'Idempotency-Key': 'k-2' });
+    expect([first.status, repeat.status, other.status]).toEqual([202, 202, 202]);
+    expect(first.json).toEqual({ status: 'accepted', seq: 1 });
+    expect(repeat.json).toEqual({ status: 'duplicate', idempotencyKey: 'k-1' });
+    expect(other.json).toEqual({ status: 'accepted', seq: 2 });
+    expect(texts(ctx)).toEqual(['a:once', 'a:twice']);
+  });
+
+  it('accepts one of two concurrent requests with the same Idempotency-Key', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () => post(url('/greet/a'), 'racing', { 'Idempotency-Key': 'same' })),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual([202, 202, 202, 202]);
+    expect(replies.map((reply) => reply.json.status).sort()).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate']);
+    expect(texts(ctx)).toEqual(['a:racing']);
+  });
+
+  it('accepts one of two pipelined requests with the same Idempotency-Key on one connection', async () => {
+    const ctx = context();
+    const { ingress } = await start(ctx);
+    const one = 'POST /greet/a HTTP/1.1\r\nHost: test\r\nIdempotency-Key: piped\r\nContent-Length: 5\r\n\r\nhello';
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(ingress.address.port, '127.0.0.1', () => socket.write(`${one}${one}`));
+      let received = '';
+      socket.on('data', (data: Buffer) => {
+        received += data.toString('utf8');
+        if ((received.match(/"status"/g) ?? []).length === 2) {
+          socket.destroy();
+          resolve(received);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(raw.match(/HTTP\/1\.1 202/g)).toHaveLength(2);
+    expect(raw).toContain('"status":"accepted"');
+    expect(raw).toContain('"status":"duplicate"');
+    expect(texts(ctx)).toEqual(['a:hello']);
+  });
+
+  it('persists idempotency keys through checkpoint operations, restores them, and forgets them after the window', async () => {
+    const ctx = context();
+    const { ingress, url } = await start(ctx);
+    await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    const checkpoint = ingress.checkpoint();
+    expect(checkpoint.ops).toEqual([
+      { type: 'put', key: `i/${INGRESS}\u0000k-1`, value: Buffer.from(String(clock.now)) },
+    ]);
+    await backend.write(checkpoint.ops);
+    await ingress.checkpointCommitted(checkpoint.position);
+    expect(ingress.checkpoint().ops).toEqual([]); // committed keys are not written again
+    await stop(ingress);
+
+    const restarted = context();
+    const again = await start(restarted, checkpoint.position);
+    const repeat = await post(again.url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    expect(repeat.json).toEqual({ status: 'duplicate', idempotencyKey: 'k-1' });
+    expect(restarted.enqueued).toEqual([]);
+
+    clock.advance(WINDOW_MS + 1);
+    const expired = again.ingress.checkpoint();
+    expect(expired.ops).toEqual([{ type: 'del', key: `i/${INGRESS}\u0000k-1` }]);
+    const late = await post(again.url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    expect(late.json).toMatchObject({ status: 'accepted' });
+  });
+
+  it('answers 404 for a path no route matches and 400 for a missing or nested id', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    const unknown = await post(url('/nope/x'), 'x');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.code).toBe(IngressErrorCodes.NO_ROUTE);
+    expect((await post(url('/greet'), 'x')).status).toBe(404);
+    const empty = await post(url('/greet/'), 'x');
+    expect(empty.status).toBe(400);
+    expect(empty.json.code).toBe(IngressErrorCodes.BAD_REQUEST);
+    expect((await post(url('/greet/a/b'), 'x')).json.code).toBe(IngressErrorCodes.BAD_REQUEST);
+    expect((await post(url('/greet/%E0%A4%A'), 'x')).json.code).toBe(IngressErrorCodes.BAD_REQUEST);
+    expect(ctx.enqueued).toEqual([]);
+  });
+
+  it('answers 405 with Allow: POST for other methods', async () => {
+    const { url } = await start(context());
+    const reply = await httpSend(url('/greet/a'), { method: 'GET' });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe('POST');
+    expect(reply.json.code).toBe(IngressErrorCodes.BAD_REQUEST);
+  });
+
+  it('answers 413 for a body over the limit, declared or streamed', async () => {
+    const ctx = context();
+    const { url } = await start(ctx, undefined, { maxBodyBytes: 16 });
+    const declared = await post(url('/greet/a'), 'x'.repeat(17));
+    expect(declared.status).toBe(413);
+    expect(declared.json.code).toBe(IngressErrorCodes.BODY_TOO_LARGE);
+
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = request(url('/greet/a'), { method: 'POST', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(10));
+      req.end('y'.repeat(10));
+    });
+    expect(streamed).toBe(413);
+    expect((await post(url('/greet/a'), 'x'.repeat(16))).status).toBe(202);
+    expect(ctx.enqueued).toHaveLength(1);
+  });
+
+  it('answers 400 KF_INGRESS_BAD_VALUE for a body that is not a value of the route type, logging nothing', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    for (const body of ['abc', '1.5', String(2 ** 31), '']) {
+      const reply = await post(url('/count/a'), body);
+      expect(reply.status).toBe(400);
+      expect(reply.json.code).toBe(IngressErrorCodes.BAD_VALUE);
+    }
+    expect(ctx.enqueued).toEqual([]);
+    expect((await post(url('/count/a'), '-7')).json).toEqual({ status: 'accepted', seq: 1 });
+  });
+
+  it('answers 503 with Retry-After while the runtime asks ingresses to pause', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    ctx.paused = true;
+    const busy = await post(url('/greet/a'), 'x');
+    expect(busy.status).toBe(503);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(busy.json.code).toBe(IngressErrorCodes.UNAVAILABLE);
+    expect(ctx.enqueued).toEqual([]);
+    ctx.paused = false;
+    expect((await post(url('/greet/a'), 'x')).status).toBe(202);
+  });
+
+  it('refuses to start when a route targets a function no endpoint serves', async () => {
+    const ctx = new FakeIngressContext(dir.path, { served: ['test/greeter'], backend });
+    const ingress = new HttpIngress(config());
+    await expect(ingress.start(ctx, undefined)).rejects.toMatchObject({ code: RuntimeErrorCodes.MODULE_INVALID });
+  });
+});
