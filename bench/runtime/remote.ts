@@ -16,7 +16,7 @@ import { CountingEgress } from './counting-egress';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 100_000);
 const ADDRESSES = Number(process.env['BENCH_ADDRESSES'] ?? 1_000);
-const CONNECTIONS = 64;
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 
 async function runtimeRun(port: number, dir: string, messages: number, addresses: number): Promise<{ rate: number; meanBatch: number }> {
   const egress = new CountingEgress('bench/out');

@@ -14,6 +14,7 @@ import { ConnectionPool } from './connection-pool';
 import { expandUrlTemplate, parseEndpointUrl } from './endpoint-url';
 import type { FunctionEndpoint } from './function-endpoint';
 import { postOnce, routeOf, type HttpReply, type PostRoute } from './http-post';
+import { InFlightLimit } from './in-flight-limit';
 import { backoffDelayMs } from './retry-backoff';
 import { loadTlsMaterial } from './tls-material';
 
@@ -52,12 +53,15 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
   private readonly logger: Logger;
   private readonly waitUntilReady: (() => Promise<void>) | undefined;
   private closed = false;
+  /** Calls beyond the pool size wait here rather than inside Node's agent. */
+  private readonly inFlight: InFlightLimit;
 
   constructor(config: HttpEndpointConfig, options: HttpFunctionEndpointOptions = {}) {
     this.description = config.urlPathTemplate;
     this.transport = config.transport;
     this.logger = options.logger ?? silentLogger;
     this.waitUntilReady = options.waitUntilReady;
+    this.inFlight = new InFlightLimit(config.transport.poolSize);
     try {
       parseEndpointUrl(expandUrlTemplate(config.urlPathTemplate, 'function'));
     } catch (error) {
@@ -83,14 +87,20 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
       this.assertOpen(target, route);
       let failure: AttemptFailure;
       try {
-        const budgetMs = deadline - performance.now();
-        const reply = await postOnce(route, body, {
-          connectMs,
-          writeMs,
-          readMs,
-          budgetMs,
-          maxResponseBytes: payloadMaxBytes,
-        });
+        const waiting = this.inFlight.acquire();
+        if (waiting !== undefined) await waiting;
+        let reply;
+        try {
+          reply = await postOnce(route, body, {
+            connectMs,
+            writeMs,
+            readMs,
+            budgetMs: deadline - performance.now(),
+            maxResponseBytes: payloadMaxBytes,
+          });
+        } finally {
+          this.inFlight.release();
+        }
         if (reply.status >= 200 && reply.status < 300) return this.decode(reply, target, route);
         failure = statusFailure(reply);
       } catch (error) {

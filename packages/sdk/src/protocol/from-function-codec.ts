@@ -10,8 +10,8 @@ import {
   subReader,
 } from './wire-format';
 import { WireWriter } from './wire-writer';
+import { writeAddressTo, writeTypedValueTo } from './wire-writes';
 import type {
-  PbAddress,
   PbDelayedInvocation,
   PbEgressMessage,
   PbExpirationSpec,
@@ -21,7 +21,6 @@ import type {
   PbMutationType,
   PbOutgoingMessage,
   PbStateMutation,
-  PbTypedValue,
   PbValueSpec,
 } from './wire-types';
 
@@ -58,14 +57,14 @@ function writeInvocationResponse(result: PbInvocationResponse): void {
     const start = writer.fork();
     if (mutation.mutationType !== 0) writer.tag(1, VARINT).int32(mutation.mutationType);
     if (mutation.stateName !== '') writer.tag(2, LENGTH_DELIMITED).string(mutation.stateName);
-    if (mutation.stateValue) writeTypedValue(3, mutation.stateValue);
+    if (mutation.stateValue) writeTypedValueTo(writer, 3, mutation.stateValue);
     writer.join(start);
   }
   for (const message of result.outgoingMessages) {
     writer.tag(2, LENGTH_DELIMITED);
     const start = writer.fork();
-    if (message.target) writeAddress(1, message.target);
-    if (message.argument) writeTypedValue(2, message.argument);
+    if (message.target) writeAddressTo(writer, 1, message.target);
+    if (message.argument) writeTypedValueTo(writer, 2, message.argument);
     writer.join(start);
   }
   for (const delayed of result.delayedInvocations) {
@@ -73,8 +72,8 @@ function writeInvocationResponse(result: PbInvocationResponse): void {
     const start = writer.fork();
     // Fields in number order, as protobuf-es and protoc-generated code write them.
     if (delayed.delayInMs !== 0) writer.tag(1, VARINT).int64(delayed.delayInMs);
-    if (delayed.target) writeAddress(2, delayed.target);
-    if (delayed.argument) writeTypedValue(3, delayed.argument);
+    if (delayed.target) writeAddressTo(writer, 2, delayed.target);
+    if (delayed.argument) writeTypedValueTo(writer, 3, delayed.argument);
     if (delayed.isCancellationRequest) writer.tag(10, VARINT).bool(true);
     if (delayed.cancellationToken !== '') writer.tag(11, LENGTH_DELIMITED).string(delayed.cancellationToken);
     writer.join(start);
@@ -84,7 +83,7 @@ function writeInvocationResponse(result: PbInvocationResponse): void {
     const start = writer.fork();
     if (egress.egressNamespace !== '') writer.tag(1, LENGTH_DELIMITED).string(egress.egressNamespace);
     if (egress.egressType !== '') writer.tag(2, LENGTH_DELIMITED).string(egress.egressType);
-    if (egress.argument) writeTypedValue(3, egress.argument);
+    if (egress.argument) writeTypedValueTo(writer, 3, egress.argument);
     writer.join(start);
   }
   writer.join(response);
@@ -104,26 +103,6 @@ function writeValueSpec(spec: PbValueSpec): void {
     writer.join(expiration);
   }
   if (spec.typeTypename !== '') writer.tag(3, LENGTH_DELIMITED).string(spec.typeTypename);
-  writer.join(start);
-}
-
-/** Writes `address` as field `fieldNo`. Proto3 rules: empty strings are omitted. */
-function writeAddress(fieldNo: number, address: PbAddress): void {
-  writer.tag(fieldNo, LENGTH_DELIMITED);
-  const start = writer.fork();
-  if (address.namespace !== '') writer.tag(1, LENGTH_DELIMITED).string(address.namespace);
-  if (address.type !== '') writer.tag(2, LENGTH_DELIMITED).string(address.type);
-  if (address.id !== '') writer.tag(3, LENGTH_DELIMITED).string(address.id);
-  writer.join(start);
-}
-
-/** Writes `value` as field `fieldNo`. Proto3 rules: defaults are omitted. */
-function writeTypedValue(fieldNo: number, value: PbTypedValue): void {
-  writer.tag(fieldNo, LENGTH_DELIMITED);
-  const start = writer.fork();
-  if (value.typename !== '') writer.tag(1, LENGTH_DELIMITED).string(value.typename);
-  if (value.hasValue) writer.tag(2, VARINT).bool(true);
-  if (value.value.length > 0) writer.tag(3, LENGTH_DELIMITED).bytes(value.value);
   writer.join(start);
 }
 

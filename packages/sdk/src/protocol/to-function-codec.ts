@@ -1,6 +1,7 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
-import { BinaryWriter, WireType, writeAddress, writeTypedValue } from './wire-format';
+import { WireWriter } from './wire-writer';
+import { writeAddressTo, writeTypedValueTo } from './wire-writes';
 import { RepeatedString, WireReader } from './wire-reader';
 import type { PbAddress, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
 
@@ -170,23 +171,31 @@ function readTypedValue(reader: WireReader): PbTypedValue {
   return value;
 }
 
-/** Encodes an invocation batch as `ToFunction` bytes (the runtime's side of the protocol). */
+/**
+ * Encodes an invocation batch as `ToFunction` bytes (the runtime's side of the protocol), with
+ * {@link WireWriter} into one reused buffer; byte-identical to protobuf-es.
+ */
 export function encodeToFunction(batch: PbInvocationBatchRequest): Uint8Array {
-  const writer = new BinaryWriter();
-  writer.tag(FIELD_INVOCATION_BATCH, WireType.LengthDelimited).fork();
-  if (batch.target) writeAddress(writer, 1, batch.target);
+  const writer = requestWriter.reset();
+  writer.tag(FIELD_INVOCATION_BATCH, LENGTH_DELIMITED);
+  const request = writer.fork();
+  if (batch.target) writeAddressTo(writer, 1, batch.target);
   for (const state of batch.state) {
-    writer.tag(2, WireType.LengthDelimited).fork();
-    if (state.stateName !== '') writer.tag(1, WireType.LengthDelimited).string(state.stateName);
-    if (state.stateValue) writeTypedValue(writer, 2, state.stateValue);
-    writer.join();
+    writer.tag(2, LENGTH_DELIMITED);
+    const start = writer.fork();
+    if (state.stateName !== '') writer.tag(1, LENGTH_DELIMITED).string(state.stateName);
+    if (state.stateValue) writeTypedValueTo(writer, 2, state.stateValue);
+    writer.join(start);
   }
   for (const invocation of batch.invocations) {
-    writer.tag(3, WireType.LengthDelimited).fork();
-    if (invocation.caller) writeAddress(writer, 1, invocation.caller);
-    if (invocation.argument) writeTypedValue(writer, 2, invocation.argument);
-    writer.join();
+    writer.tag(3, LENGTH_DELIMITED);
+    const start = writer.fork();
+    if (invocation.caller) writeAddressTo(writer, 1, invocation.caller);
+    if (invocation.argument) writeTypedValueTo(writer, 2, invocation.argument);
+    writer.join(start);
   }
-  writer.join();
+  writer.join(request);
   return writer.finish();
 }
+
+const requestWriter = new WireWriter();

@@ -1,4 +1,4 @@
-import { BinaryReader, type BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { PbAddress, PbTypedValue } from './wire-types';
 
 // Field-level helpers shared by the codecs. Each reader consumes one length-delimited
@@ -76,22 +76,4 @@ export function readTypedValue(reader: BinaryReader): PbTypedValue {
     }
   }
   return value;
-}
-
-/** Writes `address` as field `fieldNo`. Proto3 rules: empty strings are omitted. */
-export function writeAddress(writer: BinaryWriter, fieldNo: number, address: PbAddress): void {
-  writer.tag(fieldNo, WireType.LengthDelimited).fork();
-  if (address.namespace !== '') writer.tag(1, WireType.LengthDelimited).string(address.namespace);
-  if (address.type !== '') writer.tag(2, WireType.LengthDelimited).string(address.type);
-  if (address.id !== '') writer.tag(3, WireType.LengthDelimited).string(address.id);
-  writer.join();
-}
-
-/** Writes `value` as field `fieldNo`. Proto3 rules: defaults are omitted. */
-export function writeTypedValue(writer: BinaryWriter, fieldNo: number, value: PbTypedValue): void {
-  writer.tag(fieldNo, WireType.LengthDelimited).fork();
-  if (value.typename !== '') writer.tag(1, WireType.LengthDelimited).string(value.typename);
-  if (value.hasValue) writer.tag(2, WireType.Varint).bool(true);
-  if (value.value.length > 0) writer.tag(3, WireType.LengthDelimited).bytes(value.value);
-  writer.join();
 }
