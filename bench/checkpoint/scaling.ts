@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Types, silentLogger } from '@keyflow/sdk';
 import { CheckpointArchive } from '../../packages/runtime/src/checkpoint/checkpoint-archive';
 import { CheckpointCoordinator } from '../../packages/runtime/src/checkpoint/checkpoint-coordinator';
+import { readMarker } from '../../packages/runtime/src/checkpoint/checkpoint-marker';
 import { restoreFromArchive } from '../../packages/runtime/src/checkpoint/checkpoint-restorer';
 import { FolderCheckpointStorage } from '../../packages/runtime/src/checkpoint/folder-storage';
 import { Dispatcher } from '../../packages/runtime/src/dispatcher/dispatcher';
@@ -66,7 +67,8 @@ async function measure(size: number, root: string): Promise<string[]> {
   await checkpointAfterChanging(0.01, 3);
 
   const baseStarted = performance.now();
-  const manifest = await archive.writeBase(coordinator.lastCheckpointId, 'bench', Date.now(), backend.snapshot());
+  const lineage = (await readMarker(backend))?.lineage ?? '';
+  const manifest = await archive.writeBase(coordinator.lastCheckpointId, lineage, Date.now(), backend.snapshot());
   const baseMs = performance.now() - baseStarted;
   const baseBytes = manifest.files.reduce((sum, file) => sum + file.size, 0);
   rows.push(`| ${size.toLocaleString('en-US')} | — | full snapshot (base) | ${baseMs.toFixed(0)} ms | ${(baseBytes / 1024 / 1024).toFixed(2)} MiB |`);

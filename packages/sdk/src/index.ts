@@ -26,6 +26,7 @@ export type { FunctionClass } from './handler/function-registry';
 
 export { createHttpRequestListener, DEFAULT_MAX_BODY_BYTES } from './http/request-listener';
 export type { HttpListenerOptions } from './http/request-listener';
+export { readRequestBody } from './http/read-request-body';
 export { serveHttp } from './http/serve-http';
 export type { FunctionHttpServer, ServeHttpOptions } from './http/serve-http';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { KeyflowError, parseTypename } from '@keyflow/sdk';
+import { KeyflowError, parseTypename, readRequestBody } from '@keyflow/sdk';
 import { readEnvelope, writeEnvelope, type Envelope } from '../dispatcher/envelope';
 import type { HttpIngressConfig, HttpIngressRoute } from '../module/module-config';
 import { ByteReader, ByteWriter } from '../state/binary-codec';
@@ -161,7 +161,7 @@ export class HttpIngress implements Ingress {
         message: this.#stopping ? 'The runtime is stopping; retry later.' : 'The runtime is busy (backpressure); retry after the Retry-After delay.',
       });
     }
-    const body = await readBody(request, this.#config.maxBodyBytes);
+    const body = await readRequestBody(request, this.#config.maxBodyBytes);
     if (!body) {
       response.setHeader('Connection', 'close');
       return reply(response, 413, {
@@ -267,25 +267,6 @@ function decodeAccepted(payload: Uint8Array): Accepted {
   return { idempotencyKey, acceptedAt, envelopes };
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    request.resume();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const data of request) {
-    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(String(data));
-    size += chunk.length;
-    if (size > limit) {
-      request.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
 
 function headerValue(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';

@@ -5,6 +5,7 @@ import type { RequestHandler } from '../handler/request-handler';
 import { silentLogger, type Logger } from '../logging/logger';
 import { decodeToFunction } from '../protocol/to-function-codec';
 import { errorResponseOf } from './error-response';
+import { readRequestBody } from './read-request-body';
 
 /** Options of {@link createHttpRequestListener}. */
 export interface HttpListenerOptions {
@@ -61,7 +62,7 @@ async function serve(
     request.resume();
     return;
   }
-  const body = await readBody(request, maxBodyBytes);
+  const body = await readRequestBody(request, maxBodyBytes);
   if (body === undefined) {
     response.setHeader('Connection', 'close');
     sendError(
@@ -83,26 +84,6 @@ async function serve(
   }
 }
 
-/** Reads the whole body, or returns undefined as soon as it exceeds `limit`. */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    request.resume();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const data of request) {
-    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(String(data));
-    size += chunk.length;
-    if (size > limit) {
-      request.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
 
 /** `namespace/type/id` of a request, for logs; undefined when it cannot be read. */
 function targetOf(body: Uint8Array): string | undefined {
