@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@keyflow/sdk';
+import { createLogger } from '@keyflow/sdk';
 import { KeyflowRuntime } from '@keyflow/runtime';
 import { FolderCheckpointStorage } from '../../packages/runtime/src/checkpoint/folder-storage';
 import { BenchIngress } from '../runtime/bench-ingress';
@@ -23,7 +23,7 @@ async function round(dir: string, checkpoints: boolean): Promise<{ rate: number;
     functions,
     ingresses: [new BenchIngress(MESSAGES, ADDRESSES)],
     egresses: [egress],
-    logger: silentLogger,
+    logger: createLogger({ level: (process.env['BENCH_LOG'] ?? 'warn') as 'warn' }),
     checkpointIntervalMs: checkpoints ? 1_000 : 0,
     ...(checkpoints ? { checkpointStorage: new FolderCheckpointStorage(join(dir, 'checkpoints')) } : {}),
   });

@@ -16,6 +16,14 @@ import { applyStateMutations } from './state-mutations';
 /** How often a batch may be answered with missing state before the runtime gives up. */
 const MAX_STATE_NEGOTIATIONS = 5;
 
+/**
+ * After this long of uninterrupted work, mailboxes pause until the event loop has run once.
+ * In-process functions answer through promises alone, so without a pause a busy runtime would
+ * never leave the microtask queue: no timer (checkpoints, delayed messages), no socket (HTTP
+ * ingress, admin API) and no signal would be served.
+ */
+const YIELD_AFTER_MS = 5;
+
 /** What the dispatcher works with. */
 export interface DispatcherDependencies {
   readonly targets: DispatchTargets;
@@ -68,6 +76,8 @@ export class Dispatcher {
   #failure: Error | undefined;
   #batches = 0;
   #invocations = 0;
+  #sliceStarted = performance.now();
+  #yielding: Promise<void> | undefined;
 
   constructor(deps: DispatcherDependencies) {
     this.#deps = deps;
@@ -155,6 +165,9 @@ export class Dispatcher {
     const typename = typenameOfKey(mailbox.key);
     const target = this.#targetFor(typename);
     while (mailbox.pendingCount > 0 && !this.#failure) {
+      // Checked before each batch, and again after each pause: many mailboxes wake together.
+      for (let pause = this.#pauseIfBusy(); pause; pause = this.#pauseIfBusy()) await pause;
+      if (mailbox.pendingCount === 0 || this.#failure) break;
       const batch = mailbox.take(target.maxBatchSize);
       mailbox.inFlight = batch;
       this.#trackOverfull(mailbox);
@@ -168,6 +181,20 @@ export class Dispatcher {
       this.#invocations += batch.length;
       this.#updatePressure();
     }
+  }
+
+  /** A promise that resolves after the event loop has turned, when this slice of work ran long. */
+  #pauseIfBusy(): Promise<void> | undefined {
+    if (this.#yielding) return this.#yielding;
+    if (performance.now() - this.#sliceStarted < YIELD_AFTER_MS) return undefined;
+    this.#yielding = new Promise((resolve) =>
+      setImmediate(() => {
+        this.#yielding = undefined;
+        this.#sliceStarted = performance.now();
+        resolve();
+      }),
+    );
+    return this.#yielding;
   }
 
   #finish(mailbox: Mailbox): void {
