@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatefulFunction, Types, ValueSpec, egressMessage, silentLogger, type Context, type Message } from '@keyflow/sdk';
@@ -60,5 +61,31 @@ describe('KeyflowRuntime', () => {
     await again.whenIdle();
     await again.stop();
     expect(Types.string.deserialize(out.written.at(-1)!.value.value)).toBe('x:d#4');
+  });
+
+  it('releases the state folder when starting fails, so a corrected start can take it', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
+    const withIngress = emptyModule({
+      httpIngresses: [
+        {
+          kind: 'http-ingress',
+          source: { file: 'module.yaml', line: 1 },
+          id: 'test/http',
+          host: '127.0.0.1',
+          port,
+          routes: [{ path: '/counter', valueType: Types.string.typename, targets: ['test/counter'] }],
+          idempotencyWindowMs: 60_000,
+          maxBodyBytes: 1_024,
+        },
+      ],
+    });
+    const options = { stateDir: dir, functions: [Counter, Echo], egresses: [new CapturingEgress('test/out')], logger: silentLogger, checkpointIntervalMs: 0 };
+    await expect(KeyflowRuntime.start({ ...options, module: withIngress })).rejects.toThrow(/EADDRINUSE/);
+    await new Promise((resolve) => blocker.close(resolve));
+    const runtime = await KeyflowRuntime.start({ ...options, module: emptyModule() });
+    await runtime.stop();
   });
 });

@@ -107,99 +107,112 @@ export class KeyflowRuntime {
     await mkdir(options.stateDir, { recursive: true });
     const backend =
       options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
-    const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
-    const restored = await restoreState(backend, archive, options.fromSavepoint, logger);
+    // What to release if starting fails part of the way.
+    const undo: (() => Promise<unknown>)[] = [() => backend.close()];
+    try {
+      const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
+      const restored = await restoreState(backend, archive, options.fromSavepoint, logger);
 
-    const sidecars = options.module.sidecars.map((config) => new SidecarProcess(config, { logger }));
-    await Promise.all(sidecars.map((sidecar) => sidecar.start()));
-    const router = new EndpointRouter(buildEndpoints(options, sidecars, logger));
+      const sidecars = options.module.sidecars.map((config) => new SidecarProcess(config, { logger }));
+      undo.push(() => Promise.all(sidecars.map((sidecar) => sidecar.stop())));
+      await Promise.all(sidecars.map((sidecar) => sidecar.start()));
+      const router = new EndpointRouter(buildEndpoints(options, sidecars, logger));
+      undo.push(() => router.close());
 
-    const extensions = options.extensions ?? [];
-    const sinks: EgressSink[] = [
-      ...options.module.fileEgresses.map((config) => new FileEgress(config)),
-      ...(options.egresses ?? []),
-    ];
-    const ingresses: Ingress[] = [
-      ...options.module.httpIngresses.map((config) => new HttpIngress(config)),
-      ...(options.ingresses ?? []),
-    ];
-    for (const config of options.module.extensions) {
-      const extension = extensions.find((candidate) => candidate.moduleKinds.some((kind) => kind.kind === config.kindName));
-      const built =
-        config.role === 'ingress'
-          ? extension?.createIngress?.(config, logger)
-          : extension?.createEgress?.(config, logger);
-      if (!built) {
-        throw new KeyflowError(
-          RuntimeErrorCodes.MODULE_UNKNOWN_KIND,
-          `${config.source.file}:${config.source.line}: no loaded extension builds ${config.kindName}.`,
-        );
+      const extensions = options.extensions ?? [];
+      const sinks: EgressSink[] = [
+        ...options.module.fileEgresses.map((config) => new FileEgress(config)),
+        ...(options.egresses ?? []),
+      ];
+      const ingresses: Ingress[] = [
+        ...options.module.httpIngresses.map((config) => new HttpIngress(config)),
+        ...(options.ingresses ?? []),
+      ];
+      for (const config of options.module.extensions) {
+        const extension = extensions.find((candidate) => candidate.moduleKinds.some((kind) => kind.kind === config.kindName));
+        const built =
+          config.role === 'ingress'
+            ? extension?.createIngress?.(config, logger)
+            : extension?.createEgress?.(config, logger);
+        if (!built) {
+          throw new KeyflowError(
+            RuntimeErrorCodes.MODULE_UNKNOWN_KIND,
+            `${config.source.file}:${config.source.line}: no loaded extension builds ${config.kindName}.`,
+          );
+        }
+        if (config.role === 'ingress') ingresses.push(built as Ingress);
+        else sinks.push(built as EgressSink);
       }
-      if (config.role === 'ingress') ingresses.push(built as Ingress);
-      else sinks.push(built as EgressSink);
+
+      // Parts built before the runtime report fatal errors to it once it exists.
+      let reportFailure: (error: Error) => void = () => undefined;
+      const onFatal = (error: Error): void => reportFailure(error);
+      const egress = new EgressRouter(sinks, logger, onFatal);
+      const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? 100_000 });
+      const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
+      const dispatcher = new Dispatcher({
+        targets: router,
+        state,
+        specs: new StateSpecRegistry(),
+        timers,
+        hasEgress: (id) => egress.has(id),
+        emitEgress: (record) => egress.emit(record),
+        logger,
+        onFatal,
+        clock,
+        ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+      });
+      const coordinator = new CheckpointCoordinator({
+        backend,
+        state,
+        timers,
+        dispatcher,
+        ingresses,
+        egress,
+        logger,
+        clock,
+        ...(archive ? { archive } : {}),
+        ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
+        ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
+      });
+      const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
+      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive);
+      reportFailure = (error) => runtime.#fail(error);
+
+      const recovered = await coordinator.recover();
+      if (restored.source === 'savepoint') {
+        const newest = (await archive?.deltas())?.at(-1)?.checkpointId ?? 0;
+        coordinator.startNewLineage(newest);
+      }
+      timers.restore(recovered.timers);
+      for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
+      const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock);
+      for (const ingress of ingresses) {
+        undo.push(() => ingress.stop());
+        await ingress.start(context, recovered.ingressPositions.get(ingress.id));
+      }
+      timers.start();
+      const interval = options.checkpointIntervalMs ?? 5_000;
+      if (interval > 0) coordinator.start(interval);
+
+      logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
+        checkpointId: recovered.checkpointId,
+        restoredFrom: restored.source,
+        deltasApplied: restored.deltasApplied,
+        snapshotEntries: restored.snapshotEntries,
+        ...(restored.skipped.length > 0 ? { skippedDamagedCheckpoints: restored.skipped } : {}),
+        checkpointStorage: archive?.storage.uri ?? 'none (local only)',
+        messages: recovered.mailboxes.length,
+        timers: recovered.timers.length,
+        durationMs: clock() - began,
+        state: backend.description,
+      });
+      return runtime;
+    } catch (error) {
+      // Release what was taken before the failure: the RocksDB lock, processes, ports.
+      for (const release of undo.reverse()) await release().catch(() => undefined);
+      throw error;
     }
-
-    // Parts built before the runtime report fatal errors to it once it exists.
-    let reportFailure: (error: Error) => void = () => undefined;
-    const onFatal = (error: Error): void => reportFailure(error);
-    const egress = new EgressRouter(sinks, logger, onFatal);
-    const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? 100_000 });
-    const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
-    const dispatcher = new Dispatcher({
-      targets: router,
-      state,
-      specs: new StateSpecRegistry(),
-      timers,
-      hasEgress: (id) => egress.has(id),
-      emitEgress: (record) => egress.emit(record),
-      logger,
-      onFatal,
-      clock,
-      ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
-    });
-    const coordinator = new CheckpointCoordinator({
-      backend,
-      state,
-      timers,
-      dispatcher,
-      ingresses,
-      egress,
-      logger,
-      clock,
-      ...(archive ? { archive } : {}),
-      ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
-      ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
-    });
-    const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
-    const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive);
-    reportFailure = (error) => runtime.#fail(error);
-
-    const recovered = await coordinator.recover();
-    if (restored.source === 'savepoint') {
-      const newest = (await archive?.deltas())?.at(-1)?.checkpointId ?? 0;
-      coordinator.startNewLineage(newest);
-    }
-    timers.restore(recovered.timers);
-    for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
-    const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock);
-    for (const ingress of ingresses) await ingress.start(context, recovered.ingressPositions.get(ingress.id));
-    timers.start();
-    const interval = options.checkpointIntervalMs ?? 5_000;
-    if (interval > 0) coordinator.start(interval);
-
-    logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
-      checkpointId: recovered.checkpointId,
-      restoredFrom: restored.source,
-      deltasApplied: restored.deltasApplied,
-      snapshotEntries: restored.snapshotEntries,
-      ...(restored.skipped.length > 0 ? { skippedDamagedCheckpoints: restored.skipped } : {}),
-      checkpointStorage: archive?.storage.uri ?? 'none (local only)',
-      messages: recovered.mailboxes.length,
-      timers: recovered.timers.length,
-      durationMs: clock() - began,
-      state: backend.description,
-    });
-    return runtime;
   }
 
   /** Delivers a message to a function, as an ingress would (tests and embedding programs). */
