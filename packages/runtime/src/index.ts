@@ -7,6 +7,8 @@ export { AdminServer } from './admin/admin-server';
 
 export { loadModule, parseModule } from './module/module-loader';
 export { SpecReader } from './module/spec-reader';
+export { InvalidModuleError, formatModuleProblem } from './module/module-problem';
+export type { ModuleProblem } from './module/module-problem';
 export type { ModuleExtension, ModuleLoadOptions } from './module/module-extension';
 export type {
   DeliverySemantic,

@@ -239,6 +239,9 @@ export class CheckpointCoordinator {
 
     let archivedBytes = 0;
     try {
+      // Records emitted before the instant must be durable at their destinations before the
+      // ingress positions that produced them are persisted: otherwise a crash would lose them.
+      await egress.flush();
       if (archive) {
         try {
           archivedBytes = await archive.writeDelta(checkpointId, this.#lineage, started, ops);

@@ -88,10 +88,11 @@ export class EgressRouter {
     }
   }
 
-  /** Waits until every record emitted so far to a not-exactly-once egress is written. */
-  flush(): Promise<void> {
+  /** Waits until every record emitted so far to a not-exactly-once egress is written and durable. */
+  async flush(): Promise<void> {
     this.#writeUnwritten();
-    return this.#writes;
+    await this.#writes;
+    await Promise.all([...this.#sinks.values()].map((sink) => sink.flush?.() ?? Promise.resolve()));
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,13 @@ export interface EgressSink {
   write(records: readonly EgressRecord[]): Promise<void>;
   /** Delivers the records of checkpoint `checkpointId` once and only once. */
   commit(checkpointId: number, records: readonly EgressRecord[]): Promise<void>;
+  /**
+   * Resolves once every record handed to {@link EgressSink.write} is durable at the
+   * destination (acknowledged by Kafka, on disk, …). Checkpoints wait for it before they
+   * persist ingress positions, so at-least-once holds across a crash. Optional: sinks whose
+   * `write` resolves only when records are durable need not implement it.
+   */
+  flush?(): Promise<void>;
   /** Flushes and releases resources. */
   close(): Promise<void>;
 }

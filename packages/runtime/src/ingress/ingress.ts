@@ -18,6 +18,8 @@ export interface IngressContext {
   /** The state backend, to read what the ingress stored through checkpoints. */
   readonly backend: StateBackend;
   readonly clock: () => number;
+  /** Stops the runtime: the ingress met an error it cannot get past (e.g. a `fail` routing policy). */
+  fail(error: Error): void;
 }
 
 /** What an ingress contributes to a checkpoint, captured synchronously at its instant. */

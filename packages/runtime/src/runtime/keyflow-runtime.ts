@@ -186,7 +186,7 @@ export class KeyflowRuntime {
       }
       timers.restore(recovered.timers);
       for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
-      const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock);
+      const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
       for (const ingress of ingresses) {
         undo.push(() => ingress.stop());
         await ingress.start(context, recovered.ingressPositions.get(ingress.id));
@@ -357,6 +357,7 @@ function ingressContext(
   stateDir: string,
   logger: Logger,
   clock: () => number,
+  fail: (error: Error) => void,
 ): IngressContext {
   return {
     enqueue: (envelope) => dispatcher.enqueue(envelope),
@@ -369,5 +370,6 @@ function ingressContext(
     stateDir,
     backend,
     clock,
+    fail,
   };
 }

@@ -10,6 +10,8 @@ import type { StateBackend } from '../state/state-backend';
  */
 export class FakeIngressContext implements IngressContext {
   readonly enqueued: Envelope[] = [];
+  /** Errors the ingress reported through `fail`. */
+  readonly failures: Error[] = [];
   readonly served: Set<string>;
   paused = false;
   readonly pressureListeners: ((paused: boolean) => void)[] = [];
@@ -42,5 +44,9 @@ export class FakeIngressContext implements IngressContext {
 
   servesFunction(typename: string): boolean {
     return this.served.has(typename);
+  }
+
+  fail(error: Error): void {
+    this.failures.push(error);
   }
 }
