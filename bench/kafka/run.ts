@@ -1,0 +1,108 @@
+// The measuring process of bench/kafka/main.ts (which starts it with the legacy decorators and
+// source resolution it needs): see main.ts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { keyflowPipeline } from './keyflow-pipeline';
+import { rawPassthrough } from './raw-passthrough';
+
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 400_000);
+const KEYS = Number(process.env['BENCH_KEYS'] ?? 10_000);
+const VALUE_BYTES = Number(process.env['BENCH_VALUE_BYTES'] ?? 100);
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const CHECKPOINT_MS = Number(process.env['BENCH_CHECKPOINT_MS'] ?? 1_000);
+const KAFKA_SCRIPT = resolve(__dirname, '../../tools/kafka/kafka.sh');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function createInput(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const value = Buffer.alloc(VALUE_BYTES, 'x');
+  for (let sent = 0; sent < RECORDS; sent += 5_000) {
+    const messages = Array.from({ length: Math.min(5_000, RECORDS - sent) }, (_, index) => ({ key: `key-${(sent + index) % KEYS}`, value }));
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+}
+
+async function createOutput(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await admin.disconnect();
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} records/s`;
+
+async function main(): Promise<void> {
+  let bootstrap = process.env['KAFKA_BOOTSTRAP'];
+  let brokerDir: string | undefined;
+  if (bootstrap === undefined) {
+    brokerDir = mkdtempSync(join(tmpdir(), 'keyflow-bench-broker-'));
+    const output = execFileSync(KAFKA_SCRIPT, ['start', '--dir', brokerDir, '--port', String(await freePort()), '--controller-port', String(await freePort())], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    bootstrap = /KAFKA_BOOTSTRAP=(\S+)/.exec(output)?.[1] ?? '';
+  }
+  try {
+    const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench', logLevel: logLevel.NOTHING });
+    const input = `bench-in-${Date.now()}`;
+    await createInput(kafka, input);
+    console.log(`kafka pipeline: ${RECORDS.toLocaleString('en-US')} records of ${VALUE_BYTES} B over ${KEYS} keys, ${PARTITIONS} partitions, ${ROUNDS} rounds (median)`);
+    console.log(`  load average before: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+    const raw: number[] = [];
+    const atLeastOnce: number[] = [];
+    const exactlyOnce: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, results, run] of [
+        ['raw', raw, (out: string) => rawPassthrough(bootstrap, input, out, RECORDS)],
+        ['alo', atLeastOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'at-least-once', CHECKPOINT_MS)],
+        ['eos', exactlyOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'exactly-once', CHECKPOINT_MS)],
+      ] as const) {
+        const output = `bench-out-${name}-${round}-${Date.now()}`;
+        await createOutput(kafka, output);
+        results.push(await run(output));
+      }
+      console.log(`  round ${round + 1}: raw ${rate(raw.at(-1) ?? 0)}, at-least-once ${rate(atLeastOnce.at(-1) ?? 0)}, exactly-once ${rate(exactlyOnce.at(-1) ?? 0)}`);
+    }
+    const [rawRate, aloRate, eosRate] = [median(raw), median(atLeastOnce), median(exactlyOnce)];
+    console.log(`  raw kafkajs eachBatch consume→produce (idempotent, acks=all): ${rate(rawRate)}`);
+    console.log(`  keyflow at-least-once (Kafka → embedded function → Kafka):      ${rate(aloRate)}`);
+    console.log(`  keyflow exactly-once (${CHECKPOINT_MS} ms checkpoints, transactions):    ${rate(eosRate)}`);
+    console.log(`  at-least-once / raw:           ${(aloRate / rawRate).toFixed(2)}× (target ≥ 0.4×)`);
+    console.log(`  exactly-once / at-least-once:  ${(eosRate / aloRate).toFixed(2)}× (target ≥ 0.9×)`);
+    console.log(`  load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  } finally {
+    if (brokerDir !== undefined) {
+      execFileSync(KAFKA_SCRIPT, ['stop', '--dir', brokerDir], { stdio: 'ignore' });
+      rmSync(brokerDir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

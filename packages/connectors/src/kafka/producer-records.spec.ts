@@ -1,0 +1,56 @@
+import { Types, isKeyflowError } from '@keyflow/sdk';
+import { KAFKA_PRODUCER_RECORD_TYPENAME, encodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
+import { ConnectorErrorCodes } from '../connector-error-codes';
+import { toOutgoingRecord, toRequests } from './producer-records';
+
+function producerRecord(topic: string, key: string, value: string) {
+  return {
+    egress: 'it/out',
+    value: {
+      typename: KAFKA_PRODUCER_RECORD_TYPENAME,
+      hasValue: true,
+      value: encodeKafkaProducerRecord({ topic, key, valueBytes: Buffer.from(value) }),
+    },
+  };
+}
+
+describe('Kafka egress records', () => {
+  it('takes topic, key and value bytes from a KafkaProducerRecord', () => {
+    const record = toOutgoingRecord(producerRecord('greetings', 'ann', 'hello'));
+    expect(record.topic).toBe('greetings');
+    expect(record.message.key?.toString()).toBe('ann');
+    expect(record.message.value?.toString()).toBe('hello');
+  });
+
+  it('sends an empty key as no key, as StateFun does', () => {
+    expect(toOutgoingRecord(producerRecord('t', '', 'v')).message.key).toBeNull();
+  });
+
+  it.each([
+    ['another type', { egress: 'it/out', value: { typename: Types.string.typename, hasValue: true, value: Types.string.serialize('x') } }],
+    ['no topic', producerRecord('', 'k', 'v')],
+    ['bad bytes', { egress: 'it/out', value: { typename: KAFKA_PRODUCER_RECORD_TYPENAME, hasValue: true, value: new Uint8Array([0x0a, 0x05]) } }],
+  ])('rejects %s', (_name, record) => {
+    let error: unknown;
+    try {
+      toOutgoingRecord(record);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isKeyflowError(error, ConnectorErrorCodes.BAD_EGRESS_RECORD)).toBe(true);
+  });
+
+  it('splits requests by size and groups them by topic, keeping the order', () => {
+    const records = ['a', 'b', 'a', 'a'].map((topic, index) => toOutgoingRecord(producerRecord(topic, `k${index}`, 'x'.repeat(100))));
+    const requests = toRequests(records, 300);
+    expect(requests.map((request) => request.map(({ topic, messages }) => [topic, messages.map((m) => String(m.key))]))).toEqual([
+      [['a', ['k0']], ['b', ['k1']]],
+      [['a', ['k2', 'k3']]],
+    ]);
+  });
+});
+
+it('caps the number of records per request', () => {
+  const records = Array.from({ length: 5 }, (_, index) => toOutgoingRecord(producerRecord('t', `k${index}`, 'v')));
+  expect(toRequests(records, 1_000_000, 2).map((request) => request[0]?.messages.length)).toEqual([2, 2, 1]);
+});

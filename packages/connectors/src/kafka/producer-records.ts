@@ -1,0 +1,83 @@
+import { KeyflowError } from '@keyflow/sdk';
+import type { EgressRecord } from '@keyflow/runtime';
+import { KAFKA_PRODUCER_RECORD_TYPENAME, decodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
+import type { Message, TopicMessages } from 'kafkajs';
+import { ConnectorErrorCodes } from '../connector-error-codes';
+
+/** A record on its way to Kafka. */
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly message: Message;
+  /** Approximate bytes on the wire, to keep requests under the broker's size limit. */
+  readonly size: number;
+}
+
+/** Per-record overhead added to key and value sizes when sizing requests. */
+const RECORD_OVERHEAD = 30;
+
+/**
+ * Turns what a function sent to a Kafka egress into a Kafka record, as StateFun's generic Kafka
+ * egress does: the value must be a `KafkaProducerRecord`; an empty key means no key.
+ * Throws `KF_CONNECTOR_BAD_EGRESS_RECORD` for anything else.
+ */
+export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
+  const { typename, value } = record.value;
+  if (typename !== KAFKA_PRODUCER_RECORD_TYPENAME) {
+    throw new KeyflowError(
+      ConnectorErrorCodes.BAD_EGRESS_RECORD,
+      `Kafka egress ${record.egress} got a value of type '${typename}'; it takes only ${KAFKA_PRODUCER_RECORD_TYPENAME} values, which the SDKs' kafkaEgressMessage(...) builds.`,
+    );
+  }
+  let decoded;
+  try {
+    decoded = decodeKafkaProducerRecord(value);
+  } catch (error) {
+    throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kafka egress ${record.egress} got a KafkaProducerRecord that does not decode.`, { cause: error });
+  }
+  if (decoded.topic === '') {
+    throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kafka egress ${record.egress} got a KafkaProducerRecord without a topic.`);
+  }
+  const key = decoded.key === '' ? null : Buffer.from(decoded.key, 'utf8');
+  const valueBytes = Buffer.from(decoded.valueBytes.buffer, decoded.valueBytes.byteOffset, decoded.valueBytes.byteLength);
+  return {
+    topic: decoded.topic,
+    message: { key, value: valueBytes },
+    size: (key?.length ?? 0) + valueBytes.length + RECORD_OVERHEAD,
+  };
+}
+
+/**
+ * Most records in one request. kafkajs groups a request's records by partition in time
+ * quadratic in their number (it copies the partition's list for every record), which makes
+ * one request of tens of thousands of records cost seconds of CPU; a few thousand cost little
+ * and still fill a request well.
+ */
+export const MAX_RECORDS_PER_REQUEST = 1_000;
+
+/**
+ * Splits records into requests of at most `maxBytes` (a record larger than that goes alone)
+ * and {@link MAX_RECORDS_PER_REQUEST} records each, grouped by topic and in order, for `sendBatch`.
+ */
+export function toRequests(records: readonly OutgoingRecord[], maxBytes: number, maxRecords = MAX_RECORDS_PER_REQUEST): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current = new Map<string, Message[]>();
+  let bytes = 0;
+  let count = 0;
+  const close = (): void => {
+    if (current.size === 0) return;
+    requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
+    current = new Map();
+    bytes = 0;
+    count = 0;
+  };
+  for (const record of records) {
+    if (count >= maxRecords || (bytes > 0 && bytes + record.size > maxBytes)) close();
+    let messages = current.get(record.topic);
+    if (!messages) current.set(record.topic, (messages = []));
+    messages.push(record.message);
+    bytes += record.size;
+    count++;
+  }
+  close();
+  return requests;
+}

@@ -1,0 +1,58 @@
+import { testBroker, startBroker, stopBroker } from '../support/kafka-broker';
+import { createTopics, produce, readTopic, uniqueName } from '../support/kafka-helpers';
+import { startRuntime, tempDir } from '../support/runtime-harness';
+
+// The suite's broker is stopped and started again (same folder, same ports) while a runtime
+// reads from it and writes to it with exactly-once: the runtime reconnects by itself, and
+// every record comes out once, in order per key.
+
+jest.setTimeout(120_000);
+
+describe('a Kafka broker restart mid-run', () => {
+  it('loses nothing and doubles nothing', async () => {
+    const broker = testBroker();
+    const { dir, remove } = await tempDir('keyflow-broker-restart-');
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 3);
+    const ids = Array.from({ length: 8 }, (_, index) => `id-${index}`);
+    const batch = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, index) => ({ key: ids[(from + index) % ids.length] as string, value: `${out}|w${from + index}` }));
+    const moduleYaml = `kind: io.statefun.kafka.v1/ingress
+spec:
+  id: it/in
+  address: ${broker.bootstrap}
+  consumerGroupId: ${uniqueName('g')}
+  startupPosition: { type: earliest }
+  topics:
+    - topic: ${input}
+      valueType: it/Text
+      targets: [it/forwarder]
+---
+kind: io.statefun.kafka.v1/egress
+spec:
+  id: it/kafka
+  address: ${broker.bootstrap}
+  deliverySemantic: { type: exactly-once, transactionTimeout: 20s }
+  properties:
+    - transactional.id: ${uniqueName('keyflow-restart-tx')}
+`;
+    await produce(input, batch(0, 400));
+    const runtime = await startRuntime(moduleYaml, { stateDir: dir, checkpointIntervalMs: 250 });
+    try {
+      expect((await readTopic(out, { count: 100 })).length).toBeGreaterThanOrEqual(100);
+      await stopBroker(broker.dir);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await startBroker(broker.dir, broker.port, broker.controllerPort);
+      await produce(input, batch(400, 800));
+      const records = await readTopic(out, { count: 800, timeoutMs: 60_000, settleMs: 1_000 });
+      expect(records).toHaveLength(800);
+      for (const id of ids) {
+        const words = batch(0, 800).filter((message) => message.key === id).map((message, visit) => `${message.value.split('|')[1] ?? ''}#${visit + 1}`);
+        expect(records.filter((record) => record.key === id).map((record) => record.value)).toEqual(words);
+      }
+    } finally {
+      await runtime.stop();
+      await remove();
+    }
+  });
+});

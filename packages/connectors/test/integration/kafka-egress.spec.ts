@@ -1,0 +1,226 @@
+import { silentLogger } from '@keyflow/sdk';
+import type { EgressRecord, EgressSink } from '@keyflow/runtime';
+import { KAFKA_PRODUCER_RECORD_TYPENAME, encodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
+import { Partitioners } from 'kafkajs';
+import { KafkaEgress, type KafkaEgressConfig } from '../../src';
+import { testBroker } from '../support/kafka-broker';
+import { createTopics, produce, readCommittedWithJavaConsumer, readTopic, testKafka, uniqueName, type ReadRecord } from '../support/kafka-helpers';
+import { startRuntime, tempDir } from '../support/runtime-harness';
+
+// The Kafka egress against a real broker: records from functions reach their topics with
+// every delivery semantic; with exactly-once, a read_committed consumer sees each record once,
+// never those of aborted or never-committed transactions, also when a checkpoint is delivered
+// again after a crash.
+
+jest.setTimeout(60_000);
+
+function moduleYaml(input: string, semantic: string, extra: string[] = []): string {
+  return [
+    'kind: io.statefun.kafka.v1/ingress',
+    'spec:',
+    '  id: it/in',
+    `  address: ${testBroker().bootstrap}`,
+    `  consumerGroupId: ${uniqueName('g')}`,
+    '  startupPosition: { type: earliest }',
+    '  topics:',
+    `    - topic: ${input}`,
+    '      valueType: it/Text',
+    '      targets: [it/forwarder]',
+    '---',
+    'kind: io.statefun.kafka.v1/egress',
+    'spec:',
+    '  id: it/kafka',
+    `  address: ${testBroker().bootstrap}`,
+    '  deliverySemantic:',
+    `    type: ${semantic}`,
+    ...extra.map((line) => `    ${line}`),
+    '  properties:',
+    `    - transactional.id: ${uniqueName('keyflow-test-tx')}`,
+    '',
+  ].join('\n');
+}
+
+function producerRecord(topic: string, key: string, value: string): EgressRecord {
+  return {
+    egress: 'it/kafka',
+    value: { typename: KAFKA_PRODUCER_RECORD_TYPENAME, hasValue: true, value: encodeKafkaProducerRecord({ topic, key, valueBytes: Buffer.from(value) }) },
+  };
+}
+
+/** `key:value` per record, sorted: what was delivered, with multiplicity. */
+function delivered(records: readonly ReadRecord[]): string[] {
+  return records.map((record) => `${record.key ?? ''}:${record.value}`).sort();
+}
+
+/** Input `<out>|w<n>` for `ids`, `words` each, and the output the forwarder makes of it. */
+function workload(out: string, ids: readonly string[], words: number): { input: { key: string; value: string }[]; expected: string[] } {
+  const input = [];
+  const expected = [];
+  for (let word = 0; word < words; word++) {
+    for (const id of ids) {
+      input.push({ key: id, value: `${out}|w${word}` });
+      expected.push(`${id}:w${word}#${word + 1}`);
+    }
+  }
+  return { input, expected: expected.sort() };
+}
+
+describe('Kafka egress', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir('keyflow-kafka-egress-'));
+  });
+  afterEach(async () => {
+    await remove();
+  });
+
+  it.each(['at-least-once', 'none'])('delivers function records with %s, keyed, in order per key', async (semantic) => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input], 2);
+    await createTopics([out], 3);
+    const { input: messages, expected } = workload(out, ['ann', 'bob', 'cy', 'dee'], 25);
+    await produce(input, messages);
+    const runtime = await startRuntime(moduleYaml(input, semantic), { stateDir: dir });
+    let records: ReadRecord[];
+    try {
+      records = await readTopic(out, { count: expected.length });
+    } finally {
+      await runtime.stop();
+    }
+    expect(delivered(records)).toEqual(expected);
+    for (const id of ['ann', 'bob', 'cy', 'dee']) {
+      const ofId = records.filter((record) => record.key === id);
+      expect(ofId.map((record) => record.value)).toEqual(Array.from({ length: 25 }, (_, word) => `w${word}#${word + 1}`));
+      expect(new Set(ofId.map((record) => record.partition)).size).toBe(1);
+    }
+  });
+
+  it('with exactly-once, writes each checkpoint in one transaction that read_committed consumers see once', async () => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 2);
+    const { input: messages, expected } = workload(out, ['ann', 'bob', 'cy'], 40);
+    await produce(input, messages);
+    const runtime = await startRuntime(moduleYaml(input, 'exactly-once', ['transactionTimeout: 30s']), { stateDir: dir, checkpointIntervalMs: 200 });
+    let committed: ReadRecord[];
+    try {
+      committed = await readTopic(out, { count: expected.length, settleMs: 500 });
+    } finally {
+      await runtime.stop();
+    }
+    expect(delivered(committed)).toEqual(expected);
+  });
+
+  describe('exactly-once delivery of one checkpoint', () => {
+    const config = (transactionalId: string): KafkaEgressConfig => ({
+      id: 'it/kafka',
+      address: testBroker().bootstrap,
+      deliverySemantic: 'exactly-once',
+      transactionTimeoutMs: 30_000,
+      properties: { 'transactional.id': transactionalId },
+    });
+
+    it('is idempotent per checkpoint id, also across a restart', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const transactionalId = uniqueName('keyflow-test-tx');
+      const first = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await first.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
+      await first.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
+      await first.close();
+      // The runtime crashed after the transaction committed and before it noted the delivery:
+      // after the restart it hands the same checkpoint over again.
+      const second = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await second.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
+      await second.commit(2, [producerRecord(out, 'c', 'three')]);
+      await second.close();
+      expect(delivered(await readTopic(out, { count: 3, settleMs: 500 }))).toEqual(['a:one', 'b:two', 'c:three']);
+    });
+
+    it("fences a crashed runtime's producer: its open transaction is aborted and never seen", async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const transactionalId = uniqueName('keyflow-test-tx');
+      const egress = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await egress.commit(1, [producerRecord(out, 'a', 'before')]);
+      await egress.close();
+
+      // A zombie with the same transactional id: it wrote a transaction and never committed it.
+      const zombie = testKafka().producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      await zombie.connect();
+      const open = await zombie.transaction();
+      await open.send({ topic: out, messages: [{ key: 'z', value: 'never-committed' }] });
+      // Another producer aborts its transaction.
+      const aborter = testKafka().producer({ transactionalId: uniqueName('keyflow-test-tx'), idempotent: true, maxInFlightRequests: 1 });
+      await aborter.connect();
+      const aborted = await aborter.transaction();
+      await aborted.send({ topic: out, messages: [{ key: 'x', value: 'aborted' }] });
+      await aborted.abort();
+      await aborter.disconnect();
+
+      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await restarted.commit(2, [producerRecord(out, 'b', 'after')]);
+      await restarted.close();
+      await expect(open.commit()).rejects.toThrow();
+      await zombie.disconnect();
+
+      expect(await readCommittedWithJavaConsumer(out)).toEqual(['a:before', 'b:after']);
+      // The records were written: only read_committed hides them.
+      expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted' }))).toEqual([
+        'a:before',
+        'b:after',
+        'x:aborted',
+        'z:never-committed',
+      ]);
+    });
+  });
+
+  it('delivers each record once when the runtime dies between a durable checkpoint and noting its delivery', async () => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 1);
+    const transactionalId = uniqueName('keyflow-test-tx');
+    const egressConfig: KafkaEgressConfig = {
+      id: 'it/kafka',
+      address: testBroker().bootstrap,
+      deliverySemantic: 'exactly-once',
+      transactionTimeoutMs: 30_000,
+      properties: { 'transactional.id': transactionalId },
+    };
+    const yaml = moduleYaml(input, 'exactly-once').split('---')[0] as string;
+    await produce(input, workload(out, ['ann', 'bob'], 5).input);
+
+    // Delivers each checkpoint, but fails right after the first transaction committed, as if
+    // the process died there: the checkpoint keeps its records marked as not yet delivered.
+    const real = new KafkaEgress(egressConfig, { logger: silentLogger });
+    let failed = false;
+    const dying: EgressSink = {
+      id: real.id,
+      deliverySemantic: real.deliverySemantic,
+      write: (records) => real.write(records),
+      commit: async (checkpointId, records) => {
+        await real.commit(checkpointId, records);
+        if (!failed) {
+          failed = true;
+          throw new Error('simulated crash after the Kafka transaction committed');
+        }
+      },
+      close: () => real.close(),
+    };
+    let runtime = await startRuntime(yaml, { stateDir: dir, egresses: [dying] });
+    expect((await readTopic(input, { count: 10 })).length).toBe(10);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await runtime.whenIdle();
+    await runtime.checkpoint().catch(() => undefined);
+    expect(failed).toBe(true);
+    await produce(input, workload(out, ['cy'], 3).input);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await runtime.whenIdle();
+    await runtime.stop();
+
+    // The restart delivers the undelivered checkpoint again: the marker says Kafka has it.
+    runtime = await startRuntime(yaml, { stateDir: dir, egresses: [new KafkaEgress(egressConfig, { logger: silentLogger })] });
+    await runtime.stop();
+    const expected = [...workload(out, ['ann', 'bob'], 5).expected, ...workload(out, ['cy'], 3).expected].sort();
+    expect(delivered(await readTopic(out, { count: expected.length, settleMs: 1_000 }))).toEqual(expected);
+  });
+});

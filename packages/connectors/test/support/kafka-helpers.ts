@@ -1,0 +1,143 @@
+// Kafka from the tests' side: topics, producing input, reading output.
+
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
+import { KAFKA_SCRIPT, testBroker } from './kafka-broker';
+
+/** A record as a test reads it back. */
+export interface ReadRecord {
+  readonly key: string | null;
+  readonly value: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A kafkajs client for the test broker, quiet. */
+export function testKafka(): Kafka {
+  return new Kafka({ brokers: [testBroker().bootstrap], clientId: 'keyflow-test', logLevel: logLevel.NOTHING });
+}
+
+/** A topic or group name no other test uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Creates topics with `partitions` partitions each. */
+export async function createTopics(topics: readonly string[], partitions = 1): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Produces records (keys as given; `partition` pins one), acknowledged by the broker. */
+export async function produce(topic: string, messages: readonly Message[]): Promise<void> {
+  const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let index = 0; index < messages.length; index += 1_000) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(index, index + 1_000) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Options of {@link readTopic}. */
+export interface ReadOptions {
+  /** Stop once this many records are read. */
+  readonly count: number;
+  /** `read_committed` (default) hides records of aborted and open transactions. */
+  readonly isolation?: 'read_committed' | 'read_uncommitted';
+  /** Give up after this long, returning what was read. Default 20 s. */
+  readonly timeoutMs?: number;
+  /** After `count` records, keep reading this long to catch extra (duplicate) records. Default 0. */
+  readonly settleMs?: number;
+}
+
+/** Reads `topic` from its beginning with a fresh consumer group. */
+export async function readTopic(topic: string, options: ReadOptions): Promise<ReadRecord[]> {
+  const consumer = testKafka().consumer({
+    groupId: uniqueName('keyflow-test-reader'),
+    readUncommitted: options.isolation === 'read_uncommitted',
+    maxWaitTimeInMs: 100,
+  });
+  const records: ReadRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let reachedCount: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (reachedCount = resolve));
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        records.push({
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value === null ? '' : message.value.toString('utf8'),
+          partition,
+          offset: Number(message.offset),
+          headers: headersOf(message.headers),
+        });
+        if (records.length >= options.count) reachedCount();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([reached, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 20_000)))]);
+    clearTimeout(timer);
+    if ((options.settleMs ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** The committed offsets of a consumer group, per partition of `topic`. */
+export async function groupOffsets(groupId: string, topic: string): Promise<Record<number, number>> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Object.fromEntries((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) result[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return result;
+}
+
+/**
+ * `key:value` of every record of `topic` as Apache Kafka's own console consumer reads it with
+ * `read_committed` (kafkajs drops aborted records only when the aborted transactions of a fetch
+ * do not overlap: it misses some when transactions of several producers interleave).
+ */
+export async function readCommittedWithJavaConsumer(topic: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(KAFKA_SCRIPT, [
+    'tool',
+    'org.apache.kafka.tools.consumer.ConsoleConsumer',
+    '--bootstrap-server',
+    testBroker().bootstrap,
+    '--topic',
+    topic,
+    '--from-beginning',
+    '--isolation-level',
+    'read_committed',
+    '--property',
+    'print.key=true',
+    '--property',
+    'key.separator=:',
+    '--timeout-ms',
+    '2000',
+  ]).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  return stdout.split('\n').filter((line) => line !== '').sort();
+}
