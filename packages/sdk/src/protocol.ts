@@ -28,8 +28,8 @@ export type {
   PbTypedValue,
   PbValueSpec,
 } from './protocol/wire-types';
-export { createBatchHandler } from './handler/request-handler';
-export type { BatchHandler } from './handler/request-handler';
+export { createBatchHandler, createInlineBatchHandler } from './handler/request-handler';
+export type { BatchHandler, InlineBatchHandler } from './handler/request-handler';
 export { FunctionRegistry } from './handler/function-registry';
 export type { FunctionDefinition, StateDefinition } from './handler/function-registry';
 export { fromPbAddress, toPbAddress } from './function/address';

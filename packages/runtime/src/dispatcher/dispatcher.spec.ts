@@ -190,6 +190,30 @@ describe('Dispatcher', () => {
       expect(stateOf(endpoint.requests[3]!).name?.hasValue).toBe(false);
     });
 
+    it('leaves the state a checkpoint sealed as it was, whatever later responses write', async () => {
+      const h = harness();
+      const endpoint = h.endpoint(COUNTER);
+      const key = addressKey(address(COUNTER, 'a'));
+      endpoint.script(
+        invocationResult({ stateMutations: [modify('seen', intValue(1))] }),
+        invocationResult({ stateMutations: [modify('seen', intValue(2))] }),
+        invocationResult({ stateMutations: [modify('seen', intValue(3)), modify('name', stringValue('ada'))] }),
+      );
+      send(h, 'a', 'first');
+      await h.dispatcher.whenIdle();
+      send(h, 'a', 'second');
+      await h.dispatcher.whenIdle();
+      const sealed = h.state.seal();
+      send(h, 'a', 'third');
+      await h.dispatcher.whenIdle();
+
+      const sealedState = sealed.get(key);
+      expect([...(sealedState?.keys() ?? [])]).toEqual(['seen']);
+      expect(sealedState?.get('seen')?.value).toEqual(intValue(2).value);
+      expect([...(h.state.peek(key) ?? new Map()).keys()]).toEqual(['seen', 'name']);
+      expect(h.state.peek(key)?.get('seen')?.value).toEqual(intValue(3).value);
+    });
+
     it('withholds and deletes a value whose after-write time to live has passed; invocations do not refresh it', async () => {
       const h = harness();
       const endpoint = h.endpoint(COUNTER);
@@ -405,6 +429,29 @@ describe('Dispatcher', () => {
       await h.dispatcher.whenIdle();
       expect(h.dispatcher.paused).toBe(false);
       expect(transitions).toEqual([true, false]);
+    });
+
+    it('once paused, resumes only when the queue is down to 90 % of the bound, so ingress resumes with a burst', async () => {
+      const h = harness({ maxQueuedMessages: 20 });
+      const transitions: boolean[] = [];
+      h.dispatcher.onPressureChange((paused) => transitions.push(paused));
+      const endpoint = h.endpoint(COUNTER);
+      endpoint.hold();
+      for (let index = 0; index < 20; index++) send(h, `a${index}`, 'm');
+      expect(h.dispatcher.paused).toBe(true);
+      await endpoint.waitForCalls(20);
+
+      endpoint.calls[0]?.respond();
+      await flushPromises();
+      expect(h.dispatcher.stats().queuedMessages).toBe(19);
+      expect(h.dispatcher.paused).toBe(true);
+      endpoint.calls[1]?.respond();
+      await flushPromises();
+      expect(h.dispatcher.stats().queuedMessages).toBe(18);
+      expect(h.dispatcher.paused).toBe(false);
+      expect(transitions).toEqual([true, false]);
+      endpoint.release();
+      await h.dispatcher.whenIdle();
     });
 
     it('pauses while a mailbox holds more than its maxBatchSize waiting', async () => {

@@ -1,12 +1,12 @@
 import { KeyflowError, type Logger } from '@keyflow/sdk';
-import type { PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
+import type { PbAddress, PbFromFunction, PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from '../egress/egress-record';
 import type { AddressState } from '../state/address-state';
 import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
-import { addressKey, describeAddress, typenameOfKey } from './address-key';
+import { addressKey, describeAddress } from './address-key';
 import { prepareBatch, type PreparedBatch } from './batch-request';
 import type { DispatchTarget, DispatchTargets } from './dispatch-target';
 import type { Envelope } from './envelope';
@@ -24,6 +24,12 @@ const MAX_STATE_NEGOTIATIONS = 5;
  */
 const YIELD_AFTER_MS = 5;
 
+/**
+ * Once paused by the global bound, ingress resumes when the queue has fallen to this share of
+ * it: ingresses then hand over a burst rather than one message per resume.
+ */
+const RESUME_AT_SHARE = 0.9;
+
 /** What the dispatcher works with. */
 export interface DispatcherDependencies {
   readonly targets: DispatchTargets;
@@ -38,8 +44,20 @@ export interface DispatcherDependencies {
   /** Called once when processing must stop: the runtime cannot go on safely. */
   readonly onFatal: (error: Error) => void;
   readonly clock?: () => number;
-  /** Messages queued or in flight, over all addresses, at which ingress pauses. Default 10,000. */
+  /**
+   * Messages queued or in flight, over all addresses, at which ingress pauses (default 10,000);
+   * it resumes once they are down to 90 % of it.
+   */
   readonly maxQueuedMessages?: number;
+}
+
+/** One batch of one mailbox on its way to the endpoint. */
+interface BatchCall {
+  readonly mailbox: Mailbox;
+  readonly target: DispatchTarget;
+  readonly batch: readonly Envelope[];
+  /** 1 for the first send; raised each time the endpoint asks for missing state. */
+  attempt: number;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -62,13 +80,15 @@ export class Dispatcher {
   readonly #deps: DispatcherDependencies;
   readonly #clock: () => number;
   readonly #maxQueued: number;
+  readonly #resumeAt: number;
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #targets = new Map<string, DispatchTarget>();
   readonly #overfull = new Set<string>();
-  /** Mailboxes with a batch in flight or being prepared. */
-  readonly #running = new Set<Mailbox>();
-  /** Mailboxes that received messages in the current synchronous step and start at its end. */
-  readonly #ready = new Set<Mailbox>();
+  /** Mailboxes with messages to send and no batch in flight, in the order they became so. */
+  #runnable: Mailbox[] = [];
+  #runnableHead = 0;
+  /** Whether {@link #pump} is idle, scheduled to run, or running. */
+  #pumpState: 'idle' | 'scheduled' | 'running' = 'idle';
   readonly #pressureListeners: ((paused: boolean) => void)[] = [];
   #idleWaiters: (() => void)[] = [];
   #queued = 0;
@@ -77,12 +97,12 @@ export class Dispatcher {
   #batches = 0;
   #invocations = 0;
   #sliceStarted = performance.now();
-  #yielding: Promise<void> | undefined;
 
   constructor(deps: DispatcherDependencies) {
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
     this.#maxQueued = deps.maxQueuedMessages ?? 10_000;
+    this.#resumeAt = Math.floor(this.#maxQueued * RESUME_AT_SHARE);
   }
 
   /** Queues a message for its target. Messages are never dropped while the runtime is healthy. */
@@ -98,18 +118,7 @@ export class Dispatcher {
     this.#queued++;
     this.#trackOverfull(mailbox);
     this.#updatePressure();
-    if (!mailbox.inFlight && !this.#running.has(mailbox) && !this.#ready.has(mailbox)) {
-      // Start at the end of the current synchronous step, so that a burst of messages for
-      // one address (an ingress poll, a fan-out) travels as one batch.
-      this.#ready.add(mailbox);
-      if (this.#ready.size === 1) queueMicrotask(() => this.#startReady());
-    }
-  }
-
-  #startReady(): void {
-    const ready = [...this.#ready];
-    this.#ready.clear();
-    for (const mailbox of ready) this.#start(mailbox);
+    if (!mailbox.active) this.#makeRunnable(mailbox);
   }
 
   /** True while ingresses should not accept more work. */
@@ -153,56 +162,99 @@ export class Dispatcher {
     return this.#failure;
   }
 
-  #start(mailbox: Mailbox): void {
-    this.#running.add(mailbox);
-    this.#run(mailbox).then(
-      () => this.#finish(mailbox),
-      (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
-    );
-  }
-
-  async #run(mailbox: Mailbox): Promise<void> {
-    const typename = typenameOfKey(mailbox.key);
-    const target = this.#targetFor(typename);
-    while (mailbox.pendingCount > 0 && !this.#failure) {
-      // Checked before each batch, and again after each pause: many mailboxes wake together.
-      for (let pause = this.#pauseIfBusy(); pause; pause = this.#pauseIfBusy()) await pause;
-      if (mailbox.pendingCount === 0 || this.#failure) break;
-      const batch = mailbox.take(target.maxBatchSize);
-      mailbox.inFlight = batch;
-      this.#trackOverfull(mailbox);
-      // Taking a batch may bring the mailbox back under its cap: resume ingress now, not only
-      // once this batch is answered.
-      this.#updatePressure();
-      await this.#invoke(mailbox, typename, target, batch);
-      mailbox.inFlight = undefined;
-      this.#queued -= batch.length;
-      this.#batches++;
-      this.#invocations += batch.length;
-      this.#updatePressure();
+  /**
+   * Queues a mailbox to be driven. The pump runs at the end of the current synchronous step,
+   * so that a burst of messages for one address (an ingress poll, a fan-out) travels as one batch.
+   */
+  #makeRunnable(mailbox: Mailbox): void {
+    mailbox.active = true;
+    this.#runnable.push(mailbox);
+    if (this.#pumpState === 'idle') {
+      this.#pumpState = 'scheduled';
+      queueMicrotask(() => this.#pump());
     }
   }
 
-  /** A promise that resolves after the event loop has turned, when this slice of work ran long. */
-  #pauseIfBusy(): Promise<void> | undefined {
-    if (this.#yielding) return this.#yielding;
-    if (performance.now() - this.#sliceStarted < YIELD_AFTER_MS) return undefined;
-    this.#yielding = new Promise((resolve) =>
-      setImmediate(() => {
-        this.#yielding = undefined;
-        this.#sliceStarted = performance.now();
-        resolve();
-      }),
-    );
-    return this.#yielding;
+  /** Drives runnable mailboxes in turn until none is left or this slice of work ran long. */
+  #pump(): void {
+    this.#pumpState = 'running';
+    while (this.#runnableHead < this.#runnable.length) {
+      if (this.#sliceIsOver()) {
+        this.#pumpState = 'scheduled';
+        setImmediate(() => {
+          this.#sliceStarted = performance.now();
+          this.#pump();
+        });
+        return;
+      }
+      const mailbox = this.#runnable[this.#runnableHead++] as Mailbox;
+      this.#drive(mailbox);
+    }
+    this.#runnable = [];
+    this.#runnableHead = 0;
+    this.#pumpState = 'idle';
+  }
+
+  /** True after {@link YIELD_AFTER_MS} of work without the event loop having turned. */
+  #sliceIsOver(): boolean {
+    return performance.now() - this.#sliceStarted >= YIELD_AFTER_MS;
+  }
+
+  /**
+   * Sends the mailbox's batches one after another until it is empty. Batches that are answered
+   * synchronously (in-process functions) are handled in this very call; one that must wait (a
+   * state load, a remote call) makes the mailbox runnable again when it completes, and a slice
+   * of work that ran long puts it back at the end of the run queue.
+   */
+  #drive(mailbox: Mailbox): void {
+    try {
+      while (mailbox.pendingCount > 0 && !this.#failure) {
+        const call = this.#nextCall(mailbox);
+        const pending = this.#invoke(call);
+        if (pending) {
+          pending.then(
+            () => {
+              this.#completed(call);
+              this.#makeRunnable(mailbox);
+            },
+            (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+          );
+          return;
+        }
+        this.#completed(call);
+        if (mailbox.pendingCount > 0 && this.#sliceIsOver()) {
+          this.#makeRunnable(mailbox);
+          return;
+        }
+      }
+      this.#finish(mailbox);
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Takes the next batch of a mailbox and marks it in flight. */
+  #nextCall(mailbox: Mailbox): BatchCall {
+    const target = this.#targetFor(mailbox.typename);
+    const batch = mailbox.take(target.maxBatchSize);
+    mailbox.inFlight = batch;
+    this.#trackOverfull(mailbox);
+    // Taking a batch may bring the mailbox back under its cap: resume ingress now, not only
+    // once this batch is answered.
+    this.#updatePressure();
+    return { mailbox, target, batch, attempt: 1 };
+  }
+
+  #completed(call: BatchCall): void {
+    call.mailbox.inFlight = undefined;
+    this.#queued -= call.batch.length;
+    this.#batches++;
+    this.#invocations += call.batch.length;
+    this.#updatePressure();
   }
 
   #finish(mailbox: Mailbox): void {
-    this.#running.delete(mailbox);
-    if (mailbox.pendingCount > 0 && !this.#failure) {
-      this.#start(mailbox);
-      return;
-    }
+    mailbox.active = false;
     if (!mailbox.inFlight) this.#mailboxes.delete(mailbox.key);
     if (this.#queued === 0) {
       const waiters = this.#idleWaiters;
@@ -211,36 +263,56 @@ export class Dispatcher {
     }
   }
 
-  async #invoke(mailbox: Mailbox, typename: string, target: DispatchTarget, batch: readonly Envelope[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const cached = this.#deps.state.peek(mailbox.key);
-      const state = cached !== undefined ? cached : await this.#deps.state.load(mailbox.key);
-      const specs = this.#deps.specs.get(typename);
-      const prepared = prepareBatch(mailbox.address, specs, state, batch, this.#clock());
-      const response = await target.endpoint.invoke(prepared.request);
-      if (this.#failure) return;
-      if (response.kind === 'invocationResult') {
-        this.#apply(mailbox, specs, state, prepared, response.result);
-        return;
-      }
-      if (response.kind === 'empty') {
-        throw new KeyflowError(
-          RuntimeErrorCodes.ENDPOINT_FAILED,
-          `${target.endpoint.description} answered the batch for ${describeAddress(mailbox.address)} with an empty FromFunction message.`,
-        );
-      }
-      if (attempt >= MAX_STATE_NEGOTIATIONS) {
-        throw new KeyflowError(
-          RuntimeErrorCodes.STATE_NEGOTIATION_FAILED,
-          `${typename} at ${target.endpoint.description} still reports missing state (${response.missingValues.map((spec) => spec.stateName).join(', ')}) after ${attempt} attempts.`,
-        );
-      }
-      this.#deps.specs.register(typename, response.missingValues);
-      this.#deps.logger.debug('registered state specs', {
-        function: typename,
-        states: response.missingValues.map((spec) => spec.stateName),
-      });
+  /** Sends a batch with its state and handles the answer; a promise only when it must wait. */
+  #invoke(call: BatchCall): Promise<void> | undefined {
+    const cached = this.#deps.state.peek(call.mailbox.key);
+    if (cached !== undefined) return this.#invokeWith(call, cached);
+    return this.#deps.state.load(call.mailbox.key).then((state) => this.#invokeWith(call, state));
+  }
+
+  #invokeWith(call: BatchCall, state: AddressState | null): Promise<void> | undefined {
+    const specs = this.#deps.specs.get(call.mailbox.typename);
+    const prepared = prepareBatch(call.mailbox.address, specs, state, call.batch, this.#clock());
+    const response = call.target.endpoint.invoke(prepared.request);
+    if (response instanceof Promise) {
+      return response.then((answered) => this.#handle(call, specs, state, prepared, answered));
     }
+    return this.#handle(call, specs, state, prepared, response);
+  }
+
+  /** Applies a result, or registers missing state specs and sends the batch again. */
+  #handle(
+    call: BatchCall,
+    specs: readonly PbValueSpec[],
+    state: AddressState | null,
+    prepared: PreparedBatch,
+    response: PbFromFunction,
+  ): Promise<void> | undefined {
+    if (this.#failure) return undefined;
+    const { mailbox, target } = call;
+    if (response.kind === 'invocationResult') {
+      this.#apply(mailbox, specs, state, prepared, response.result);
+      return undefined;
+    }
+    if (response.kind === 'empty') {
+      throw new KeyflowError(
+        RuntimeErrorCodes.ENDPOINT_FAILED,
+        `${target.endpoint.description} answered the batch for ${describeAddress(mailbox.address)} with an empty FromFunction message.`,
+      );
+    }
+    if (call.attempt >= MAX_STATE_NEGOTIATIONS) {
+      throw new KeyflowError(
+        RuntimeErrorCodes.STATE_NEGOTIATION_FAILED,
+        `${mailbox.typename} at ${target.endpoint.description} still reports missing state (${response.missingValues.map((spec) => spec.stateName).join(', ')}) after ${call.attempt} attempts.`,
+      );
+    }
+    this.#deps.specs.register(mailbox.typename, response.missingValues);
+    this.#deps.logger.debug('registered state specs', {
+      function: mailbox.typename,
+      states: response.missingValues.map((spec) => spec.stateName),
+    });
+    call.attempt++;
+    return this.#invoke(call);
   }
 
   /** Applies a response's effects in one synchronous step, after validating all of them. */
@@ -252,28 +324,25 @@ export class Dispatcher {
     result: PbInvocationResponse,
   ): void {
     const self = mailbox.address;
-    const where = (): string => `the response for ${describeAddress(self)}`;
-    const messages: Envelope[] = [];
     for (const outgoing of result.outgoingMessages) {
-      if (!outgoing.target || !outgoing.argument) throw this.#invalid(`${where()} has a message without target or argument`);
+      if (!outgoing.target || !outgoing.argument) throw this.#invalid(self, 'has a message without target or argument');
       this.#targetFor(`${outgoing.target.namespace}/${outgoing.target.type}`);
-      messages.push({ target: outgoing.target, argument: outgoing.argument, caller: self });
     }
     for (const delayed of result.delayedInvocations) {
       if (delayed.isCancellationRequest) {
-        if (delayed.cancellationToken === '') throw this.#invalid(`${where()} cancels a delayed message without a token`);
+        if (delayed.cancellationToken === '') throw this.#invalid(self, 'cancels a delayed message without a token');
       } else {
-        if (!delayed.target || !delayed.argument) throw this.#invalid(`${where()} has a delayed message without target or argument`);
+        if (!delayed.target || !delayed.argument) throw this.#invalid(self, 'has a delayed message without target or argument');
         this.#targetFor(`${delayed.target.namespace}/${delayed.target.type}`);
       }
     }
     for (const egress of result.outgoingEgresses) {
       const name = `${egress.egressNamespace}/${egress.egressType}`;
-      if (!egress.argument) throw this.#invalid(`${where()} has an egress record for ${name} without a value`);
+      if (!egress.argument) throw this.#invalid(self, `has an egress record for ${name} without a value`);
       if (!this.#deps.hasEgress(name)) {
         throw new KeyflowError(
           RuntimeErrorCodes.UNKNOWN_EGRESS,
-          `${where()} sends to egress ${name}, which module.yaml does not declare.`,
+          `The response for ${describeAddress(self)} sends to egress ${name}, which module.yaml does not declare.`,
         );
       }
     }
@@ -282,9 +351,12 @@ export class Dispatcher {
     // that a checkpoint never holds both the batch and its effects (recovery would run it twice).
     mailbox.inFlight = undefined;
     const now = this.#clock();
-    const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now);
+    const inPlace = this.#deps.state.ownsLive(mailbox.key, state);
+    const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now, inPlace);
     if (next !== undefined) this.#deps.state.write(mailbox.key, next);
-    for (const envelope of messages) this.enqueue(envelope);
+    for (const outgoing of result.outgoingMessages) {
+      this.enqueue({ target: outgoing.target!, argument: outgoing.argument!, caller: self });
+    }
     for (const delayed of result.delayedInvocations) {
       if (delayed.isCancellationRequest) {
         this.#deps.timers.cancel(mailbox.key, delayed.cancellationToken);
@@ -308,20 +380,21 @@ export class Dispatcher {
   }
 
   #trackOverfull(mailbox: Mailbox): void {
-    if (mailbox.maxBatchSize === undefined) mailbox.maxBatchSize = this.#targets.get(typenameOfKey(mailbox.key))?.maxBatchSize;
+    if (mailbox.maxBatchSize === undefined) mailbox.maxBatchSize = this.#targets.get(mailbox.typename)?.maxBatchSize;
     if (mailbox.pendingCount > (mailbox.maxBatchSize ?? Infinity)) this.#overfull.add(mailbox.key);
     else if (this.#overfull.size > 0) this.#overfull.delete(mailbox.key);
   }
 
   #updatePressure(): void {
-    const paused = this.#queued >= this.#maxQueued || this.#overfull.size > 0;
+    const overBound = this.#paused ? this.#queued > this.#resumeAt : this.#queued >= this.#maxQueued;
+    const paused = overBound || this.#overfull.size > 0;
     if (paused === this.#paused) return;
     this.#paused = paused;
     for (const listener of this.#pressureListeners) listener(paused);
   }
 
-  #invalid(message: string): KeyflowError {
-    return new KeyflowError(RuntimeErrorCodes.ENDPOINT_FAILED, `${message}.`);
+  #invalid(self: PbAddress, problem: string): KeyflowError {
+    return new KeyflowError(RuntimeErrorCodes.ENDPOINT_FAILED, `The response for ${describeAddress(self)} ${problem}.`);
   }
 
   #fail(error: Error): void {

@@ -1,4 +1,5 @@
 import type { PbAddress } from '@keyflow/sdk/protocol';
+import { typenameOfKey } from './address-key';
 import type { Envelope } from './envelope';
 
 /**
@@ -10,13 +11,20 @@ export class Mailbox {
   #head = 0;
   /** The batch sent and not yet answered, if any. */
   inFlight: readonly Envelope[] | undefined;
+  /** True from when the dispatcher schedules the mailbox until it has sent all its messages. */
+  active = false;
   /** The batch cap of this address's function type, once its endpoint is known. */
   maxBatchSize: number | undefined;
+
+  /** The function typename of the address, `<namespace>/<type>`. */
+  readonly typename: string;
 
   constructor(
     readonly key: string,
     readonly address: PbAddress,
-  ) {}
+  ) {
+    this.typename = typenameOfKey(key);
+  }
 
   /** Messages waiting, not counting the batch in flight. */
   get pendingCount(): number {
@@ -29,6 +37,12 @@ export class Mailbox {
 
   /** Takes up to `max` waiting messages, oldest first. */
   take(max: number): Envelope[] {
+    if (this.#head === 0 && this.#queue.length <= max) {
+      // All of the waiting messages: the common case, without a copy.
+      const batch = this.#queue;
+      this.#queue = [];
+      return batch;
+    }
     const end = Math.min(this.#queue.length, this.#head + max);
     const batch = this.#queue.slice(this.#head, end);
     this.#head = end;

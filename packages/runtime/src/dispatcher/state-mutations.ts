@@ -3,7 +3,8 @@ import type { AddressState, StoredValue } from '../state/address-state';
 
 /**
  * The state of an address after a response: expired values removed, mutations applied,
- * after-invoke timestamps refreshed. Returns `undefined` when nothing changed.
+ * after-invoke timestamps refreshed. Returns `undefined` when nothing changed. `state` is
+ * copied unless `inPlace` says that nothing else holds it.
  */
 export function applyStateMutations(
   state: AddressState | null,
@@ -11,12 +12,13 @@ export function applyStateMutations(
   mutations: readonly PbStateMutation[],
   expired: readonly string[],
   now: number,
+  inPlace = false,
 ): AddressState | null | undefined {
   const touchesOnInvoke = specs.some((spec) => spec.expirationSpec?.mode === PbExpireMode.AFTER_INVOKE);
   if (mutations.length === 0 && expired.length === 0 && !(touchesOnInvoke && state && state.size > 0)) {
     return undefined;
   }
-  const next = new Map<string, StoredValue>(state ?? []);
+  const next = inPlace && state !== null ? (state as Map<string, StoredValue>) : new Map<string, StoredValue>(state ?? []);
   for (const name of expired) next.delete(name);
   for (const mutation of mutations) {
     if (mutation.mutationType === PbMutationType.MODIFY && mutation.stateValue) {

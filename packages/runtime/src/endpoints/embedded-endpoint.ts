@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getFunctionMetadata, KeyflowError, type FunctionClass } from '@keyflow/sdk';
-import { createBatchHandler, type BatchHandler, type PbFromFunction, type PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+import {
+  createInlineBatchHandler,
+  type InlineBatchHandler,
+  type PbFromFunction,
+  type PbInvocationBatchRequest,
+} from '@keyflow/sdk/protocol';
 import { describeAddress } from '../dispatcher/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EmbeddedEndpointConfig, FunctionPattern } from '../module/module-config';
@@ -18,7 +23,7 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
   readonly description: string;
 
   private constructor(
-    private readonly handler: BatchHandler,
+    private readonly handler: InlineBatchHandler,
     readonly typenames: readonly string[],
     modulePath: string,
   ) {
@@ -40,20 +45,30 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
   /** An endpoint for classes at hand (tests, programs that embed the runtime). */
   static of(classes: readonly FunctionClass[], name = 'in-process'): EmbeddedFunctionEndpoint {
     const typenames = classes.map((cls) => getFunctionMetadata(cls)?.typename ?? cls.name);
-    return new EmbeddedFunctionEndpoint(createBatchHandler(classes), typenames, name);
+    return new EmbeddedFunctionEndpoint(createInlineBatchHandler(classes), typenames, name);
   }
 
-  async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
+  /** Answers synchronously when the functions of the batch are synchronous. */
+  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction> {
+    let response;
     try {
-      return await this.handler(batch);
+      response = this.handler(batch);
     } catch (error) {
-      const address = batch.target ? describeAddress(batch.target) : 'an unknown address';
-      throw new KeyflowError(
-        RuntimeErrorCodes.ENDPOINT_FAILED,
-        `The embedded function at ${address} (${this.description}) failed: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw this.#failed(batch, error);
     }
+    if (!(response instanceof Promise)) return response;
+    return response.catch((error: unknown) => {
+      throw this.#failed(batch, error);
+    });
+  }
+
+  #failed(batch: PbInvocationBatchRequest, error: unknown): KeyflowError {
+    const address = batch.target ? describeAddress(batch.target) : 'an unknown address';
+    return new KeyflowError(
+      RuntimeErrorCodes.ENDPOINT_FAILED,
+      `The embedded function at ${address} (${this.description}) failed: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
   async close(): Promise<void> {

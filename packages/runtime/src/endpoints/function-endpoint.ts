@@ -9,10 +9,11 @@ export interface FunctionEndpoint {
   readonly description: string;
   /**
    * Runs one batch for one address. Transient failures are retried inside, within the call
-   * timeout; the promise rejects only when the call must be considered failed, with a
-   * `KeyflowError` (`KF_ENDPOINT_UNREACHABLE`, `KF_ENDPOINT_FAILED`) naming address and endpoint.
+   * timeout; the call fails only when it must be considered failed, with a `KeyflowError`
+   * (`KF_ENDPOINT_UNREACHABLE`, `KF_ENDPOINT_FAILED`) naming address and endpoint. An endpoint
+   * that can answer at once (in-process functions) may return the response, or throw, directly.
    */
-  invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction>;
+  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction>;
   /** Releases connections and processes. */
   close(): Promise<void>;
 }

@@ -105,6 +105,24 @@ describe('StateStore', () => {
     expect(states.pendingWrites).toBe(1);
   });
 
+  it('owns a live value only until a checkpoint seals it, and never a cached one', async () => {
+    const backend = new ControllableBackend();
+    await store(backend, 'k', stateOf({ name: 'ada' }));
+    const states = new StateStore(backend);
+    const cached = await states.load('k');
+    expect(states.ownsLive('k', cached)).toBe(false);
+
+    const written = stateOf({ name: 'grace' });
+    states.write('k', written);
+    expect(states.ownsLive('k', written)).toBe(true);
+    expect(states.ownsLive('other', written)).toBe(false);
+    expect(states.ownsLive('k', null)).toBe(false);
+
+    const sealed = states.seal();
+    expect(sealed.get('k')).toBe(written);
+    expect(states.ownsLive('k', written)).toBe(false);
+  });
+
   it('puts back a delta whose commit failed under the current one, newer writes winning', () => {
     const states = new StateStore(new ControllableBackend());
     states.write('a', stateOf({ v: 'a1' }));

@@ -98,6 +98,14 @@ export class StateStore {
     this.#live.set(key, state !== null && state.size === 0 ? null : state);
   }
 
+  /**
+   * True when `state` is the value the current delta holds for `key`: a checkpoint has not
+   * sealed it and no cache shares it, so the next write may change it in place.
+   */
+  ownsLive(key: string, state: AddressState | null): boolean {
+    return state !== null && this.#live.get(key) === state;
+  }
+
   /** The number of addresses written since the last seal. */
   get pendingWrites(): number {
     return this.#live.size;

@@ -17,4 +17,12 @@ describe('parseTypename', () => {
       expectThrowsCode(() => parseTypename(typename as never), SdkErrorCodes.INVALID_TYPENAME);
     },
   );
+
+  it('answers a typename seen before with the same frozen parts, and rejects a bad one every time', () => {
+    const first = parseTypename('example/remembered');
+    expect(parseTypename('example/remembered')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => parseTypename('bad name/x')).toThrow();
+    expect(() => parseTypename('bad name/x')).toThrow();
+  });
 });

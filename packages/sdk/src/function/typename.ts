@@ -7,11 +7,24 @@ export interface TypenameParts {
   readonly name: string;
 }
 
+/** Typenames parsed before: functions send to the same few targets and egresses again and again. */
+const parsed = new Map<string, TypenameParts>();
+const MAX_REMEMBERED = 1_024;
+
 /**
  * Splits a typename of the form `<namespace>/<name>` at its last `/`, as StateFun does, so
  * `com.example/fns/greeter` has namespace `com.example/fns`. Throws `KF_INVALID_TYPENAME`.
  */
 export function parseTypename(typename: string, where = 'typename'): TypenameParts {
+  const known = parsed.get(typename);
+  if (known) return known;
+  const parts = splitTypename(typename, where);
+  if (parsed.size >= MAX_REMEMBERED) parsed.clear();
+  parsed.set(typename, parts);
+  return parts;
+}
+
+function splitTypename(typename: string, where: string): TypenameParts {
   if (typeof typename !== 'string' || typename.length === 0) {
     throw new KeyflowError(
       SdkErrorCodes.INVALID_TYPENAME,
@@ -27,7 +40,7 @@ export function parseTypename(typename: string, where = 'typename'): TypenamePar
       `${where} '${typename}' is invalid: expected <namespace>/<name> with both parts non-empty and no spaces, e.g. 'example/greeter'.`,
     );
   }
-  return { namespace, name };
+  return Object.freeze({ namespace, name });
 }
 
 /** Joins a namespace and a name into a typename. */

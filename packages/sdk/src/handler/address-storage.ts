@@ -50,10 +50,41 @@ class StateSlot {
   }
 }
 
-const SLOTS = Symbol('slots');
+/** The class of one function's `ctx.storage` objects, made by {@link storageClass}. */
+type StorageClass = new (slots: readonly StateSlot[]) => object;
 
-interface StorageObject {
-  [SLOTS]: StateSlot[];
+/**
+ * Makes the class of one function's storage objects: an accessor per state on a prototype
+ * without Object.prototype, over the batch's slots held in a private field. Instances are not
+ * extensible, so assigning a name that is not a declared state throws.
+ */
+function storageClass(states: readonly StateDefinition[]): StorageClass {
+  class Storage {
+    readonly #slots: readonly StateSlot[];
+
+    constructor(slots: readonly StateSlot[]) {
+      this.#slots = slots;
+      Object.preventExtensions(this);
+    }
+
+    static slot(storage: Storage, index: number): StateSlot {
+      return storage.#slots[index] as StateSlot;
+    }
+  }
+  Object.setPrototypeOf(Storage.prototype, null);
+  delete (Storage.prototype as { constructor?: unknown }).constructor;
+  states.forEach((state, index) => {
+    Object.defineProperty(Storage.prototype, state.property, {
+      enumerable: true,
+      get(this: Storage) {
+        return Storage.slot(this, index).read();
+      },
+      set(this: Storage, value: unknown) {
+        Storage.slot(this, index).write(value);
+      },
+    });
+  });
+  return Storage;
 }
 
 /**
@@ -63,23 +94,11 @@ interface StorageObject {
  */
 export class StorageFactory {
   readonly #states: readonly StateDefinition[];
-  readonly #prototype: object;
+  readonly #Storage: StorageClass;
 
   constructor(states: readonly StateDefinition[]) {
     this.#states = states;
-    const prototype = Object.create(null) as object;
-    states.forEach((state, index) => {
-      Object.defineProperty(prototype, state.property, {
-        enumerable: true,
-        get(this: StorageObject) {
-          return (this[SLOTS][index] as StateSlot).read();
-        },
-        set(this: StorageObject, value: unknown) {
-          (this[SLOTS][index] as StateSlot).write(value);
-        },
-      });
-    });
-    this.#prototype = prototype;
+    this.#Storage = storageClass(states);
   }
 
   /**
@@ -88,10 +107,7 @@ export class StorageFactory {
    */
   create(stored: readonly (PbTypedValue | undefined)[]): AddressStorage {
     const slots = this.#states.map((state, index) => new StateSlot(state, stored[index]));
-    const object = Object.create(this.#prototype) as StorageObject;
-    Object.defineProperty(object, SLOTS, { value: slots });
-    Object.preventExtensions(object);
-    return new AddressStorage(object, slots);
+    return new AddressStorage(new this.#Storage(slots), slots);
   }
 }
 

@@ -1,15 +1,16 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
-import { fromPbAddress } from '../function/address';
+import { fromPbAddress, type Address } from '../function/address';
 import { Message } from '../function/message';
 import type {
   PbFromFunction,
+  PbInvocation,
   PbInvocationBatchRequest,
   PbPersistedValue,
   PbTypedValue,
   PbValueSpec,
 } from '../protocol/wire-types';
-import { StorageFactory } from './address-storage';
+import { StorageFactory, type AddressStorage } from './address-storage';
 import type { FunctionDefinition, FunctionRegistry } from './function-registry';
 import { InvocationContext } from './invocation-context';
 
@@ -40,10 +41,12 @@ export class BatchInvoker {
   }
 
   /**
-   * Runs one batch. Throws `KF_BAD_REQUEST` (no or bad target), `KF_UNKNOWN_FUNCTION`, or
-   * `KF_FUNCTION_FAILED` (the function threw; no effect of the batch is returned).
+   * Runs one batch. Synchronous functions are run synchronously and the response returned
+   * directly; a promise is returned only once a function returns one. Throws (or rejects
+   * with) `KF_BAD_REQUEST` (no or bad target), `KF_UNKNOWN_FUNCTION`, or `KF_FUNCTION_FAILED`
+   * (the function threw; no effect of the batch is returned).
    */
-  async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
+  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction> {
     const target = batch.target;
     // The id may be empty: StateFun's addresses allow it, and the official JS and Python SDKs
     // invoke the function for it (found by the differential test against the JS SDK).
@@ -59,27 +62,8 @@ export class BatchInvoker {
     if (stored.missing.length > 0) {
       return { kind: 'incompleteInvocationContext', missingValues: stored.missing };
     }
-
     const storage = storageFactory.create(stored.values);
-    const self = fromPbAddress(target);
-    const context = new InvocationContext(self, storage.object);
-    for (const invocation of batch.invocations) {
-      context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
-      const message = new Message(invocation.argument ?? EMPTY_ARGUMENT);
-      try {
-        const result = definition.apply(context as never, message);
-        if (result instanceof Promise) await result;
-      } catch (error) {
-        throw functionFailed(definition, self.id, error);
-      }
-    }
-    let stateMutations;
-    try {
-      stateMutations = storage.collectMutations();
-    } catch (error) {
-      throw functionFailed(definition, self.id, error);
-    }
-    return { kind: 'invocationResult', result: { stateMutations, ...context.effects } };
+    return new BatchRun(definition, fromPbAddress(target), storage, batch.invocations).runFrom(0);
   }
 
   #lookup(namespace: string, type: string): InvocableFunction {
@@ -100,6 +84,61 @@ export class BatchInvoker {
   #describeFunctions(): string {
     const names = this.#registry.list().map((definition) => definition.typename);
     return names.length === 0 ? 'no functions' : names.join(', ');
+  }
+}
+
+/** One batch being run: its invocations one after another, then its effects collected. */
+class BatchRun {
+  readonly #context: InvocationContext;
+
+  constructor(
+    private readonly definition: FunctionDefinition,
+    private readonly self: Address,
+    private readonly storage: AddressStorage,
+    private readonly invocations: readonly PbInvocation[],
+  ) {
+    this.#context = new InvocationContext(self, storage.object);
+  }
+
+  /** Runs the invocations from `index` on; continues asynchronously after a returned promise. */
+  runFrom(index: number): PbFromFunction | Promise<PbFromFunction> {
+    for (; index < this.invocations.length; index++) {
+      const pending = this.#apply(this.invocations[index] as PbInvocation);
+      if (pending) {
+        const next = index + 1;
+        return pending.then(
+          () => this.runFrom(next),
+          (error: unknown) => {
+            throw functionFailed(this.definition, this.self.id, error);
+          },
+        );
+      }
+    }
+    return this.#result();
+  }
+
+  /** Calls the function for one invocation; returns its promise if it returned one. */
+  #apply(invocation: PbInvocation): Promise<unknown> | undefined {
+    const context = this.#context;
+    context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
+    const message = new Message(invocation.argument ?? EMPTY_ARGUMENT);
+    try {
+      const result = this.definition.apply(context as never, message);
+      return result instanceof Promise ? result : undefined;
+    } catch (error) {
+      throw functionFailed(this.definition, this.self.id, error);
+    }
+  }
+
+  #result(): PbFromFunction {
+    let stateMutations;
+    try {
+      stateMutations = this.storage.collectMutations();
+    } catch (error) {
+      throw functionFailed(this.definition, this.self.id, error);
+    }
+    const { outgoingMessages, delayedInvocations, outgoingEgresses } = this.#context.effects;
+    return { kind: 'invocationResult', result: { stateMutations, outgoingMessages, delayedInvocations, outgoingEgresses } };
   }
 }
 

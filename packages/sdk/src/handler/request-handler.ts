@@ -12,8 +12,15 @@ import { FunctionRegistry, type FunctionClass } from './function-registry';
  */
 export type RequestHandler = (toFunction: Uint8Array) => Promise<Uint8Array>;
 
-/** Runs a decoded invocation batch; the runtime's embedded mode uses it to skip the bytes. */
+/** Runs a decoded invocation batch, skipping the bytes. */
 export type BatchHandler = (batch: PbInvocationBatchRequest) => Promise<PbFromFunction>;
+
+/**
+ * Runs a decoded invocation batch and answers synchronously when its functions are synchronous;
+ * returns a promise only once a function returns one. Errors are thrown when they happen
+ * synchronously. The runtime's embedded mode uses it to spare a promise per batch.
+ */
+export type InlineBatchHandler = (batch: PbInvocationBatchRequest) => PbFromFunction | Promise<PbFromFunction>;
 
 /**
  * The request-reply handler for a set of `@StatefulFunction` classes. Classes are validated
@@ -30,12 +37,19 @@ export function createRequestHandler(functions: readonly FunctionClass[]): Reque
     if (!batch) {
       throw new KeyflowError(SdkErrorCodes.BAD_REQUEST, 'The ToFunction message carries no invocation batch.');
     }
-    return encodeFromFunction(await invoker.invoke(batch));
+    const response = invoker.invoke(batch);
+    return encodeFromFunction(response instanceof Promise ? await response : response);
   };
 }
 
 /** Like {@link createRequestHandler}, on decoded batches. */
 export function createBatchHandler(functions: readonly FunctionClass[]): BatchHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+  return async (batch) => invoker.invoke(batch);
+}
+
+/** Like {@link createBatchHandler}, answering synchronously where it can. */
+export function createInlineBatchHandler(functions: readonly FunctionClass[]): InlineBatchHandler {
   const invoker = new BatchInvoker(new FunctionRegistry(functions));
   return (batch) => invoker.invoke(batch);
 }
