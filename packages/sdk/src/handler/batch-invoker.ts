@@ -65,7 +65,7 @@ export class BatchInvoker {
     const context = new InvocationContext(self, storage.object);
     for (const invocation of batch.invocations) {
       context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
-      const message = new Message(invocation.argument ?? EMPTY_ARGUMENT);
+      const message = new Message(invocation.argument ?? EMPTY_ARGUMENT, invocation.headers);
       try {
         const result = definition.apply(context as never, message);
         if (result instanceof Promise) await result;
