@@ -12,7 +12,9 @@ export { toMillis } from './function/duration';
 export type { Duration } from './function/duration';
 export { EgressMessage, egressMessage, kafkaEgressMessage, kinesisEgressMessage } from './function/egress-message';
 export type { KafkaEgressOptions, KinesisEgressOptions } from './function/egress-message';
+export type { KafkaHeaders, KafkaHeaderValue } from './function/kafka-headers';
 export { Message } from './function/message';
+export type { MessageHeader } from './function/message';
 export { parseTypename } from './function/typename';
 export type { TypenameParts } from './function/typename';
 

@@ -19,6 +19,7 @@ export type {
   PbEgressMessage,
   PbExpirationSpec,
   PbFromFunction,
+  PbHeader,
   PbInvocation,
   PbInvocationBatchRequest,
   PbInvocationResponse,

@@ -1,6 +1,6 @@
 import { parseTypename } from '@keyflow/sdk';
 import type { Envelope } from '@keyflow/runtime';
-import type { PbAddress } from '@keyflow/sdk/protocol';
+import type { PbAddress, PbHeader } from '@keyflow/sdk/protocol';
 
 /** Where the records of one topic or stream go: StateFun's `valueType` + `targets`. */
 export interface IngressRouteConfig {
@@ -33,12 +33,14 @@ export class IngressRoute {
   /**
    * One message per target, to the instance named `id`. StateFun hands the record's value to
    * the function as it is, typed `valueType`; a record without a value (a Kafka tombstone)
-   * becomes an empty `TypedValue`.
+   * becomes an empty `TypedValue`. `headers` (Kafka's, a Keyflow extension) go with every
+   * message; leave them out, never pass an empty list, for a record without headers.
    */
-  envelopes(id: string, value: Uint8Array | null): Envelope[] {
+  envelopes(id: string, value: Uint8Array | null, headers?: readonly PbHeader[]): Envelope[] {
     const argument = value === null
       ? { typename: this.valueType, hasValue: false, value: new Uint8Array(0) }
       : { typename: this.valueType, hasValue: true, value };
-    return this.#addresses.map((address) => ({ target: { ...address, id }, argument, caller: undefined }));
+    if (headers === undefined) return this.#addresses.map((address) => ({ target: { ...address, id }, argument, caller: undefined }));
+    return this.#addresses.map((address) => ({ target: { ...address, id }, argument, caller: undefined, headers }));
   }
 }

@@ -9,6 +9,7 @@ import { committedMessages, keepAbortedTransactions, lastFetchedOffset } from '.
 import type { KafkaIngressConfig } from './kafka-ingress-kind';
 import { copyOffsets, decodeKafkaPosition, encodeKafkaPosition, type PartitionOffsets } from './kafka-position';
 import { KafkaProperties } from './kafka-properties';
+import { fromKafkaHeaders } from './record-headers';
 import { resolveStartOffsets } from './startup-offsets';
 
 /** Counters of a Kafka ingress. */
@@ -38,7 +39,8 @@ export const DeadLetterHeaders = {
 /**
  * StateFun's Kafka ingress: each record's UTF-8 key names the function instance, its value
  * becomes a `TypedValue` of the topic's `valueType`, and it goes to each of the topic's
- * targets, in offset order per partition (so in order per key).
+ * targets, in offset order per partition (so in order per key). Unlike StateFun's, it passes
+ * the record's headers on to the functions (`msg.headers`), as Keyflow's protocol extension.
  *
  * The checkpoint position is the next offset per partition of the records already handed to
  * the runtime; on start the consumer seeks there (or to the startup position on a first start)
@@ -238,7 +240,7 @@ export class KafkaIngress implements Ingress {
         await heartbeat();
       }
       if (message.key !== null && unserved === undefined) {
-        const envelopes = route.envelopes(message.key.toString('utf8'), message.value);
+        const envelopes = route.envelopes(message.key.toString('utf8'), message.value, fromKafkaHeaders(message.headers));
         for (const envelope of envelopes) context.enqueue(envelope);
         this.#delivered++;
       } else {

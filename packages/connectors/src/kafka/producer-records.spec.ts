@@ -3,13 +3,13 @@ import { KAFKA_PRODUCER_RECORD_TYPENAME, encodeKafkaProducerRecord } from '@keyf
 import { ConnectorErrorCodes } from '../connector-error-codes';
 import { toOutgoingRecord, toRequests } from './producer-records';
 
-function producerRecord(topic: string, key: string, value: string) {
+function producerRecord(topic: string, key: string, value: string, headers?: { key: string; value: Uint8Array }[]) {
   return {
     egress: 'it/out',
     value: {
       typename: KAFKA_PRODUCER_RECORD_TYPENAME,
       hasValue: true,
-      value: encodeKafkaProducerRecord({ topic, key, valueBytes: Buffer.from(value) }),
+      value: encodeKafkaProducerRecord({ topic, key, valueBytes: Buffer.from(value), ...(headers ? { headers } : {}) }),
     },
   };
 }
@@ -20,6 +20,19 @@ describe('Kafka egress records', () => {
     expect(record.topic).toBe('greetings');
     expect(record.message.key?.toString()).toBe('ann');
     expect(record.message.value?.toString()).toBe('hello');
+  });
+
+  it("writes the record's headers (Keyflow's extension), a repeated key as an array, and counts them in its size", () => {
+    const headers = [
+      { key: 'trace-id', value: Buffer.from('t-1') },
+      { key: 'tag', value: Buffer.from([0xff]) },
+      { key: 'tag', value: Buffer.from('b') },
+    ];
+    const withHeaders = toOutgoingRecord(producerRecord('t', 'k', 'v', headers));
+    expect(withHeaders.message.headers).toEqual({ 'trace-id': Buffer.from('t-1'), tag: [Buffer.from([0xff]), Buffer.from('b')] });
+    const plain = toOutgoingRecord(producerRecord('t', 'k', 'v'));
+    expect('headers' in plain.message).toBe(false);
+    expect(withHeaders.size).toBeGreaterThan(plain.size + 'trace-idt-1tag'.length);
   });
 
   it('sends an empty key as no key, as StateFun does', () => {

@@ -3,6 +3,7 @@ import type { EgressRecord } from '@keyflow/runtime';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, decodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import type { Message, TopicMessages } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
+import { kafkaHeadersSize, toKafkaHeaders } from './record-headers';
 
 /** A record on its way to Kafka. */
 export interface OutgoingRecord {
@@ -17,7 +18,8 @@ const RECORD_OVERHEAD = 30;
 
 /**
  * Turns what a function sent to a Kafka egress into a Kafka record, as StateFun's generic Kafka
- * egress does: the value must be a `KafkaProducerRecord`; an empty key means no key.
+ * egress does: the value must be a `KafkaProducerRecord`; an empty key means no key. Unlike
+ * StateFun's, it writes the record's headers (Keyflow's protocol extension), in order.
  * Throws `KF_CONNECTOR_BAD_EGRESS_RECORD` for anything else.
  */
 export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
@@ -39,10 +41,11 @@ export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
   }
   const key = decoded.key === '' ? null : Buffer.from(decoded.key, 'utf8');
   const valueBytes = Buffer.from(decoded.valueBytes.buffer, decoded.valueBytes.byteOffset, decoded.valueBytes.byteLength);
+  const headers = toKafkaHeaders(decoded.headers);
   return {
     topic: decoded.topic,
-    message: { key, value: valueBytes },
-    size: (key?.length ?? 0) + valueBytes.length + RECORD_OVERHEAD,
+    message: headers === undefined ? { key, value: valueBytes } : { key, value: valueBytes, headers },
+    size: (key?.length ?? 0) + valueBytes.length + kafkaHeadersSize(decoded.headers) + RECORD_OVERHEAD,
   };
 }
 

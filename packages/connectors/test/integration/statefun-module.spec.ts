@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateFun, kafkaEgressMessage, messageBuilder, type Context, type Message } from 'apache-flink-statefun';
+import { decodeToFunction } from '@keyflow/sdk/protocol';
 import { testBroker } from '../support/kafka-broker';
 import { createTopics, produce, readTopic, uniqueName } from '../support/kafka-helpers';
 import { startRuntime, tempDir } from '../support/runtime-harness';
 
 // A module.yaml in StateFun's own format — a remote HTTP endpoint, a Kafka ingress and an
 // exactly-once Kafka egress — runs on Keyflow as it is, against functions written with the
-// official StateFun JavaScript SDK (StateFun's greeter example, shortened).
+// official StateFun JavaScript SDK (StateFun's greeter example, shortened). The login records
+// carry Kafka headers, which Keyflow sends to the functions in its protocol extension field:
+// the official SDK, which does not know that field, must answer as if they were not there.
 
 jest.setTimeout(60_000);
 
@@ -84,12 +87,29 @@ describe("a StateFun module.yaml with the official JavaScript SDK", () => {
   let port: number;
   let dir: string;
   let remove: () => Promise<void>;
+  /** Invocations the official SDK was sent (retried batches count again), per function type, and how many carried headers. */
+  let sent: Record<string, { invocations: number; withHeaders: number }>;
   const greetings = uniqueName('greetings');
 
   beforeEach(async () => {
     ({ dir, remove } = await tempDir('keyflow-statefun-module-'));
+    sent = {};
     const handler = greeterService(greetings).handler();
-    server = createServer((request, response) => void handler(request, response));
+    // Looks at each request on its way to the official SDK's own handler, which gets it unchanged.
+    server = createServer((request, response) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const body = Buffer.concat(chunks);
+        const batch = decodeToFunction(body);
+        const counts = (sent[batch?.target?.type ?? ''] ??= { invocations: 0, withHeaders: 0 });
+        for (const invocation of batch?.invocations ?? []) {
+          counts.invocations++;
+          if (invocation.headers !== undefined) counts.withHeaders++;
+        }
+        await handler({ [Symbol.asyncIterator]: async function* () { yield body; } }, response);
+      })();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -104,7 +124,11 @@ describe("a StateFun module.yaml with the official JavaScript SDK", () => {
     const users = ['ann', 'bob', 'cy'];
     const messages = Array.from({ length: 30 }, (_, index) => {
       const user = users[index % users.length] as string;
-      return { key: user, value: JSON.stringify({ user_id: user, user_name: user, login_type: 'WEB' }) };
+      return {
+        key: user,
+        value: JSON.stringify({ user_id: user, user_name: user, login_type: 'WEB' }),
+        headers: { 'trace-id': `login-${index}`, tag: ['web', Buffer.from([0xff, 0x00])] },
+      };
     });
     await produce(logins, messages);
 
@@ -116,6 +140,11 @@ describe("a StateFun module.yaml with the official JavaScript SDK", () => {
       await runtime.stop();
     }
     expect(records).toHaveLength(messages.length);
+    // Every login reached greeter.fns/user with its headers; the messages it sends on have none.
+    expect(sent['user']?.invocations).toBeGreaterThanOrEqual(messages.length);
+    expect(sent['user']?.withHeaders).toBe(sent['user']?.invocations);
+    expect(sent['greetings']?.invocations).toBeGreaterThanOrEqual(messages.length);
+    expect(sent['greetings']?.withHeaders).toBe(0);
     for (const user of users) {
       expect(records.filter((record) => record.key === user).map((record) => record.value)).toEqual(
         Array.from({ length: 10 }, (_, visit) => `Hello ${user}! visit #${visit + 1}`),

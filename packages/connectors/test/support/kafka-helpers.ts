@@ -13,6 +13,8 @@ export interface ReadRecord {
   readonly partition: number;
   readonly offset: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Every header value as bytes, per key, in record order (a key may repeat). */
+  readonly headerValues: Readonly<Record<string, readonly Buffer[]>>;
 }
 
 /** A kafkajs client for the test broker, quiet. */
@@ -82,6 +84,7 @@ export async function readTopic(topic: string, options: ReadOptions): Promise<Re
           partition,
           offset: Number(message.offset),
           headers: headersOf(message.headers),
+          headerValues: headerValuesOf(message.headers),
         });
         if (records.length >= options.count) reachedCount();
       },
@@ -112,6 +115,14 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value !== undefined) result[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return result;
+}
+
+function headerValuesOf(headers: IHeaders | undefined): Record<string, Buffer[]> {
+  const result: Record<string, Buffer[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) result[name] = (Array.isArray(value) ? value : [value]).map((item) => Buffer.from(item));
   }
   return result;
 }

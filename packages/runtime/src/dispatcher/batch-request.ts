@@ -45,7 +45,7 @@ export function prepareBatch(
     request: {
       target,
       state: persisted,
-      // An envelope is an invocation (caller and argument) with a target: sent as it is.
+      // An envelope is an invocation (caller, argument, Kafka headers) with a target: sent as it is.
       invocations: envelopes as Envelope[],
     },
     expired,

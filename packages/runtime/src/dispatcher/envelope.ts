@@ -1,4 +1,4 @@
-import type { PbAddress, PbTypedValue } from '@keyflow/sdk/protocol';
+import type { PbAddress, PbHeader, PbTypedValue } from '@keyflow/sdk/protocol';
 import { ByteReader, ByteWriter } from '../state/binary-codec';
 
 /** A message on its way to a function instance. */
@@ -7,23 +7,50 @@ export interface Envelope {
   readonly argument: PbTypedValue;
   /** The sending function; undefined for messages from an ingress or a timer of an ingress. */
   readonly caller: PbAddress | undefined;
+  /**
+   * The headers of the Kafka record the message came from (a Keyflow extension, sent to the
+   * function in `ToFunction.Invocation` field 1000). Left out, never empty, when there are none.
+   */
+  readonly headers?: readonly PbHeader[];
 }
 
-/** Appends an envelope to `writer` (mailbox snapshots, timers, ingress logs). */
+// The flag byte after the target. Versions before headers wrote 0 or 1 (the caller bit only),
+// which this version reads unchanged; a bit it does not know means bytes of a newer version.
+const HAS_CALLER = 0b01;
+const HAS_HEADERS = 0b10;
+const KNOWN_FLAGS = HAS_CALLER | HAS_HEADERS;
+
+/**
+ * Appends an envelope to `writer` (mailbox snapshots, timers, ingress logs): the target, a flag
+ * byte (bit 0: a caller follows, bit 1: headers follow), the caller, the headers (a count, then
+ * key and value of each), the argument. An envelope without headers is written as before
+ * headers existed.
+ */
 export function writeEnvelope(writer: ByteWriter, envelope: Envelope): void {
   writeAddress(writer, envelope.target);
-  writer.uint8(envelope.caller ? 1 : 0);
+  const headers = envelope.headers !== undefined && envelope.headers.length > 0 ? envelope.headers : undefined;
+  writer.uint8((envelope.caller ? HAS_CALLER : 0) | (headers ? HAS_HEADERS : 0));
   if (envelope.caller) writeAddress(writer, envelope.caller);
+  if (headers) {
+    writer.varint(headers.length);
+    for (const header of headers) writer.string(header.key).bytes(header.value);
+  }
   writer.string(envelope.argument.typename).uint8(envelope.argument.hasValue ? 1 : 0).bytes(envelope.argument.value);
 }
 
-/** Reads an envelope written by {@link writeEnvelope}. */
+/** Reads an envelope written by {@link writeEnvelope}, of this version or an earlier one. */
 export function readEnvelope(reader: ByteReader): Envelope {
   const target = readAddress(reader);
-  const caller = reader.uint8() === 1 ? readAddress(reader) : undefined;
+  const flags = reader.uint8();
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    throw new RangeError(`envelope flags 0x${flags.toString(16)} have bits this version does not know: the data was written by a newer Keyflow`);
+  }
+  const caller = flags & HAS_CALLER ? readAddress(reader) : undefined;
+  const headers = flags & HAS_HEADERS ? readHeaders(reader) : undefined;
   const typename = reader.string();
   const hasValue = reader.uint8() === 1;
-  return { target, caller, argument: { typename, hasValue, value: reader.bytes() } };
+  const argument = { typename, hasValue, value: reader.bytes() };
+  return headers && headers.length > 0 ? { target, caller, argument, headers } : { target, caller, argument };
 }
 
 /** Encodes a list of envelopes. */
@@ -49,4 +76,11 @@ function writeAddress(writer: ByteWriter, address: PbAddress): void {
 
 function readAddress(reader: ByteReader): PbAddress {
   return { namespace: reader.string(), type: reader.string(), id: reader.string() };
+}
+
+function readHeaders(reader: ByteReader): PbHeader[] {
+  const count = reader.varint();
+  const headers: PbHeader[] = [];
+  for (let index = 0; index < count; index++) headers.push({ key: reader.string(), value: reader.bytes() });
+  return headers;
 }

@@ -15,6 +15,8 @@ export interface EgressRecordJson {
   readonly key?: string;
   readonly stream?: string;
   readonly partitionKey?: string;
+  /** A Kafka record's headers, in order, when it has any; each value as {@link egressRecordToJson} writes bytes. */
+  readonly headers?: readonly { readonly key: string; readonly value: unknown }[];
   readonly value: unknown;
 }
 
@@ -31,14 +33,23 @@ const BUILT_IN_READERS: Readonly<Record<string, (bytes: Uint8Array) => unknown>>
 
 /**
  * What a person reading the file wants to see: Kafka and Kinesis records unpacked (topic,
- * key, stream, partition key), built-in types as their values, other bytes as a UTF-8 string
- * when they are valid UTF-8 and as `{ base64 }` otherwise.
+ * key, stream, partition key; a Kafka record's headers, when it has any, as
+ * `headers: [{ key, value }]` in order), built-in types as their values, other bytes (values
+ * and header values) as a UTF-8 string when they are valid UTF-8 and as `{ base64 }` otherwise.
  */
 export function egressRecordToJson(record: EgressRecord): EgressRecordJson {
   const { typename, value } = record.value;
   if (typename === KAFKA_PRODUCER_RECORD_TYPENAME) {
     const kafka = decodeKafkaProducerRecord(value);
-    return { egress: record.egress, typename, topic: kafka.topic, key: kafka.key, value: bytesToJson(kafka.valueBytes) };
+    const headers = kafka.headers?.map((header) => ({ key: header.key, value: bytesToJson(header.value) }));
+    return {
+      egress: record.egress,
+      typename,
+      topic: kafka.topic,
+      key: kafka.key,
+      ...(headers === undefined ? {} : { headers }),
+      value: bytesToJson(kafka.valueBytes),
+    };
   }
   if (typename === KINESIS_EGRESS_RECORD_TYPENAME) {
     const kinesis = decodeKinesisEgressRecord(value);

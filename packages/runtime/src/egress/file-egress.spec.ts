@@ -88,6 +88,42 @@ describe('FileEgress', () => {
       ]);
     });
 
+    it("writes a Kafka record's headers in order, values as text or { base64 }, and no headers key without them", async () => {
+      const egress = fileEgress(out(), 'at-least-once');
+      const kafka = (headers?: { key: string; value: Uint8Array }[]): EgressRecord =>
+        record({
+          typename: KAFKA_PRODUCER_RECORD_TYPENAME,
+          hasValue: true,
+          value: encodeKafkaProducerRecord({ topic: 't', key: 'k', valueBytes: utf8('v'), ...(headers ? { headers } : {}) }),
+        });
+      await egress.write([
+        kafka([
+          { key: 'trace-id', value: utf8('t-1') },
+          { key: 'tag', value: Uint8Array.of(0xff, 0x00) },
+          { key: 'tag', value: utf8('second') },
+        ]),
+        kafka(),
+      ]);
+      await egress.close();
+
+      expect(await lines(out())).toEqual([
+        {
+          egress: EGRESS,
+          typename: KAFKA_PRODUCER_RECORD_TYPENAME,
+          topic: 't',
+          key: 'k',
+          headers: [
+            { key: 'trace-id', value: 't-1' },
+            { key: 'tag', value: { base64: '/wA=' } },
+            { key: 'tag', value: 'second' },
+          ],
+          value: 'v',
+        },
+        { egress: EGRESS, typename: KAFKA_PRODUCER_RECORD_TYPENAME, topic: 't', key: 'k', value: 'v' },
+      ]);
+      expect((await readFile(out(), 'utf8')).split('\n')[1]).not.toContain('headers');
+    });
+
     it('keeps appending, in order, across writes and across instances', async () => {
       const first = fileEgress(out(), 'at-least-once');
       await first.write([text('a'), text('b')]);

@@ -21,7 +21,7 @@ export const SdkErrorCodes = {
   TYPE_MISMATCH: 'KF_TYPE_MISMATCH',
   /** A value could not be serialized or deserialized by its type. */
   SERIALIZATION_FAILED: 'KF_SERIALIZATION_FAILED',
-  /** A message to send is missing its target, value or type. */
+  /** A message to send is missing its target, value or type, or has malformed headers. */
   INVALID_MESSAGE: 'KF_INVALID_MESSAGE',
   /** The request bytes are not a valid protobuf `ToFunction`. */
   PROTOCOL_MALFORMED: 'KF_PROTOCOL_MALFORMED',

@@ -8,6 +8,7 @@ import {
 } from '../protocol/egress-records';
 import type { PbTypedValue } from '../protocol/wire-types';
 import type { Type } from '../types/type';
+import { toPbHeaders, type KafkaHeaders } from './kafka-headers';
 import { parseTypename } from './typename';
 
 const EGRESS_MESSAGE_BRAND = Symbol.for('keyflow.sdk/egress-message');
@@ -51,6 +52,11 @@ export interface KafkaEgressOptions<T> extends EgressValueOptions<T> {
   readonly topic: string;
   /** The record key; records with one key keep their order. */
   readonly key?: string;
+  /**
+   * Record headers (see {@link KafkaHeaders}). A Keyflow extension: Keyflow's Kafka egress
+   * writes them; StateFun's ignores them and writes the record without headers.
+   */
+  readonly headers?: KafkaHeaders;
 }
 
 /** Options of {@link kinesisEgressMessage}. */
@@ -61,17 +67,25 @@ export interface KinesisEgressOptions<T> extends EgressValueOptions<T> {
 }
 
 /**
- * A record for a Kafka egress.
+ * A record for a Kafka egress. Throws `KF_INVALID_MESSAGE` for a missing topic or value, or
+ * malformed headers.
  *
  * @example
  * ctx.send(kafkaEgressMessage({ egress: 'example/out', topic: 'greetings', key: name, value: 'hi' }));
+ * ctx.send(kafkaEgressMessage({ egress: 'example/out', topic: 'greetings', value: 'hi', headers: { 'trace-id': id } }));
  */
 export function kafkaEgressMessage<T = string | Uint8Array>(options: KafkaEgressOptions<T>): EgressMessage {
   const where = 'kafkaEgressMessage';
   parseTypename(options.egress, `${where}: egress`);
   requireText(options.topic, `${where}: topic`);
   const valueBytes = egressValueBytes(options, where);
-  const record = encodeKafkaProducerRecord({ key: options.key ?? '', valueBytes, topic: options.topic });
+  const headers = toPbHeaders(options.headers, where);
+  const record = encodeKafkaProducerRecord({
+    key: options.key ?? '',
+    valueBytes,
+    topic: options.topic,
+    ...(headers === undefined ? {} : { headers }),
+  });
   return new EgressMessage(options.egress, { typename: KAFKA_PRODUCER_RECORD_TYPENAME, hasValue: true, value: record });
 }
 

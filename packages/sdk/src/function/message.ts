@@ -5,18 +5,37 @@ import type { Type } from '../types/type';
 import type { PbTypedValue } from '../protocol/wire-types';
 
 /**
- * A message delivered to a function: a typename and the value's bytes, read with a {@link Type}.
+ * One header of the Kafka record a message came from. `value` is the header's bytes as they
+ * were on the record; {@link Message.header} reads one as text.
+ */
+export interface MessageHeader {
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
+// Keeps a leading U+FEFF, as the protocol's string fields do (TextDecoder drops it by default).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Shared by every message without headers, so that those cost no allocation. */
+const NO_HEADERS: readonly MessageHeader[] = Object.freeze([]);
+
+/**
+ * A message delivered to a function: a typename and the value's bytes, read with a {@link Type},
+ * and the headers of the Kafka record it came from, if it came from one.
  *
  * @example
  * if (msg.is(Greeting)) { const greeting = msg.as(Greeting); }
  * const name = msg.asString();
+ * const traceId = msg.header('trace-id'); // a Kafka record header, as UTF-8 text
  */
 export class Message {
   readonly #typedValue: PbTypedValue;
+  readonly #headers: readonly MessageHeader[];
 
   /** @internal Built by the request handler. */
-  constructor(typedValue: PbTypedValue) {
+  constructor(typedValue: PbTypedValue, headers: readonly MessageHeader[] = NO_HEADERS) {
     this.#typedValue = typedValue;
+    this.#headers = headers;
   }
 
   /** The typename of the value, e.g. `io.statefun.types/string`. */
@@ -27,6 +46,36 @@ export class Message {
   /** The value's serialized bytes. */
   get rawValue(): Uint8Array {
     return this.#typedValue.value;
+  }
+
+  /**
+   * The headers of the Kafka record this message came from; a key may occur more than once,
+   * its values in record order. Empty for messages from functions, timers and other ingresses.
+   * A Keyflow extension: StateFun's runtime does not pass headers on, so under StateFun this is
+   * always empty.
+   *
+   * @example
+   * for (const { key, value } of msg.headers) log(key, value.length);
+   */
+  get headers(): readonly MessageHeader[] {
+    return this.#headers;
+  }
+
+  /**
+   * The last value of header `key`, read as UTF-8 text (invalid sequences become U+FFFD), or
+   * undefined when the message has no such header. The last one, as Kafka's own
+   * `Headers.lastHeader` reads a repeated key; for every value or for bytes, use {@link headers}.
+   *
+   * @example
+   * const traceId = msg.header('trace-id') ?? 'none';
+   */
+  header(key: string): string | undefined {
+    const headers = this.#headers;
+    for (let index = headers.length - 1; index >= 0; index--) {
+      const header = headers[index] as MessageHeader;
+      if (header.key === key) return utf8.decode(header.value);
+    }
+    return undefined;
   }
 
   /** True when the message's value is of `type`. */

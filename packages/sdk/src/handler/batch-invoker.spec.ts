@@ -152,6 +152,51 @@ describe('invocations of a batch', () => {
     ]);
   });
 
+  it("see each its own Kafka record headers in msg.headers (Keyflow's extension), empty when it has none", async () => {
+    const seen: { headers: [string, string][]; trace: string | undefined; tag: string | undefined }[] = [];
+    @StatefulFunction('test/fn')
+    class ReadsHeaders {
+      apply(_ctx: Context, msg: Message): void {
+        seen.push({
+          headers: msg.headers.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]),
+          trace: msg.header('trace-id'),
+          tag: msg.header('tag'),
+        });
+      }
+    }
+    const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
+    await effectsOf([ReadsHeaders], {
+      target: SELF,
+      invocations: [
+        {
+          argument: wrapped.string('a'),
+          headers: [
+            { key: 'trace-id', value: utf8('t-1') },
+            { key: 'tag', value: utf8('first') },
+            { key: 'tag', value: Uint8Array.of(0xff, 0x00) },
+            { key: 'tag', value: utf8('last') },
+          ],
+        },
+        { argument: wrapped.string('b') },
+        { argument: wrapped.string('c'), headers: [{ key: 'trace-id', value: utf8('t-3') }] },
+      ],
+    });
+    expect(seen).toEqual([
+      {
+        headers: [
+          ['trace-id', Buffer.from('t-1').toString('hex')],
+          ['tag', Buffer.from('first').toString('hex')],
+          ['tag', 'ff00'],
+          ['tag', Buffer.from('last').toString('hex')],
+        ],
+        trace: 't-1',
+        tag: 'last',
+      },
+      { headers: [], trace: undefined, tag: undefined },
+      { headers: [['trace-id', Buffer.from('t-3').toString('hex')]], trace: 't-3', tag: undefined },
+    ]);
+  });
+
   it('reach the function registered for the target typename, among several', async () => {
     const calls: string[] = [];
     @StatefulFunction('test/one')

@@ -121,7 +121,7 @@ class BatchRun {
   #apply(invocation: PbInvocation): Promise<unknown> | undefined {
     const context = this.#context;
     context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
-    const message = new Message(invocation.argument ?? EMPTY_ARGUMENT);
+    const message = new Message(invocation.argument ?? EMPTY_ARGUMENT, invocation.headers);
     try {
       const result = this.definition.apply(context as never, message);
       return result instanceof Promise ? result : undefined;

@@ -246,6 +246,34 @@ describe('egress records', () => {
     expect(unwrapped.int(decode(typed?.argument?.value).valueBytes)).toBe(42);
   });
 
+  it("sends a Kafka record's headers in Keyflow's extension field, and passes an incoming message's headers on", async () => {
+    @StatefulFunction('test/sender')
+    class Relay {
+      apply(ctx: Context, msg: Message): void {
+        ctx.send(kafkaEgressMessage({ egress: 'test/kafka-out', topic: 'greetings', value: 'hi', headers: { 'trace-id': 't-1', tag: ['a', Uint8Array.of(0xff)] } }));
+        ctx.send(kafkaEgressMessage({ egress: 'test/kafka-out', topic: 'greetings', value: 'hi', headers: msg.headers }));
+      }
+    }
+    const incoming = [
+      { key: 'tag', value: Uint8Array.of(1) },
+      { key: 'other', value: Uint8Array.of(2) },
+      { key: 'tag', value: Uint8Array.of(3) },
+    ];
+    const effects = await effectsOf([Relay], { target: SELF, invocations: [{ argument: wrapped.string('go'), headers: incoming }] });
+    const [own, passedOn] = effects.outgoingEgresses.map((egress) => fromBinary(KafkaProducerRecordSchema, defined(egress.argument?.value)).headers);
+    const pairs = (headers: { key: string; value: Uint8Array }[] | undefined) => headers?.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]);
+    expect(pairs(own)).toEqual([
+      ['trace-id', Buffer.from('t-1').toString('hex')],
+      ['tag', '61'],
+      ['tag', 'ff'],
+    ]);
+    expect(pairs(passedOn)).toEqual([
+      ['tag', '01'],
+      ['other', '02'],
+      ['tag', '03'],
+    ]);
+  });
+
   it('sends a Kinesis record that the generated KinesisEgressRecord schema reads', async () => {
     const effects = await effectsOfApply((ctx) => {
       ctx.send(
@@ -291,6 +319,8 @@ describe('egress records', () => {
     ['an empty topic', () => kafkaEgressMessage({ egress: 'test/out', topic: '', value: 'v' }), SdkErrorCodes.INVALID_MESSAGE],
     ['a missing value', () => kafkaEgressMessage({ egress: 'test/out', topic: 't', value: undefined }), SdkErrorCodes.INVALID_MESSAGE],
     ['a number without a type', () => kafkaEgressMessage({ egress: 'test/out', topic: 't', value: 5 }), SdkErrorCodes.INVALID_MESSAGE],
+    ['Kafka headers that are not an object or a list', () => kafkaEgressMessage({ egress: 'test/out', topic: 't', value: 'v', headers: 'trace=1' as never }), SdkErrorCodes.INVALID_MESSAGE],
+    ['a Kafka header value that is a number', () => kafkaEgressMessage({ egress: 'test/out', topic: 't', value: 'v', headers: { retries: 3 as never } }), SdkErrorCodes.INVALID_MESSAGE],
     ['a Kinesis record without a partition key', () => kinesisEgressMessage({ egress: 'test/out', stream: 's', partitionKey: '', value: 'v' }), SdkErrorCodes.INVALID_MESSAGE],
     ['a Kinesis record without a stream', () => kinesisEgressMessage({ egress: 'test/out', stream: '', partitionKey: 'p', value: 'v' }), SdkErrorCodes.INVALID_MESSAGE],
   ])('fails the function for %s', async (_name, build, code) => {

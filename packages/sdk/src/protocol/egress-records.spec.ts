@@ -11,7 +11,7 @@ import {
 import { KafkaProducerRecordSchema } from '../generated/io/statefun/sdk/egress/kafka-egress_pb';
 import { KinesisEgressRecordSchema } from '../generated/io/statefun/sdk/egress/kinesis-egress_pb';
 import { fromHex, hex } from '../test-support/hex';
-import { PROPERTY_SEED } from '../test-support/wire-arbitraries';
+import { PROPERTY_SEED, arbitraryHeaders } from '../test-support/wire-arbitraries';
 
 const RUNS = { seed: PROPERTY_SEED, numRuns: 200 };
 const text = fc.string({ unit: 'grapheme', maxLength: 16 });
@@ -30,13 +30,38 @@ describe('Kafka producer records', () => {
     expect(decodeKafkaProducerRecord(fromHex(fixture))).toEqual(record);
   });
 
+  it('pin the Keyflow header extension: headers = 1000 (tag c2 3e), Header{key = 1, value = 2}, in order', () => {
+    const record = {
+      key: 'k',
+      valueBytes: Uint8Array.of(0xab),
+      topic: 't',
+      headers: [
+        { key: 'h', value: Uint8Array.of(0x31) },
+        { key: 'h', value: Uint8Array.of(0xff, 0x00) },
+      ],
+    };
+    const fixture = '0a 01 6b 12 01 ab 1a 01 74  c2 3e 06 0a 01 68 12 01 31  c2 3e 07 0a 01 68 12 02 ff 00';
+    expect(hex(encodeKafkaProducerRecord(record))).toBe(hex(fromHex(fixture)));
+    expect(hex(toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, record)))).toBe(hex(fromHex(fixture)));
+    expect(decodeKafkaProducerRecord(fromHex(fixture))).toEqual(record);
+  });
+
+  it('write no header field for absent or empty headers, and decode none as absent', () => {
+    const plain = { key: 'k', valueBytes: Uint8Array.of(0xab), topic: 't' };
+    expect(hex(encodeKafkaProducerRecord({ ...plain, headers: [] }))).toBe('0a016b1201ab1a0174');
+    expect(Object.keys(decodeKafkaProducerRecord(encodeKafkaProducerRecord(plain)))).toEqual(['key', 'valueBytes', 'topic']);
+  });
+
   it('encode like protobuf-es and decode what it writes, for random records', () => {
     fc.assert(
-      fc.property(fc.record({ key: text, valueBytes: bytes, topic: text }), (record) => {
-        const reference = toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, record));
-        expect(hex(encodeKafkaProducerRecord(record))).toBe(hex(reference));
-        expect(decodeKafkaProducerRecord(reference)).toEqual(record);
-      }),
+      fc.property(
+        fc.record({ key: text, valueBytes: bytes, topic: text, headers: arbitraryHeaders }, { requiredKeys: ['key', 'valueBytes', 'topic'] }),
+        (record) => {
+          const reference = toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, record));
+          expect(hex(encodeKafkaProducerRecord(record))).toBe(hex(reference));
+          expect(decodeKafkaProducerRecord(reference)).toEqual(record);
+        },
+      ),
       RUNS,
     );
   });

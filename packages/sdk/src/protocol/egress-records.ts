@@ -1,4 +1,5 @@
-import { BinaryWriter, WireType, expectWireType, readerOf } from './wire-format';
+import { BinaryWriter, WireType, expectWireType, readHeader, readerOf, subReader, writeHeaders } from './wire-format';
+import { PB_HEADERS_FIELD, type PbHeader } from './wire-types';
 
 /** Typename of a `KafkaProducerRecord` egress value. */
 export const KAFKA_PRODUCER_RECORD_TYPENAME = 'type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord';
@@ -10,6 +11,11 @@ export interface PbKafkaProducerRecord {
   key: string;
   valueBytes: Uint8Array;
   topic: string;
+  /**
+   * Keyflow extension (field 1000): the record's headers, in order. Left out, never empty, when
+   * there are none: a record without headers encodes exactly as in StateFun.
+   */
+  headers?: readonly PbHeader[];
 }
 
 /** `io.statefun.sdk.egress.KinesisEgressRecord`. */
@@ -27,11 +33,13 @@ export function encodeKafkaProducerRecord(record: PbKafkaProducerRecord): Uint8A
   if (record.key !== '') writer.tag(1, WireType.LengthDelimited).string(record.key);
   if (record.valueBytes.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(record.valueBytes);
   if (record.topic !== '') writer.tag(3, WireType.LengthDelimited).string(record.topic);
+  if (record.headers) writeHeaders(writer, PB_HEADERS_FIELD, record.headers);
   return writer.finish();
 }
 
 export function decodeKafkaProducerRecord(bytes: Uint8Array): PbKafkaProducerRecord {
   const record: PbKafkaProducerRecord = { key: '', valueBytes: EMPTY_BYTES, topic: '' };
+  let headers: PbHeader[] | undefined;
   const reader = readerOf(bytes);
   while (reader.pos < reader.len) {
     const [field, wireType] = reader.tag();
@@ -48,10 +56,15 @@ export function decodeKafkaProducerRecord(bytes: Uint8Array): PbKafkaProducerRec
         expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.topic');
         record.topic = reader.string();
         break;
+      case PB_HEADERS_FIELD:
+        expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.headers');
+        (headers ??= []).push(readHeader(subReader(reader)));
+        break;
       default:
         reader.skip(wireType, field);
     }
   }
+  if (headers) record.headers = headers;
   return record;
 }
 

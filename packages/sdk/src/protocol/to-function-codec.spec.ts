@@ -7,7 +7,7 @@ import {
   ToFunction_InvocationBatchRequestSchema,
 } from '../generated/io/statefun/sdk/reqreply/request-reply_pb';
 import { decodeToFunction, encodeToFunction } from '@keyflow/sdk/protocol';
-import type { PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+import type { PbInvocation, PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
 import { fromHex, hex } from '../test-support/hex';
 import { expectThrowsCode, errorThrownBy, expectKeyflowError } from '../test-support/keyflow-errors';
 import { referenceToFunction } from '../test-support/reference-messages';
@@ -34,6 +34,29 @@ const FIXTURE_HEX = [
   '12 0a 0a 03 742f78 10 01 1a 01 02', //   argument=2 TypedValue{typename=1, has_value=2, value=3}}
 ].join(' ');
 
+/** The fixture with Keyflow's header extension on its invocation: a repeated key, a binary value. */
+const FIXTURE_WITH_HEADERS: PbInvocationBatchRequest = {
+  ...FIXTURE_BATCH,
+  invocations: [
+    {
+      ...(FIXTURE_BATCH.invocations[0] as PbInvocation),
+      headers: [
+        { key: 't', value: Uint8Array.of(0x78) },
+        { key: 't', value: Uint8Array.of(0xff) },
+      ],
+    },
+  ],
+};
+const FIXTURE_WITH_HEADERS_HEX = [
+  'a2 06 4b', // ToFunction.invocation = 100, 75 bytes (57 + 2 × 9)
+  '0a 0b 0a 02 6e73 12 02 666e 1a 01 61', // target, as in the fixture
+  '12 0f 0a 01 73 12 0a 0a 03 742f78 10 01 1a 01 01', // state, as in the fixture
+  '1a 2b 0a 0b 0a 02 6e73 12 02 666e 1a 01 62', // invocations = 3, 43 bytes: {caller=1 Address
+  '12 0a 0a 03 742f78 10 01 1a 01 02', //   argument=2 TypedValue
+  'c2 3e 06 0a 01 74 12 01 78', //   headers = 1000 (tag c2 3e): Header{key=1 't', value=2 'x'}
+  'c2 3e 06 0a 01 74 12 01 ff', //   headers = 1000: Header{key=1 't', value=2 0xff}}
+].join(' ');
+
 describe('encodeToFunction', () => {
   it('writes the hand-checked fixture bytes', () => {
     expect(hex(encodeToFunction(FIXTURE_BATCH))).toBe(hex(fromHex(FIXTURE_HEX)));
@@ -55,6 +78,23 @@ describe('encodeToFunction', () => {
     expect(hex(ours)).toBe(hex(fromHex('a2 06 08 0a 00 12 02 12 00 1a 00')));
   });
 
+  it('writes the Keyflow header extension as field 1000 after caller and argument, as protobuf-es does', () => {
+    expect(hex(encodeToFunction(FIXTURE_WITH_HEADERS))).toBe(hex(fromHex(FIXTURE_WITH_HEADERS_HEX)));
+    expect(hex(toBinary(ToFunctionSchema, referenceToFunction(FIXTURE_WITH_HEADERS)))).toBe(hex(fromHex(FIXTURE_WITH_HEADERS_HEX)));
+  });
+
+  it("writes no header field at all for absent or empty headers: the bytes are StateFun's", () => {
+    const empty: PbInvocationBatchRequest = { ...FIXTURE_BATCH, invocations: [{ ...(FIXTURE_BATCH.invocations[0] as PbInvocation), headers: [] }] };
+    expect(hex(encodeToFunction(empty))).toBe(hex(fromHex(FIXTURE_HEX)));
+    expect(hex(encodeToFunction(FIXTURE_BATCH))).toBe(hex(fromHex(FIXTURE_HEX)));
+  });
+
+  it('writes an empty header (empty key and value) as an empty sub-message, as the reference does', () => {
+    const batch: PbInvocationBatchRequest = { target: undefined, state: [], invocations: [{ caller: undefined, argument: undefined, headers: [{ key: '', value: new Uint8Array(0) }] }] };
+    expect(hex(encodeToFunction(batch))).toBe(hex(fromHex('a2 06 05 1a 03 c2 3e 00')));
+    expect(hex(encodeToFunction(batch))).toBe(hex(toBinary(ToFunctionSchema, referenceToFunction(batch))));
+  });
+
   it('is byte-identical to protobuf-es toBinary on random batches', () => {
     fc.assert(
       fc.property(arbitraryBatch, (batch) => {
@@ -68,6 +108,26 @@ describe('encodeToFunction', () => {
 describe('decodeToFunction', () => {
   it('reads the hand-checked fixture bytes', () => {
     expect(decodeToFunction(fromHex(FIXTURE_HEX))).toEqual(FIXTURE_BATCH);
+  });
+
+  it('reads the Keyflow header extension in order, repeated keys and binary values included', () => {
+    const batch = decodeToFunction(fromHex(FIXTURE_WITH_HEADERS_HEX));
+    expect(batch).toEqual(FIXTURE_WITH_HEADERS);
+    expect(batch?.invocations[0]?.headers?.map((header) => [header.key, hex(header.value)])).toEqual([
+      ['t', '78'],
+      ['t', 'ff'],
+    ]);
+  });
+
+  it('leaves headers out of an invocation that has none (no empty list is made)', () => {
+    const invocation = decodeToFunction(fromHex(FIXTURE_HEX))?.invocations[0];
+    expect(invocation).toBeDefined();
+    expect(Object.keys(invocation as object)).toEqual(['caller', 'argument']);
+  });
+
+  it('rejects a header field with a wrong wire type (Invocation.headers as varint)', () => {
+    // invocations = 3: {headers = 1000 as varint 1}
+    expectThrowsCode(() => decodeToFunction(fromHex('a2 06 05 1a 03 c0 3e 01')), SdkErrorCodes.PROTOCOL_MALFORMED);
   });
 
   it('reads what protobuf-es writes, for random batches', () => {

@@ -1,11 +1,14 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import { WireWriter } from './wire-writer';
-import { writeAddressTo, writeTypedValueTo } from './wire-writes';
+import { writeAddressTo, writeHeadersTo, writeTypedValueTo } from './wire-writes';
 import { RepeatedString, WireReader } from './wire-reader';
-import type { PbAddress, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
+import { PB_HEADERS_FIELD } from './wire-types';
+import type { PbAddress, PbHeader, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
 
 const FIELD_INVOCATION_BATCH = 100;
+// Keyflow's extension field, as a local constant (see wire-reader.ts on imported constants).
+const FIELD_HEADERS = PB_HEADERS_FIELD;
 
 // Wire types as local constants (see wire-reader.ts).
 const VARINT = 0;
@@ -100,6 +103,8 @@ function readPersistedValue(reader: WireReader): PbPersistedValue {
 function readInvocation(reader: WireReader): PbInvocation {
   const outer = reader.enter();
   const invocation: PbInvocation = { caller: undefined, argument: undefined };
+  // Made only for the first header: an invocation without headers allocates nothing for them.
+  let headers: PbHeader[] | undefined;
   while (reader.more()) {
     const tag = reader.tag();
     switch (tag >>> 3) {
@@ -111,12 +116,39 @@ function readInvocation(reader: WireReader): PbInvocation {
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.argument');
         invocation.argument = readTypedValue(reader);
         break;
+      case FIELD_HEADERS:
+        reader.check(tag, LENGTH_DELIMITED, 'Invocation.headers');
+        (headers ??= []).push(readHeader(reader));
+        break;
       default:
         reader.skip(tag & 7, tag >>> 3);
     }
   }
   reader.leave(outer);
+  if (headers) invocation.headers = headers;
   return invocation;
+}
+
+function readHeader(reader: WireReader): PbHeader {
+  const outer = reader.enter();
+  const header: PbHeader = { key: '', value: EMPTY_BYTES };
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
+      case 1:
+        reader.check(tag, LENGTH_DELIMITED, 'Header.key');
+        header.key = reader.string();
+        break;
+      case 2:
+        reader.check(tag, LENGTH_DELIMITED, 'Header.value');
+        header.value = reader.bytes();
+        break;
+      default:
+        reader.skip(tag & 7, tag >>> 3);
+    }
+  }
+  reader.leave(outer);
+  return header;
 }
 
 function readAddress(reader: WireReader): PbAddress {
@@ -192,6 +224,7 @@ export function encodeToFunction(batch: PbInvocationBatchRequest): Uint8Array {
     const start = writer.fork();
     if (invocation.caller) writeAddressTo(writer, 1, invocation.caller);
     if (invocation.argument) writeTypedValueTo(writer, 2, invocation.argument);
+    if (invocation.headers) writeHeadersTo(writer, FIELD_HEADERS, invocation.headers);
     writer.join(start);
   }
   writer.join(request);

@@ -1,8 +1,9 @@
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import type { PbAddress, PbTypedValue } from './wire-types';
+import { BinaryReader, WireType, type BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { PbAddress, PbHeader, PbTypedValue } from './wire-types';
 
-// Field-level helpers shared by the codecs. Each reader consumes one length-delimited
-// sub-message from `reader` and returns the plain object.
+// Field-level helpers shared by the codecs built on protobuf-es's BinaryReader and
+// BinaryWriter. Each reader consumes one length-delimited sub-message from `reader` and returns
+// the plain object.
 
 export { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
@@ -76,4 +77,35 @@ export function readTypedValue(reader: BinaryReader): PbTypedValue {
     }
   }
   return value;
+}
+
+/** Reads one `io.keyflow.sdk.Header` (Keyflow's extension; see wire-types.ts). */
+export function readHeader(reader: BinaryReader): PbHeader {
+  const header: PbHeader = { key: '', value: EMPTY_BYTES };
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'Header.key');
+        header.key = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.LengthDelimited, 'Header.value');
+        header.value = reader.bytes();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  return header;
+}
+
+/** Writes each header as one `io.keyflow.sdk.Header` field `fieldNo`; none writes nothing. */
+export function writeHeaders(writer: BinaryWriter, fieldNo: number, headers: readonly PbHeader[]): void {
+  for (const header of headers) {
+    writer.tag(fieldNo, WireType.LengthDelimited).fork();
+    if (header.key !== '') writer.tag(1, WireType.LengthDelimited).string(header.key);
+    if (header.value.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(header.value);
+    writer.join();
+  }
 }

@@ -21,10 +21,31 @@ export interface PbPersistedValue {
   stateValue: PbTypedValue | undefined;
 }
 
+/**
+ * `io.keyflow.sdk.Header`, a Keyflow extension: one header of a Kafka record. Kafka allows a
+ * key more than once, so headers are always a list in record order.
+ */
+export interface PbHeader {
+  key: string;
+  value: Uint8Array;
+}
+
+/**
+ * Field number of `headers` in `ToFunction.Invocation` and `KafkaProducerRecord`: Keyflow's
+ * extensions use numbers from 1000 up, which StateFun never uses and its SDKs skip as unknown.
+ */
+export const PB_HEADERS_FIELD = 1000;
+
 /** `ToFunction.Invocation`: one message of a batch. */
 export interface PbInvocation {
   caller: PbAddress | undefined;
   argument: PbTypedValue | undefined;
+  /**
+   * Keyflow extension (field 1000): the headers of the Kafka record the message came from.
+   * Left out, never empty, when there are none: a batch without headers encodes exactly as in
+   * StateFun.
+   */
+  headers?: readonly PbHeader[];
 }
 
 /** `ToFunction.InvocationBatchRequest`: what the runtime sends to one address. */

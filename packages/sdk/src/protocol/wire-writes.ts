@@ -1,7 +1,8 @@
 import type { WireWriter } from './wire-writer';
-import type { PbAddress, PbTypedValue } from './wire-types';
+import type { PbAddress, PbHeader, PbTypedValue } from './wire-types';
 
-// The two sub-messages both directions of the protocol write, for the WireWriter codecs.
+// The sub-messages the WireWriter codecs write: both directions' address and typed value, and
+// Keyflow's header extension.
 
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
@@ -24,4 +25,15 @@ export function writeTypedValueTo(writer: WireWriter, fieldNo: number, value: Pb
   if (value.hasValue) writer.tag(2, VARINT).bool(true);
   if (value.value.length > 0) writer.tag(3, LENGTH_DELIMITED).bytes(value.value);
   writer.join(start);
+}
+
+/** Writes each header as one `io.keyflow.sdk.Header` field `fieldNo`; none writes nothing. */
+export function writeHeadersTo(writer: WireWriter, fieldNo: number, headers: readonly PbHeader[]): void {
+  for (const header of headers) {
+    writer.tag(fieldNo, LENGTH_DELIMITED);
+    const start = writer.fork();
+    if (header.key !== '') writer.tag(1, LENGTH_DELIMITED).string(header.key);
+    if (header.value.length > 0) writer.tag(2, LENGTH_DELIMITED).bytes(header.value);
+    writer.join(start);
+  }
 }

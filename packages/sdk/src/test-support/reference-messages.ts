@@ -21,6 +21,7 @@ export function referenceToFunction(batch: PbInvocationBatchRequest): ToFunction
         invocations: batch.invocations.map((invocation) => ({
           caller: invocation.caller,
           argument: invocation.argument,
+          headers: invocation.headers ? [...invocation.headers] : [],
         })),
       },
     },

@@ -8,6 +8,7 @@ import {
   type PbDelayedInvocation,
   type PbEgressMessage,
   type PbFromFunction,
+  type PbHeader,
   type PbInvocationBatchRequest,
   type PbStateMutation,
   type PbTypedValue,
@@ -34,10 +35,24 @@ export const arbitraryTypedValue: fc.Arbitrary<PbTypedValue> = fc.record({
   value: bytes,
 });
 
+/** Keyflow's header extension: keys repeat (Kafka allows it), values are any bytes. */
+export const arbitraryHeader: fc.Arbitrary<PbHeader> = fc.record({
+  key: fc.oneof(fc.constantFrom('trace-id', 'tag', ''), text),
+  value: bytes,
+});
+
+/** Headers as decoders yield them: left out when there are none, never an empty list. */
+export const arbitraryHeaders: fc.Arbitrary<PbHeader[]> = fc.array(arbitraryHeader, { minLength: 1, maxLength: 4 });
+
 export const arbitraryBatch: fc.Arbitrary<PbInvocationBatchRequest> = fc.record({
   target: optional(arbitraryAddress),
   state: list(fc.record({ stateName: text, stateValue: optional(arbitraryTypedValue) })),
-  invocations: list(fc.record({ caller: optional(arbitraryAddress), argument: optional(arbitraryTypedValue) })),
+  invocations: list(
+    fc.record(
+      { caller: optional(arbitraryAddress), argument: optional(arbitraryTypedValue), headers: arbitraryHeaders },
+      { requiredKeys: ['caller', 'argument'] },
+    ),
+  ),
 });
 
 const arbitraryMutation: fc.Arbitrary<PbStateMutation> = fc.record({

@@ -7,6 +7,7 @@ import { decodeFromFunction } from '../protocol/from-function-codec';
 import type {
   PbAddress,
   PbFromFunction,
+  PbHeader,
   PbInvocationBatchRequest,
   PbInvocationResponse,
   PbTypedValue,
@@ -24,6 +25,8 @@ export function address(typename: string, id: string): PbAddress {
 export interface InvocationInit {
   readonly argument: PbTypedValue;
   readonly caller?: PbAddress;
+  /** Keyflow's extension: the headers of the Kafka record the message came from. */
+  readonly headers?: readonly PbHeader[];
 }
 
 /** What a test says about a batch; everything else is left empty. */
@@ -42,6 +45,7 @@ export function batch(init: BatchInit): PbInvocationBatchRequest {
     invocations: (init.invocations ?? []).map((invocation) => ({
       caller: invocation.caller,
       argument: invocation.argument,
+      ...(invocation.headers === undefined ? {} : { headers: invocation.headers }),
     })),
   };
 }

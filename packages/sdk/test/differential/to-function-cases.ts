@@ -232,15 +232,28 @@ export const arbitraryCase: fc.Arbitrary<DiffCase> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<DiffCase>({ hasBatch: false, target: undefined, state: [], invocations: [] }) },
 );
 
-/** The ToFunction bytes of a case, written by protobuf-es. */
-export function encodeCase(diffCase: DiffCase): Uint8Array {
+/** One header of Keyflow's extension field 1000 (`io.keyflow.sdk.Header`). */
+export interface WireHeader {
+  key: string;
+  value: Uint8Array;
+}
+
+/**
+ * The ToFunction bytes of a case, written by protobuf-es; with `headers`, every invocation
+ * carries them in Keyflow's extension field, which the official SDK does not know.
+ */
+export function encodeCase(diffCase: DiffCase, headers: readonly WireHeader[] = []): Uint8Array {
   if (!diffCase.hasBatch) return toBinary(ToFunctionSchema, create(ToFunctionSchema));
   return toBinary(
     ToFunctionSchema,
     create(ToFunctionSchema, {
       request: {
         case: 'invocation',
-        value: { target: diffCase.target, state: diffCase.state, invocations: diffCase.invocations },
+        value: {
+          target: diffCase.target,
+          state: diffCase.state,
+          invocations: diffCase.invocations.map((invocation) => ({ ...invocation, headers: [...headers] })),
+        },
       },
     }),
   );

@@ -9,12 +9,13 @@ import { toBinary } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { FromFunctionSchema } from '../../src/generated/io/statefun/sdk/reqreply/request-reply_pb';
 import { decodeToFunction, encodeFromFunction, encodeToFunction } from '../../src/protocol';
-import type { PbFromFunction, PbInvocationBatchRequest, PbTypedValue } from '../../src/protocol';
+import type { PbFromFunction, PbHeader, PbInvocation, PbInvocationBatchRequest, PbTypedValue } from '../../src/protocol';
 import {
   type BinaryReader,
   WireType,
   expectWireType,
   readAddress,
+  readHeader,
   readTypedValue,
   readerOf,
   subReader,
@@ -77,7 +78,17 @@ const fromFunction: fc.Arbitrary<PbFromFunction> = fc.oneof(
 const batch: fc.Arbitrary<PbInvocationBatchRequest> = fc.record({
   target: optional(address),
   state: list(fc.record({ stateName: text, stateValue: optional(typedValue) })),
-  invocations: list(fc.record({ caller: optional(address), argument: optional(typedValue) })),
+  invocations: list(
+    fc.record(
+      {
+        caller: optional(address),
+        argument: optional(typedValue),
+        // Keyflow's extension (field 1000, a two-byte tag): decoders leave it out when there is none.
+        headers: fc.array(fc.record({ key: text, value: bytes }), { minLength: 1, maxLength: 4 }),
+      },
+      { requiredKeys: ['caller', 'argument'] },
+    ),
+  ),
 });
 
 const hex = (data: Uint8Array) => Buffer.from(data).toString('hex');
@@ -205,17 +216,7 @@ function referenceDecode(bytes: Uint8Array): PbInvocationBatchRequest | undefine
         );
       } else if (batchField === 3) {
         expectWireType(batchWireType, WireType.LengthDelimited, 'invocations');
-        const entry = subReader(batchReader);
-        decoded.invocations.push(
-          readFields(
-            entry,
-            { caller: undefined as ReturnType<typeof readAddress> | undefined, argument: undefined as PbTypedValue | undefined },
-            (field, value, target) => {
-              if (field === 1) target.caller = readAddress(subReader(value));
-              else target.argument = readTypedValue(subReader(value));
-            },
-          ),
-        );
+        decoded.invocations.push(referenceInvocation(subReader(batchReader)));
       } else {
         batchReader.skip(batchWireType, batchField);
       }
@@ -223,6 +224,26 @@ function referenceDecode(bytes: Uint8Array): PbInvocationBatchRequest | undefine
     result = decoded;
   }
   return result;
+}
+
+/** `ToFunction.Invocation`: caller = 1, argument = 2, and Keyflow's headers = 1000. */
+function referenceInvocation(reader: BinaryReader): PbInvocation {
+  const invocation: PbInvocation = { caller: undefined, argument: undefined };
+  const headers: PbHeader[] = [];
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1 || field === 2 || field === 1000) {
+      expectWireType(wireType, WireType.LengthDelimited, `field ${field}`);
+      const value = subReader(reader);
+      if (field === 1) invocation.caller = readAddress(value);
+      else if (field === 2) invocation.argument = readTypedValue(value);
+      else headers.push(readHeader(value));
+    } else {
+      reader.skip(wireType, field);
+    }
+  }
+  if (headers.length > 0) invocation.headers = headers;
+  return invocation;
 }
 
 /** Reads fields 1 and 2 (both length-delimited) of a two-field message with `read`; skips others. */

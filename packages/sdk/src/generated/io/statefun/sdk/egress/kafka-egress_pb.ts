@@ -7,13 +7,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Header } from "../../../keyflow/sdk/header_pb";
+import { file_io_keyflow_sdk_header } from "../../../keyflow/sdk/header_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file io/statefun/sdk/egress/kafka-egress.proto.
  */
 export const file_io_statefun_sdk_egress_kafka_egress: GenFile = /*@__PURE__*/
-  fileDesc("Cilpby9zdGF0ZWZ1bi9zZGsvZWdyZXNzL2thZmthLWVncmVzcy5wcm90bxIWaW8uc3RhdGVmdW4uc2RrLmVncmVzcyJGChNLYWZrYVByb2R1Y2VyUmVjb3JkEgsKA2tleRgBIAEoCRITCgt2YWx1ZV9ieXRlcxgCIAEoDBINCgV0b3BpYxgDIAEoCWIGcHJvdG8z");
+  fileDesc("Cilpby9zdGF0ZWZ1bi9zZGsvZWdyZXNzL2thZmthLWVncmVzcy5wcm90bxIWaW8uc3RhdGVmdW4uc2RrLmVncmVzcyJwChNLYWZrYVByb2R1Y2VyUmVjb3JkEgsKA2tleRgBIAEoCRITCgt2YWx1ZV9ieXRlcxgCIAEoDBINCgV0b3BpYxgDIAEoCRIoCgdoZWFkZXJzGOgHIAMoCzIWLmlvLmtleWZsb3cuc2RrLkhlYWRlcmIGcHJvdG8z", [file_io_keyflow_sdk_header]);
 
 /**
  * @generated from message io.statefun.sdk.egress.KafkaProducerRecord
@@ -33,6 +35,15 @@ export type KafkaProducerRecord = Message<"io.statefun.sdk.egress.KafkaProducerR
    * @generated from field: string topic = 3;
    */
   topic: string;
+
+  /**
+   * Keyflow extension, not in StateFun (field numbers from 1000 up are Keyflow's): the headers
+   * of the record, in order; a key may repeat. StateFun's Kafka egress and the official SDKs
+   * ignore this field, so StateFun writes such a record without its headers.
+   *
+   * @generated from field: repeated io.keyflow.sdk.Header headers = 1000;
+   */
+  headers: Header[];
 };
 
 /**

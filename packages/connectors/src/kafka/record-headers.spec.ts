@@ -1,0 +1,65 @@
+import { fromKafkaHeaders, kafkaHeadersSize, toKafkaHeaders } from './record-headers';
+
+const pairs = (headers: { key: string; value: Uint8Array }[] | undefined) => headers?.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]);
+
+describe('Kafka record headers', () => {
+  it('come from kafkajs as a list: each value of a repeated key in order, strings as UTF-8, null as empty bytes', () => {
+    const headers = fromKafkaHeaders({
+      'trace-id': Buffer.from('t-1'),
+      tag: [Buffer.from('a'), Buffer.from([0xff, 0x00]), 'é'],
+      empty: null as unknown as Buffer,
+      skipped: undefined,
+    });
+    expect(pairs(headers)).toEqual([
+      ['trace-id', Buffer.from('t-1').toString('hex')],
+      ['tag', '61'],
+      ['tag', 'ff00'],
+      ['tag', 'c3a9'],
+      ['empty', ''],
+    ]);
+  });
+
+  it('are left out for a record without any (kafkajs gives an empty object)', () => {
+    expect(fromKafkaHeaders({})).toBeUndefined();
+    expect(fromKafkaHeaders(undefined)).toBeUndefined();
+  });
+
+  it('go to kafkajs with a repeated key as an array of its values, in order', () => {
+    const headers = toKafkaHeaders([
+      { key: 'tag', value: Uint8Array.of(0x61) },
+      { key: 'trace-id', value: Uint8Array.of(0x74) },
+      { key: 'tag', value: Uint8Array.of(0xff) },
+      { key: 'tag', value: new Uint8Array(0) },
+    ]);
+    expect(Object.keys(headers ?? {})).toEqual(['tag', 'trace-id']);
+    expect(headers?.['tag']).toEqual([Buffer.from('a'), Buffer.from([0xff]), Buffer.alloc(0)]);
+    expect(headers?.['trace-id']).toEqual(Buffer.from('t'));
+    expect(toKafkaHeaders(undefined)).toBeUndefined();
+    expect(toKafkaHeaders([])).toBeUndefined();
+  });
+
+  it('keep a header named __proto__ as a header', () => {
+    const headers = toKafkaHeaders([{ key: '__proto__', value: Uint8Array.of(1) }]);
+    expect(Object.keys(headers ?? {})).toEqual(['__proto__']);
+    expect(pairs(fromKafkaHeaders(headers))).toEqual([['__proto__', '01']]);
+  });
+
+  it('round-trip through both directions', () => {
+    const list = [
+      { key: 'a', value: Uint8Array.of(1) },
+      { key: 'b', value: Uint8Array.of(2) },
+      { key: 'a', value: Uint8Array.of(3) },
+    ];
+    // kafkajs groups by key: the values of a key keep their order.
+    expect(pairs(fromKafkaHeaders(toKafkaHeaders(list)))).toEqual([
+      ['a', '01'],
+      ['a', '03'],
+      ['b', '02'],
+    ]);
+  });
+
+  it('count their bytes for request sizing', () => {
+    expect(kafkaHeadersSize(undefined)).toBe(0);
+    expect(kafkaHeadersSize([{ key: 'ké', value: Uint8Array.of(1, 2) }])).toBe(3 + 2 + 2);
+  });
+});

@@ -1,0 +1,88 @@
+import { testBroker } from '../support/kafka-broker';
+import { createTopics, produce, readTopic, uniqueName, type ReadRecord } from '../support/kafka-helpers';
+import { RecordingEgress } from '../support/recording-egress';
+import { startRuntime, tempDir } from '../support/runtime-harness';
+
+// Kafka record headers, a Keyflow extension of StateFun's protocol, against a real broker: the
+// headers of an ingress record reach an embedded function as `msg.headers`, and the headers a
+// function gives `kafkaEgressMessage` are on the record a kafkajs consumer reads, with
+// at-least-once and with exactly-once delivery.
+
+jest.setTimeout(60_000);
+
+function moduleYaml(input: string, semantic: string): string {
+  return [
+    'kind: io.statefun.kafka.v1/ingress',
+    'spec:',
+    '  id: it/in',
+    `  address: ${testBroker().bootstrap}`,
+    `  consumerGroupId: ${uniqueName('g')}`,
+    '  startupPosition: { type: earliest }',
+    '  topics:',
+    `    - topic: ${input}`,
+    '      valueType: it/Text',
+    '      targets: [it/header-relay]',
+    '---',
+    'kind: io.statefun.kafka.v1/egress',
+    'spec:',
+    '  id: it/kafka',
+    `  address: ${testBroker().bootstrap}`,
+    '  deliverySemantic:',
+    `    type: ${semantic}`,
+    ...(semantic === 'exactly-once' ? ['    transactionTimeout: 30s'] : []),
+    '  properties:',
+    `    - transactional.id: ${uniqueName('keyflow-test-tx')}`,
+    '',
+  ].join('\n');
+}
+
+const BINARY = Buffer.from([0xff, 0x00, 0xc3]);
+const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
+
+/** Every header of a read record as `key=<hex>`, per key in record order. */
+function headerPairs(record: ReadRecord | undefined): string[] {
+  return Object.entries(record?.headerValues ?? {}).flatMap(([key, values]) => values.map((value) => `${key}=${value.toString('hex')}`));
+}
+
+describe('Kafka headers', () => {
+  let dir: string;
+  let remove: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir('keyflow-kafka-headers-'));
+  });
+  afterEach(async () => {
+    await remove();
+  });
+
+  it.each(['at-least-once', 'exactly-once'])('pass from an ingress record to msg.headers and from kafkaEgressMessage to the output record (%s)', async (semantic) => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 1);
+    await produce(input, [
+      // A repeated key (kafkajs writes an array as one header per value) and a binary value.
+      { key: 'ann', value: `${out}|hello`, headers: { 'trace-id': 't-1', tag: ['first', BINARY], bin: Buffer.from([0x00]) } },
+      { key: 'bob', value: `${out}|plain` },
+    ]);
+
+    const seen = new RecordingEgress();
+    const runtime = await startRuntime(moduleYaml(input, semantic), { stateDir: dir, egresses: [seen], checkpointIntervalMs: 200 });
+    let records: ReadRecord[];
+    try {
+      await seen.until(2);
+      records = await readTopic(out, { count: 2, settleMs: semantic === 'exactly-once' ? 500 : 0 });
+    } finally {
+      await runtime.stop();
+    }
+
+    // What the function saw in msg.headers, and msg.header('trace-id').
+    expect([...seen.lines].sort()).toEqual([`ann|trace-id=${hex('t-1')},tag=${hex('first')},tag=ff00c3,bin=00|t-1`, 'bob||-']);
+
+    // What a kafkajs consumer reads: the record's headers passed on, plus the function's own.
+    const ann = records.find((record) => record.key === 'ann');
+    const bob = records.find((record) => record.key === 'bob');
+    expect(records).toHaveLength(2);
+    expect(ann?.value).toBe('hello');
+    expect(headerPairs(ann)).toEqual([`trace-id=${hex('t-1')}`, `tag=${hex('first')}`, 'tag=ff00c3', 'bin=00', `relayed-by=${hex('ann')}`]);
+    expect(bob?.value).toBe('plain');
+    expect(headerPairs(bob)).toEqual([`relayed-by=${hex('bob')}`]);
+  });
+});
