@@ -126,8 +126,9 @@ describe('SidecarProcess', () => {
     await fns.ready();
   });
 
+  // Long enough for the sidecar to boot and print on a loaded machine, so that its stderr is there.
   test('fails with KF_SIDECAR_FAILED and its stderr when the socket does not open in time; nothing is left running', async () => {
-    const { sidecar: fns } = sidecar({ KF_TEST_PID_FILE: join(dir, 'slow.pid') }, { socketPath: socketIn('never'), startTimeoutMs: 300 });
+    const { sidecar: fns } = sidecar({ KF_TEST_PID_FILE: join(dir, 'slow.pid') }, { socketPath: socketIn('never'), startTimeoutMs: 1_500 });
     const error = await failureOf(fns.start());
     expect(error.code).toBe(RuntimeErrorCodes.SIDECAR_FAILED);
     expect(error.message).toContain('booting');
