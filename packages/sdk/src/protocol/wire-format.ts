@@ -1,8 +1,7 @@
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import type { PbAddress, PbTypedValue } from './wire-types';
+import { BinaryReader, type WireType } from '@bufbuild/protobuf/wire';
 
-// Field-level helpers shared by the codecs. Each reader consumes one length-delimited
-// sub-message from `reader` and returns the plain object.
+// protobuf-es's BinaryReader set up as the sdk's codecs need it, for the codecs off the hot path
+// (egress records). The request-reply codecs read with WireReader (wire-reader.ts).
 
 export { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
@@ -26,54 +25,4 @@ export function readerOf(bytes: Uint8Array): BinaryReader {
 /** Reads a length-delimited sub-message: returns a reader over exactly its bytes. */
 export function subReader(reader: BinaryReader): BinaryReader {
   return readerOf(reader.bytes());
-}
-
-export function readAddress(reader: BinaryReader): PbAddress {
-  const address: PbAddress = { namespace: '', type: '', id: '' };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.namespace');
-        address.namespace = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.type');
-        address.type = reader.string();
-        break;
-      case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.id');
-        address.id = reader.string();
-        break;
-      default:
-        reader.skip(wireType, field);
-    }
-  }
-  return address;
-}
-
-const EMPTY_BYTES = new Uint8Array(0);
-
-export function readTypedValue(reader: BinaryReader): PbTypedValue {
-  const value: PbTypedValue = { typename: '', hasValue: false, value: EMPTY_BYTES };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.typename');
-        value.typename = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.Varint, 'TypedValue.has_value');
-        value.hasValue = reader.bool();
-        break;
-      case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.value');
-        value.value = reader.bytes();
-        break;
-      default:
-        reader.skip(wireType, field);
-    }
-  }
-  return value;
 }
