@@ -11,6 +11,7 @@ export type AttemptFailureKind =
   | 'network'
   | 'tls'
   | 'too-large'
+  | 'bad-response'
   | 'status';
 
 /** One failed attempt. `transient` failures are retried within the call timeout. */

@@ -1,45 +1,56 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { TransportConfig } from '../module/module-config';
+import { AttemptFailure } from './attempt-failure';
+import type { EndpointUrl } from './endpoint-url';
+import { OriginPool } from './origin-pool';
 import type { TlsMaterial } from './tls-material';
 
 /**
- * The keep-alive connection pools of one endpoint: one agent for plain HTTP and one for TLS,
- * each made on first use. At most `poolSize` connections per server; an idle connection is
- * closed after `poolTtlMs` (0 keeps it until the server closes it).
+ * The keep-alive connections of one endpoint: an {@link OriginPool} per server its URLs name,
+ * each made on first use, sharing one TLS context. An idle connection is closed after
+ * `poolTtlMs` (0 keeps it until the server closes it); at most `poolSize` are kept idle per server.
  */
 export class ConnectionPool {
-  private http: HttpAgent | undefined;
-  private https: HttpsAgent | undefined;
+  readonly #origins = new Map<string, OriginPool>();
+  #secureContext: SecureContext | undefined;
 
+  /** Throws when the CA, certificate or key cannot be used (not PEM, or a key that does not match). */
   constructor(
     private readonly transport: TransportConfig,
     private readonly tls: TlsMaterial,
-  ) {}
+  ) {
+    if (tls.ca !== undefined || tls.cert !== undefined) this.#tlsContext();
+  }
 
-  /** The agent for plain (`tls` false) or TLS connections. */
-  agent(tls: boolean): HttpAgent {
-    if (tls) return (this.https ??= new HttpsAgent({ ...this.agentOptions(), ...this.tls }));
-    return (this.http ??= new HttpAgent(this.agentOptions()));
+  /** The pool of the server that `url` names. */
+  originOf(url: EndpointUrl): OriginPool {
+    const key = `${url.tls ? 'https' : 'http'}|${url.socketPath ?? `${url.hostname}|${url.port}`}`;
+    let origin = this.#origins.get(key);
+    if (origin === undefined) {
+      origin = new OriginPool(url, {
+        maxIdle: this.transport.poolSize,
+        idleMs: this.transport.poolTtlMs,
+        tls: url.tls ? { secureContext: this.#tlsContext(), rejectUnauthorized: this.tls.rejectUnauthorized } : undefined,
+      });
+      this.#origins.set(key, origin);
+    }
+    return origin;
   }
 
   /** Closes every pooled connection; requests in flight fail. */
   destroy(): void {
-    this.http?.destroy();
-    this.https?.destroy();
-    this.http = undefined;
-    this.https = undefined;
+    const reason = new AttemptFailure('network', 'the endpoint was closed', true);
+    for (const origin of this.#origins.values()) origin.destroy(reason);
   }
 
-  private agentOptions(): { keepAlive: true; maxSockets: number; maxFreeSockets: number; timeout?: number } {
-    const { poolSize, poolTtlMs } = this.transport;
-    // An agent's `timeout` is an idle timeout: free sockets that time out are destroyed, busy
-    // ones only emit 'timeout' (the request's own timers decide when a call has taken too long).
-    return {
-      keepAlive: true,
-      maxSockets: poolSize,
-      maxFreeSockets: poolSize,
-      ...(poolTtlMs > 0 ? { timeout: poolTtlMs } : {}),
-    };
+  // Parsed once: the CA, certificate and key of every TLS connection of the endpoint.
+  #tlsContext(): SecureContext {
+    const { ca, cert, key } = this.tls;
+    this.#secureContext ??= createSecureContext({
+      ...(ca === undefined ? {} : { ca }),
+      ...(cert === undefined ? {} : { cert }),
+      ...(key === undefined ? {} : { key }),
+    });
+    return this.#secureContext;
   }
 }

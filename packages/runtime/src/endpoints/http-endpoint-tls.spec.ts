@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyflowError, createHttpRequestListener, createRequestHandler, silentLogger } from '@keyflow/sdk';
@@ -6,7 +7,7 @@ import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { TlsConfig } from '../module/module-config';
 import { HttpFunctionEndpoint } from './http-endpoint';
 import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { startListenerServer, type RawServer } from './test-support/raw-server';
+import { closeServer, startListenerServer, type RawServer } from './test-support/raw-server';
 import { hasOpenssl, makeTestCertificates, type TestCertificates } from './test-support/test-certificates';
 import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
 
@@ -79,6 +80,36 @@ describeWithOpenssl('HttpFunctionEndpoint over TLS', () => {
     const error = await failureOf(invoke(mutualTlsServer, { caFile: certs.caFile, rejectUnauthorized: true }));
     expect(error).toBeInstanceOf(KeyflowError);
     expect(error.code).toBe(RuntimeErrorCodes.ENDPOINT_FAILED);
+  });
+
+  test('reaches a TLS server on a Unix socket (https+unix)', async () => {
+    const socketPath = join(dir, 'functions.sock');
+    const server = createHttpsServer(
+      { cert: readFileSync(certs.serverCertFile), key: readFileSync(certs.serverKeyFile) },
+      createHttpRequestListener(createRequestHandler(TEST_FUNCTIONS)),
+    );
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const endpoint = new HttpFunctionEndpoint(
+        httpEndpointConfig(`https+unix://${socketPath}/statefun`, { tls: { caFile: certs.caFile, rejectUnauthorized: true }, callMs: 1_000 }),
+        { logger: silentLogger },
+      );
+      endpoints.push(endpoint);
+      expect((await endpoint.invoke(testBatch('echo', 'alice', ['hi']))).kind).toBe('invocationResult');
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  test('rejects a client certificate or key that is not PEM when the endpoint is built', () => {
+    const garbage = join(dir, 'garbage.pem');
+    writeFileSync(garbage, 'not a certificate');
+    expect(
+      () =>
+        new HttpFunctionEndpoint(
+          httpEndpointConfig(`${tlsServer.origin}/x`, { tls: { certFile: garbage, keyFile: garbage, rejectUnauthorized: true } }),
+        ),
+    ).toThrow(expect.objectContaining({ code: RuntimeErrorCodes.MODULE_INVALID }) as Error);
   });
 
   test('needs both the client certificate and its key', () => {

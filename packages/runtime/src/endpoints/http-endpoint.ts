@@ -13,7 +13,8 @@ import { AttemptFailure, isTransientStatus } from './attempt-failure';
 import { ConnectionPool } from './connection-pool';
 import { expandUrlTemplate, parseEndpointUrl } from './endpoint-url';
 import type { FunctionEndpoint } from './function-endpoint';
-import { postOnce, routeOf, type HttpReply, type PostRoute } from './http-post';
+import { postOnce, routeOf, type PostRoute } from './http-post';
+import type { HttpReply } from './http-response-parser';
 import { InFlightLimit } from './in-flight-limit';
 import { backoffDelayMs } from './retry-backoff';
 import { loadTlsMaterial } from './tls-material';
@@ -53,7 +54,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
   private readonly logger: Logger;
   private readonly waitUntilReady: (() => Promise<void>) | undefined;
   private closed = false;
-  /** Calls beyond the pool size wait here rather than inside Node's agent. */
+  /** Calls beyond the pool size wait here, in arrival order. */
   private readonly inFlight: InFlightLimit;
 
   constructor(config: HttpEndpointConfig, options: HttpFunctionEndpointOptions = {}) {
@@ -71,7 +72,16 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
         { cause: error },
       );
     }
-    this.pool = new ConnectionPool(config.transport, loadTlsMaterial(config.transport.tls, config.source));
+    const tls = loadTlsMaterial(config.transport.tls, config.source);
+    try {
+      this.pool = new ConnectionPool(config.transport, tls);
+    } catch (error) {
+      throw new KeyflowError(
+        RuntimeErrorCodes.MODULE_INVALID,
+        `${config.source.file}:${config.source.line}: the TLS files cannot be used (${(error as Error).message}).`,
+        { cause: error },
+      );
+    }
   }
 
   async invoke(batch: PbInvocationBatchRequest): Promise<PbFromFunction> {
@@ -142,7 +152,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
           { cause: error },
         );
       }
-      route = routeOf(url, this.pool.agent(url.tls));
+      route = routeOf(url, this.pool.originOf(url));
       this.routes.set(target.type, route);
     }
     return route;

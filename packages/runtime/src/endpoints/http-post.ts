@@ -1,21 +1,23 @@
-import { request as httpRequest, type Agent, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
-import { AttemptFailure, failureOfNetworkError, type AttemptFailureKind } from './attempt-failure';
+import { AttemptFailure, type AttemptFailureKind } from './attempt-failure';
 import type { EndpointUrl } from './endpoint-url';
+import type { ExchangeListener, HttpConnection } from './http-connection';
+import type { HttpReply } from './http-response-parser';
+import type { OriginPool } from './origin-pool';
+import { TimeoutSweep, type Expiring } from './timeout-sweep';
 
 /** Where one function's requests go, prepared once and reused for every call. */
 export interface PostRoute {
   readonly url: EndpointUrl;
-  readonly options: RequestOptions;
-  readonly send: typeof httpRequest;
+  readonly origin: OriginPool;
+  /** The request line and headers, up to the value of Content-Length. */
+  readonly head: string;
 }
 
 /** The time limits of one attempt, in milliseconds. */
 export interface AttemptLimits {
-  /** Waiting for a pooled connection or establishing a new one. */
+  /** Establishing a new connection (TLS handshake included); a pooled one is ready at once. */
   readonly connectMs: number;
-  /** Sending the request body, once connected. */
+  /** Sending the request, once connected. */
   readonly writeMs: number;
   /** From the request fully sent to the response fully read. */
   readonly readMs: number;
@@ -25,104 +27,102 @@ export interface AttemptLimits {
   readonly maxResponseBytes: number;
 }
 
-/** A complete HTTP response, whatever its status. */
-export interface HttpReply {
-  readonly status: number;
-  readonly statusText: string;
-  readonly body: Buffer;
-}
+// Timeouts are checked this often; one may fire up to this much late.
+const TIMEOUT_TICK_MS = 10;
+const sweep = new TimeoutSweep(TIMEOUT_TICK_MS);
 
-const CONTENT_TYPE = { 'Content-Type': 'application/octet-stream' };
-
-/** Prepares the request options of an endpoint URL for {@link postOnce}. */
-export function routeOf(url: EndpointUrl, agent: Agent): PostRoute {
-  const options: RequestOptions = {
-    agent,
-    method: 'POST',
-    path: url.path,
-    headers: CONTENT_TYPE,
-    ...(url.socketPath === undefined
-      ? { hostname: url.hostname, port: url.port }
-      : { socketPath: url.socketPath, hostname: url.hostname }),
-  };
-  return { url, options, send: url.tls ? httpsRequest : httpRequest };
+/** Prepares the requests of an endpoint URL for {@link postOnce}, over connections of `origin`. */
+export function routeOf(url: EndpointUrl, origin: OriginPool): PostRoute {
+  const host = url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname;
+  const defaultPort = url.tls ? 443 : 80;
+  // The headers Node's http client sends for the same request; a Unix socket's host is localhost.
+  const head =
+    `POST ${url.path} HTTP/1.1\r\n` +
+    `Host: ${url.port === defaultPort ? host : `${host}:${url.port}`}\r\n` +
+    `Content-Type: application/octet-stream\r\n` +
+    `Connection: keep-alive\r\n` +
+    `Content-Length: `;
+  return { url, origin, head };
 }
 
 /**
- * Sends one POST over a pooled connection and reads the whole response. Rejects with an
- * {@link AttemptFailure} when the connection fails, a phase times out, or the body is too large.
+ * Sends one POST over a pooled keep-alive connection and reads the whole response. Rejects with
+ * an {@link AttemptFailure} when the connection fails, a phase times out, or the body is too large.
  */
 export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimits): Promise<HttpReply> {
   return new Promise<HttpReply>((resolve, reject) => {
-    const budgetEnd = performance.now() + limits.budgetMs;
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-
-    const fail = (failure: AttemptFailure): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.destroy();
-      reject(failure);
-    };
-    // One timer, re-armed for each phase; the call budget caps every phase. With the usual
-    // settings (write and read timeouts equal to the call timeout) it is armed only twice.
-    let timerCapped = false;
-    let phase: AttemptFailureKind = 'connect-timeout';
-    const arm = (kind: AttemptFailureKind, ms: number): void => {
-      phase = kind;
-      const left = budgetEnd - performance.now();
-      const capped = left <= ms;
-      if (capped && timerCapped) return;
-      clearTimeout(timer);
-      timerCapped = capped;
-      timer = setTimeout(
-        () =>
-          fail(
-            capped
-              ? new AttemptFailure('call-timeout', `the call timeout ran out while ${phaseOf(phase)}`, true)
-              : new AttemptFailure(kind, `no progress within ${ms} ms while ${phaseOf(kind)}`, true),
-          ),
-        Math.max(0, capped ? left : ms),
-      );
-    };
-
-    const request = route.send(route.options);
-    request.setHeader('Content-Length', body.byteLength);
-    arm('connect-timeout', limits.connectMs);
-    request.on('socket', (socket: Socket) => {
-      if (socket.connecting) socket.once('connect', () => arm('write-timeout', limits.writeMs));
-      else arm('write-timeout', limits.writeMs);
-    });
-    request.on('finish', () => arm('read-timeout', limits.readMs));
-    request.on('error', (error) => fail(failureOfNetworkError(error)));
-    request.on('response', (response: IncomingMessage) => {
-      const declared = Number(response.headers['content-length']);
-      if (declared > limits.maxResponseBytes) {
-        fail(tooLarge(`declares ${declared} bytes`, limits.maxResponseBytes));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limits.maxResponseBytes) fail(tooLarge(`reached ${size} bytes`, limits.maxResponseBytes));
-        else chunks.push(chunk);
-      });
-      response.on('error', (error) => fail(failureOfNetworkError(error)));
-      response.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({
-          status: response.statusCode ?? 0,
-          statusText: response.statusMessage ?? '',
-          body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
-        });
-      });
-    });
-    request.end(body);
+    // Throws (and so rejects) once the pool is destroyed.
+    const connection = route.origin.acquire();
+    const attempt = new PostAttempt(connection, limits, resolve, reject);
+    connection.send(`${route.head}${body.byteLength}\r\n\r\n`, body, limits.maxResponseBytes, attempt);
   });
+}
+
+/**
+ * One request on one connection, through its phases: connecting, sending, waiting for the
+ * response. Each phase has its own time limit, and the call's budget caps them all; the shared
+ * {@link TimeoutSweep} ends the attempt when the current phase's deadline passes.
+ */
+class PostAttempt implements ExchangeListener, Expiring {
+  deadline = Infinity;
+  #phase: AttemptFailureKind = 'connect-timeout';
+  #phaseMs = 0;
+  /** Whether the call budget, not the phase's own limit, sets the deadline. */
+  #capped = false;
+  #settled = false;
+  readonly #budgetEnd: number;
+
+  constructor(
+    private readonly connection: HttpConnection,
+    private readonly limits: AttemptLimits,
+    private readonly resolve: (reply: HttpReply) => void,
+    private readonly reject: (failure: AttemptFailure) => void,
+  ) {
+    const now = performance.now();
+    this.#budgetEnd = now + limits.budgetMs;
+    this.#enter('connect-timeout', limits.connectMs, now);
+    sweep.track(this);
+  }
+
+  connected(): void {
+    this.#enter('write-timeout', this.limits.writeMs, performance.now());
+  }
+
+  sent(): void {
+    this.#enter('read-timeout', this.limits.readMs, performance.now());
+  }
+
+  answered(reply: HttpReply): void {
+    if (this.#settle()) this.resolve(reply);
+  }
+
+  failed(failure: AttemptFailure): void {
+    if (this.#settle()) this.reject(failure);
+  }
+
+  expire(): void {
+    const doing = phaseOf(this.#phase);
+    // Destroying the connection reports the failure back through failed().
+    this.connection.destroy(
+      this.#capped
+        ? new AttemptFailure('call-timeout', `the call timeout ran out while ${doing}`, true)
+        : new AttemptFailure(this.#phase, `no progress within ${this.#phaseMs} ms while ${doing}`, true),
+    );
+  }
+
+  #enter(phase: AttemptFailureKind, ms: number, now: number): void {
+    this.#phase = phase;
+    this.#phaseMs = ms;
+    this.#capped = this.#budgetEnd <= now + ms;
+    this.deadline = this.#capped ? this.#budgetEnd : now + ms;
+  }
+
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    sweep.untrack(this);
+    return true;
+  }
 }
 
 /** What the attempt was doing when a phase of this kind timed out. */
@@ -130,12 +130,4 @@ function phaseOf(kind: AttemptFailureKind): string {
   if (kind === 'connect-timeout') return 'connecting';
   if (kind === 'write-timeout') return 'sending the request';
   return 'waiting for the response';
-}
-
-function tooLarge(what: string, limit: number): AttemptFailure {
-  return new AttemptFailure(
-    'too-large',
-    `the response body ${what}, over the limit of ${limit} bytes (transport.payload_max_bytes)`,
-    false,
-  );
 }

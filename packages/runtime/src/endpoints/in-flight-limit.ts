@@ -1,7 +1,6 @@
 /**
  * At most `max` operations at once; the others wait in arrival order. Requests beyond the
- * connection pool's size wait here, cheaply, instead of as queued `ClientRequest`s with armed
- * timers inside Node's agent.
+ * connection pool's size wait here, cheaply, with no connection and no timer of their own.
  */
 export class InFlightLimit {
   #active = 0;

@@ -3,7 +3,7 @@ import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { SourceLocation, TlsConfig } from '../module/module-config';
 
-/** The TLS options of an `https.Agent`, with the PEM files already read. */
+/** The TLS options of an endpoint's connections, with the PEM files already read. */
 export interface TlsMaterial {
   readonly ca?: Buffer;
   readonly cert?: Buffer;

@@ -1,14 +1,7 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
-import {
-  type BinaryReader,
-  WireType,
-  expectWireType,
-  readAddress,
-  readTypedValue,
-  readerOf,
-  subReader,
-} from './wire-format';
+import { RepeatedString, WireReader } from './wire-reader';
+import { readAddressFrom, readTypedValueFrom } from './wire-reads';
 import { WireWriter } from './wire-writer';
 import { writeAddressTo, writeTypedValueTo } from './wire-writes';
 import type {
@@ -31,6 +24,11 @@ const writer = new WireWriter();
 // Wire types as local constants: reading them off the imported enum costs a property access per field.
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
+
+// Fields whose values repeat from reply to reply (see wire-reads.ts for typenames and addresses).
+const stateNames = new RepeatedString();
+const egressNamespaces = new RepeatedString();
+const egressTypes = new RepeatedString();
 
 /**
  * Encodes a function's answer as `FromFunction` bytes. The sdk's reply hot path: written with
@@ -107,23 +105,26 @@ function writeValueSpec(spec: PbValueSpec): void {
 }
 
 /**
- * Decodes `FromFunction` bytes (the runtime's side of the protocol).
- * Throws `KF_PROTOCOL_MALFORMED` when the bytes are not a valid message.
+ * Decodes `FromFunction` bytes (the runtime's side of the protocol): read in place with
+ * {@link WireReader}, accepting exactly what protobuf-es's BinaryReader accepts. Byte fields
+ * are views of `bytes`, not copies. Throws `KF_PROTOCOL_MALFORMED` when the bytes are not a
+ * valid message.
  */
 export function decodeFromFunction(bytes: Uint8Array): PbFromFunction {
   try {
-    const reader = readerOf(bytes);
+    const reader = new WireReader(bytes);
     let response: PbFromFunction = { kind: 'empty' };
-    while (reader.pos < reader.len) {
-      const [field, wireType] = reader.tag();
+    while (reader.more()) {
+      const tag = reader.tag();
+      const field = tag >>> 3;
       if (field === FIELD_INVOCATION_RESULT) {
-        expectWireType(wireType, WireType.LengthDelimited, 'FromFunction.invocation_result');
-        response = { kind: 'invocationResult', result: readInvocationResponse(subReader(reader)) };
+        reader.check(tag, LENGTH_DELIMITED, 'FromFunction.invocation_result');
+        response = { kind: 'invocationResult', result: readInvocationResponse(reader) };
       } else if (field === FIELD_INCOMPLETE_CONTEXT) {
-        expectWireType(wireType, WireType.LengthDelimited, 'FromFunction.incomplete_invocation_context');
-        response = { kind: 'incompleteInvocationContext', missingValues: readIncompleteContext(subReader(reader)) };
+        reader.check(tag, LENGTH_DELIMITED, 'FromFunction.incomplete_invocation_context');
+        response = { kind: 'incompleteInvocationContext', missingValues: readIncompleteContext(reader) };
       } else {
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, field);
       }
     }
     return response;
@@ -136,84 +137,93 @@ export function decodeFromFunction(bytes: Uint8Array): PbFromFunction {
   }
 }
 
-function readInvocationResponse(reader: BinaryReader): PbInvocationResponse {
+// Each reader below consumes one length-delimited sub-message at the reader's position.
+
+function readInvocationResponse(reader: WireReader): PbInvocationResponse {
+  const outer = reader.enter();
   const result: PbInvocationResponse = {
     stateMutations: [],
     outgoingMessages: [],
     delayedInvocations: [],
     outgoingEgresses: [],
   };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationResponse.state_mutations');
-        result.stateMutations.push(readMutation(subReader(reader)));
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationResponse.state_mutations');
+        result.stateMutations.push(readMutation(reader));
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationResponse.outgoing_messages');
-        result.outgoingMessages.push(readOutgoingMessage(subReader(reader)));
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationResponse.outgoing_messages');
+        result.outgoingMessages.push(readOutgoingMessage(reader));
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationResponse.delayed_invocations');
-        result.delayedInvocations.push(readDelayed(subReader(reader)));
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationResponse.delayed_invocations');
+        result.delayedInvocations.push(readDelayed(reader));
         break;
       case 4:
-        expectWireType(wireType, WireType.LengthDelimited, 'InvocationResponse.outgoing_egresses');
-        result.outgoingEgresses.push(readEgress(subReader(reader)));
+        reader.check(tag, LENGTH_DELIMITED, 'InvocationResponse.outgoing_egresses');
+        result.outgoingEgresses.push(readEgress(reader));
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return result;
 }
 
-function readMutation(reader: BinaryReader): PbStateMutation {
+function readMutation(reader: WireReader): PbStateMutation {
+  const outer = reader.enter();
   const mutation: PbStateMutation = { mutationType: 0, stateName: '', stateValue: undefined };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.Varint, 'PersistedValueMutation.mutation_type');
+        reader.check(tag, VARINT, 'PersistedValueMutation.mutation_type');
         mutation.mutationType = reader.int32() as PbMutationType;
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValueMutation.state_name');
-        mutation.stateName = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValueMutation.state_name');
+        mutation.stateName = reader.string(stateNames);
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValueMutation.state_value');
-        mutation.stateValue = readTypedValue(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValueMutation.state_value');
+        mutation.stateValue = readTypedValueFrom(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return mutation;
 }
 
-function readOutgoingMessage(reader: BinaryReader): PbOutgoingMessage {
+function readOutgoingMessage(reader: WireReader): PbOutgoingMessage {
+  const outer = reader.enter();
   const message: PbOutgoingMessage = { target: undefined, argument: undefined };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Invocation.target');
-        message.target = readAddress(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'Invocation.target');
+        message.target = readAddressFrom(reader);
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Invocation.argument');
-        message.argument = readTypedValue(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'Invocation.argument');
+        message.argument = readTypedValueFrom(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return message;
 }
 
-function readDelayed(reader: BinaryReader): PbDelayedInvocation {
+function readDelayed(reader: WireReader): PbDelayedInvocation {
+  const outer = reader.enter();
   const delayed: PbDelayedInvocation = {
     isCancellationRequest: false,
     cancellationToken: '',
@@ -221,114 +231,123 @@ function readDelayed(reader: BinaryReader): PbDelayedInvocation {
     target: undefined,
     argument: undefined,
   };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 10:
-        expectWireType(wireType, WireType.Varint, 'DelayedInvocation.is_cancellation_request');
+        reader.check(tag, VARINT, 'DelayedInvocation.is_cancellation_request');
         delayed.isCancellationRequest = reader.bool();
         break;
       case 11:
-        expectWireType(wireType, WireType.LengthDelimited, 'DelayedInvocation.cancellation_token');
+        reader.check(tag, LENGTH_DELIMITED, 'DelayedInvocation.cancellation_token');
         delayed.cancellationToken = reader.string();
         break;
       case 1:
-        expectWireType(wireType, WireType.Varint, 'DelayedInvocation.delay_in_ms');
-        delayed.delayInMs = Number(reader.int64());
+        reader.check(tag, VARINT, 'DelayedInvocation.delay_in_ms');
+        delayed.delayInMs = reader.int64();
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'DelayedInvocation.target');
-        delayed.target = readAddress(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'DelayedInvocation.target');
+        delayed.target = readAddressFrom(reader);
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'DelayedInvocation.argument');
-        delayed.argument = readTypedValue(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'DelayedInvocation.argument');
+        delayed.argument = readTypedValueFrom(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return delayed;
 }
 
-function readEgress(reader: BinaryReader): PbEgressMessage {
+function readEgress(reader: WireReader): PbEgressMessage {
+  const outer = reader.enter();
   const egress: PbEgressMessage = { egressNamespace: '', egressType: '', argument: undefined };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'EgressMessage.egress_namespace');
-        egress.egressNamespace = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'EgressMessage.egress_namespace');
+        egress.egressNamespace = reader.string(egressNamespaces);
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'EgressMessage.egress_type');
-        egress.egressType = reader.string();
+        reader.check(tag, LENGTH_DELIMITED, 'EgressMessage.egress_type');
+        egress.egressType = reader.string(egressTypes);
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'EgressMessage.argument');
-        egress.argument = readTypedValue(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'EgressMessage.argument');
+        egress.argument = readTypedValueFrom(reader);
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return egress;
 }
 
-function readIncompleteContext(reader: BinaryReader): PbValueSpec[] {
+function readIncompleteContext(reader: WireReader): PbValueSpec[] {
+  const outer = reader.enter();
   const specs: PbValueSpec[] = [];
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1) {
-      expectWireType(wireType, WireType.LengthDelimited, 'IncompleteInvocationContext.missing_values');
-      specs.push(readValueSpec(subReader(reader)));
+  while (reader.more()) {
+    const tag = reader.tag();
+    if (tag >>> 3 === 1) {
+      reader.check(tag, LENGTH_DELIMITED, 'IncompleteInvocationContext.missing_values');
+      specs.push(readValueSpec(reader));
     } else {
-      reader.skip(wireType, field);
+      reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return specs;
 }
 
-function readValueSpec(reader: BinaryReader): PbValueSpec {
+function readValueSpec(reader: WireReader): PbValueSpec {
+  const outer = reader.enter();
   const spec: PbValueSpec = { stateName: '', expirationSpec: undefined, typeTypename: '' };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValueSpec.state_name');
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValueSpec.state_name');
         spec.stateName = reader.string();
         break;
       case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValueSpec.expiration_spec');
-        spec.expirationSpec = readExpirationSpec(subReader(reader));
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValueSpec.expiration_spec');
+        spec.expirationSpec = readExpirationSpec(reader);
         break;
       case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'PersistedValueSpec.type_typename');
+        reader.check(tag, LENGTH_DELIMITED, 'PersistedValueSpec.type_typename');
         spec.typeTypename = reader.string();
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return spec;
 }
 
-function readExpirationSpec(reader: BinaryReader): PbExpirationSpec {
+function readExpirationSpec(reader: WireReader): PbExpirationSpec {
+  const outer = reader.enter();
   const spec: PbExpirationSpec = { mode: 0, expireAfterMillis: 0 };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
       case 1:
-        expectWireType(wireType, WireType.Varint, 'ExpirationSpec.mode');
+        reader.check(tag, VARINT, 'ExpirationSpec.mode');
         spec.mode = reader.int32() as PbExpireMode;
         break;
       case 2:
-        expectWireType(wireType, WireType.Varint, 'ExpirationSpec.expire_after_millis');
-        spec.expireAfterMillis = Number(reader.int64());
+        reader.check(tag, VARINT, 'ExpirationSpec.expire_after_millis');
+        spec.expireAfterMillis = reader.int64();
         break;
       default:
-        reader.skip(wireType, field);
+        reader.skip(tag & 7, tag >>> 3);
     }
   }
+  reader.leave(outer);
   return spec;
 }

@@ -3,23 +3,18 @@ import { SdkErrorCodes } from '../errors/error-codes';
 import { WireWriter } from './wire-writer';
 import { writeAddressTo, writeHeadersTo, writeTypedValueTo } from './wire-writes';
 import { RepeatedString, WireReader } from './wire-reader';
+import { readAddressFrom, readHeaderFrom, readTypedValueFrom } from './wire-reads';
 import { PB_HEADERS_FIELD } from './wire-types';
-import type { PbAddress, PbHeader, PbInvocation, PbInvocationBatchRequest, PbPersistedValue, PbTypedValue } from './wire-types';
+import type { PbHeader, PbInvocation, PbInvocationBatchRequest, PbPersistedValue } from './wire-types';
 
 const FIELD_INVOCATION_BATCH = 100;
 // Keyflow's extension field, as a local constant (see wire-reader.ts on imported constants).
 const FIELD_HEADERS = PB_HEADERS_FIELD;
 
 // Wire types as local constants (see wire-reader.ts).
-const VARINT = 0;
 const LENGTH_DELIMITED = 2;
-const EMPTY_BYTES = new Uint8Array(0);
 
-// Fields whose values repeat across invocations and requests: typenames, namespaces. Decoding
-// is synchronous, so one cache per field serves every request.
-const typenames = new RepeatedString();
-const namespaces = new RepeatedString();
-const types = new RepeatedString();
+// State names repeat from request to request (see wire-reads.ts for the other repeated fields).
 const stateNames = new RepeatedString();
 
 /**
@@ -60,7 +55,7 @@ function readBatchRequest(reader: WireReader): PbInvocationBatchRequest {
     switch (tag >>> 3) {
       case 1:
         reader.check(tag, LENGTH_DELIMITED, 'InvocationBatchRequest.target');
-        batch.target = readAddress(reader);
+        batch.target = readAddressFrom(reader);
         break;
       case 2:
         reader.check(tag, LENGTH_DELIMITED, 'InvocationBatchRequest.state');
@@ -90,7 +85,7 @@ function readPersistedValue(reader: WireReader): PbPersistedValue {
         break;
       case 2:
         reader.check(tag, LENGTH_DELIMITED, 'PersistedValue.state_value');
-        value.stateValue = readTypedValue(reader);
+        value.stateValue = readTypedValueFrom(reader);
         break;
       default:
         reader.skip(tag & 7, tag >>> 3);
@@ -110,15 +105,15 @@ function readInvocation(reader: WireReader): PbInvocation {
     switch (tag >>> 3) {
       case 1:
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.caller');
-        invocation.caller = readAddress(reader);
+        invocation.caller = readAddressFrom(reader);
         break;
       case 2:
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.argument');
-        invocation.argument = readTypedValue(reader);
+        invocation.argument = readTypedValueFrom(reader);
         break;
       case FIELD_HEADERS:
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.headers');
-        (headers ??= []).push(readHeader(reader));
+        (headers ??= []).push(readHeaderFrom(reader));
         break;
       default:
         reader.skip(tag & 7, tag >>> 3);
@@ -127,80 +122,6 @@ function readInvocation(reader: WireReader): PbInvocation {
   reader.leave(outer);
   if (headers) invocation.headers = headers;
   return invocation;
-}
-
-function readHeader(reader: WireReader): PbHeader {
-  const outer = reader.enter();
-  const header: PbHeader = { key: '', value: EMPTY_BYTES };
-  while (reader.more()) {
-    const tag = reader.tag();
-    switch (tag >>> 3) {
-      case 1:
-        reader.check(tag, LENGTH_DELIMITED, 'Header.key');
-        header.key = reader.string();
-        break;
-      case 2:
-        reader.check(tag, LENGTH_DELIMITED, 'Header.value');
-        header.value = reader.bytes();
-        break;
-      default:
-        reader.skip(tag & 7, tag >>> 3);
-    }
-  }
-  reader.leave(outer);
-  return header;
-}
-
-function readAddress(reader: WireReader): PbAddress {
-  const outer = reader.enter();
-  const address: PbAddress = { namespace: '', type: '', id: '' };
-  while (reader.more()) {
-    const tag = reader.tag();
-    switch (tag >>> 3) {
-      case 1:
-        reader.check(tag, LENGTH_DELIMITED, 'Address.namespace');
-        address.namespace = reader.string(namespaces);
-        break;
-      case 2:
-        reader.check(tag, LENGTH_DELIMITED, 'Address.type');
-        address.type = reader.string(types);
-        break;
-      case 3:
-        reader.check(tag, LENGTH_DELIMITED, 'Address.id');
-        address.id = reader.string();
-        break;
-      default:
-        reader.skip(tag & 7, tag >>> 3);
-    }
-  }
-  reader.leave(outer);
-  return address;
-}
-
-function readTypedValue(reader: WireReader): PbTypedValue {
-  const outer = reader.enter();
-  const value: PbTypedValue = { typename: '', hasValue: false, value: EMPTY_BYTES };
-  while (reader.more()) {
-    const tag = reader.tag();
-    switch (tag >>> 3) {
-      case 1:
-        reader.check(tag, LENGTH_DELIMITED, 'TypedValue.typename');
-        value.typename = reader.string(typenames);
-        break;
-      case 2:
-        reader.check(tag, VARINT, 'TypedValue.has_value');
-        value.hasValue = reader.bool();
-        break;
-      case 3:
-        reader.check(tag, LENGTH_DELIMITED, 'TypedValue.value');
-        value.value = reader.bytes();
-        break;
-      default:
-        reader.skip(tag & 7, tag >>> 3);
-    }
-  }
-  reader.leave(outer);
-  return value;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { BinaryReader, WireType, type BinaryWriter } from '@bufbuild/protobuf/wire';
-import type { PbAddress, PbHeader, PbTypedValue } from './wire-types';
+import type { PbHeader } from './wire-types';
 
-// Field-level helpers shared by the codecs built on protobuf-es's BinaryReader and
-// BinaryWriter. Each reader consumes one length-delimited sub-message from `reader` and returns
-// the plain object.
+// protobuf-es's BinaryReader set up as the sdk's codecs need it, for the codecs off the hot path
+// (egress records). The request-reply codecs read with WireReader (wire-reader.ts).
 
 export { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
@@ -29,55 +28,7 @@ export function subReader(reader: BinaryReader): BinaryReader {
   return readerOf(reader.bytes());
 }
 
-export function readAddress(reader: BinaryReader): PbAddress {
-  const address: PbAddress = { namespace: '', type: '', id: '' };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.namespace');
-        address.namespace = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.type');
-        address.type = reader.string();
-        break;
-      case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'Address.id');
-        address.id = reader.string();
-        break;
-      default:
-        reader.skip(wireType, field);
-    }
-  }
-  return address;
-}
-
 const EMPTY_BYTES = new Uint8Array(0);
-
-export function readTypedValue(reader: BinaryReader): PbTypedValue {
-  const value: PbTypedValue = { typename: '', hasValue: false, value: EMPTY_BYTES };
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.typename');
-        value.typename = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.Varint, 'TypedValue.has_value');
-        value.hasValue = reader.bool();
-        break;
-      case 3:
-        expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.value');
-        value.value = reader.bytes();
-        break;
-      default:
-        reader.skip(wireType, field);
-    }
-  }
-  return value;
-}
 
 /** Reads one `io.keyflow.sdk.Header` (Keyflow's extension; see wire-types.ts). */
 export function readHeader(reader: BinaryReader): PbHeader {

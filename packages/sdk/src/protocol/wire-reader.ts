@@ -20,6 +20,8 @@ interface BufferSlices {
   utf8Slice(start: number, end: number): string;
 }
 
+const TWO_TO_THE_32 = 0x1_0000_0000;
+
 /** Below this length, building an ASCII string in JS beats a call into C++. */
 const SHORT_STRING = 16;
 
@@ -97,6 +99,40 @@ export class WireReader {
     if ((b & 0x80) !== 0) throw new Error('invalid varint');
     this.assertBounds();
     return result >>> 0;
+  }
+
+  /** Reads an int32: a varint whose low 32 bits are the two's complement value. */
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /**
+   * Reads an int64 as the nearest JS number: exact up to 2^53, rounded beyond, as
+   * `Number(BinaryReader#int64())` is (one correctly rounded addition of the two halves).
+   */
+  int64(): number {
+    const buf = this.buf;
+    let low = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      b = buf[this.pos++] as number;
+      low |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) {
+        this.assertBounds();
+        return low;
+      }
+    }
+    b = buf[this.pos++] as number;
+    low |= (b & 0x0f) << 28;
+    // The high half as a signed 32-bit integer: its top bit is the sign of the int64.
+    let high = (b & 0x70) >> 4;
+    for (let shift = 3; (b & 0x80) !== 0; shift += 7) {
+      if (shift > 31) throw new Error('invalid varint');
+      b = buf[this.pos++] as number;
+      high |= (b & 0x7f) << shift;
+    }
+    this.assertBounds();
+    return high * TWO_TO_THE_32 + (low >>> 0);
   }
 
   /** Reads a bool: any non-zero varint of up to 64 bits is true. */

@@ -1,25 +1,17 @@
-// The sdk's hot-path codecs (WireReader-based decodeToFunction, WireWriter-based
-// encodeFromFunction) against reference implementations: the decoder against the same message
-// walk written on protobuf-es's BinaryReader (what the sdk used before), the encoder against
-// protobuf-es's toBinary. Inputs go beyond the unit specs: long and non-ASCII strings, lone
+// The sdk's hot-path codecs (WireReader-based decodeToFunction and decodeFromFunction,
+// WireWriter-based encodeFromFunction) against reference implementations: the decoders against
+// the same message walks written on protobuf-es's BinaryReader (what the sdk used before), the
+// encoder against protobuf-es's toBinary. Inputs go beyond the unit specs: long and non-ASCII strings, lone
 // surrogates, sub-messages past 127 and 16383 bytes (longer length prefixes), int64 extremes,
 // and corrupted bytes, on which both decoders must fail or succeed together.
 
 import { toBinary } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { FromFunctionSchema } from '../../src/generated/io/statefun/sdk/reqreply/request-reply_pb';
-import { decodeToFunction, encodeFromFunction, encodeToFunction } from '../../src/protocol';
+import { decodeFromFunction, decodeToFunction, encodeFromFunction, encodeToFunction } from '../../src/protocol';
 import type { PbFromFunction, PbHeader, PbInvocation, PbInvocationBatchRequest, PbTypedValue } from '../../src/protocol';
-import {
-  type BinaryReader,
-  WireType,
-  expectWireType,
-  readAddress,
-  readHeader,
-  readTypedValue,
-  readerOf,
-  subReader,
-} from '../../src/protocol/wire-format';
+import { type BinaryReader, WireType, expectWireType, readHeader, readerOf, subReader } from '../../src/protocol/wire-format';
+import { readAddress, readTypedValue, referenceDecodeFromFunction } from './binary-reader-reference';
 import { referenceFromFunction } from '../../src/test-support/reference-messages';
 
 const SEED = Number(process.env['KF_DIFF_SEED'] ?? 20_251_122);
@@ -93,6 +85,33 @@ const batch: fc.Arbitrary<PbInvocationBatchRequest> = fc.record({
 
 const hex = (data: Uint8Array) => Buffer.from(data).toString('hex');
 
+/** Up to three random changes to an encoded message. */
+const corruption = fc.array(
+  fc.record({
+    kind: fc.constantFrom('flip', 'insert', 'insert-tag', 'append-tag', 'delete', 'truncate'),
+    at: fc.nat(),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
+  { minLength: 1, maxLength: 3 },
+);
+
+/** `encoded` with `changes` applied, in order. */
+function corrupt(encoded: Uint8Array, changes: readonly { kind: string; at: number; byte: number }[]): Uint8Array {
+  const corrupted = [...encoded];
+  for (const change of changes) {
+    const at = corrupted.length === 0 ? 0 : change.at % corrupted.length;
+    if (change.kind === 'flip') corrupted[at] = change.byte;
+    else if (change.kind === 'insert') corrupted.splice(at, 0, change.byte);
+    // A tag of a small field number (0 included) and any wire type, then one byte.
+    else if (change.kind === 'insert-tag') corrupted.splice(at, 0, change.byte & 0x0f, change.byte >> 4);
+    // The same at the top level, which no length prefix bounds.
+    else if (change.kind === 'append-tag') corrupted.push(change.byte & 0x0f, change.byte >> 4);
+    else if (change.kind === 'delete') corrupted.splice(at, 1);
+    else corrupted.length = at;
+  }
+  return Uint8Array.from(corrupted);
+}
+
 describe('encodeFromFunction (WireWriter) vs protobuf-es toBinary', () => {
   it('writes identical bytes for random replies with long, non-ASCII and broken strings', () => {
     fc.assert(
@@ -138,30 +157,10 @@ describe('decodeToFunction (WireReader) vs the same walk on protobuf-es BinaryRe
   });
 
   it('accepts and rejects exactly the same corrupted bytes, and reads the accepted ones identically', () => {
-    const corruption = fc.array(
-      fc.record({
-        kind: fc.constantFrom('flip', 'insert', 'insert-tag', 'append-tag', 'delete', 'truncate'),
-        at: fc.nat(),
-        byte: fc.integer({ min: 0, max: 255 }),
-      }),
-      { minLength: 1, maxLength: 3 },
-    );
     let rejected = 0;
     fc.assert(
       fc.property(batch, corruption, (request, changes) => {
-        const corrupted = [...encodeToFunction(request)];
-        for (const change of changes) {
-          const at = corrupted.length === 0 ? 0 : change.at % corrupted.length;
-          if (change.kind === 'flip') corrupted[at] = change.byte;
-          else if (change.kind === 'insert') corrupted.splice(at, 0, change.byte);
-          // A tag of a small field number (0 included) and any wire type, then one byte.
-          else if (change.kind === 'insert-tag') corrupted.splice(at, 0, change.byte & 0x0f, change.byte >> 4);
-          // The same at the top level, which no length prefix bounds.
-          else if (change.kind === 'append-tag') corrupted.push(change.byte & 0x0f, change.byte >> 4);
-          else if (change.kind === 'delete') corrupted.splice(at, 1);
-          else corrupted.length = at;
-        }
-        const input = Uint8Array.from(corrupted);
+        const input = corrupt(encodeToFunction(request), changes);
         const ours = outcome(() => decodeToFunction(input));
         const reference = outcome(() => referenceDecode(input));
         expect(ours.ok).toBe(reference.ok);
@@ -178,6 +177,74 @@ describe('decodeToFunction (WireReader) vs the same walk on protobuf-es BinaryRe
     expect(decodeToFunction(request)?.target?.id).toBe('\uFEFFa');
   });
 });
+
+describe('decodeFromFunction (WireReader) vs the same walk on protobuf-es BinaryReader', () => {
+  it('reads random replies identically, int64 extremes included', () => {
+    fc.assert(
+      fc.property(fromFunction, (reply) => {
+        const encoded = encodeFromFunction(reply);
+        expect(decodeFromFunction(encoded)).toEqual(referenceDecodeFromFunction(encoded));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('reads int64 varints of every length and sign identically, past 2^53 too', () => {
+    const delays = fc.oneof(
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      fc.constantFrom(0n, 1n, 2n ** 28n - 1n, 2n ** 28n, 2n ** 35n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), -1n),
+    );
+    fc.assert(
+      fc.property(delays, (delay) => {
+        // FromFunction.invocation_result(100) > delayed_invocations(3) > delay_in_ms(1), by hand.
+        const delayed = [0x08, ...varint(BigInt.asUintN(64, delay))];
+        const response = [0x1a, delayed.length, ...delayed];
+        const withDelay = Uint8Array.from([0xa2, 0x06, response.length, ...response]);
+        const ours = decodeFromFunction(withDelay);
+        expect(ours).toEqual(referenceDecodeFromFunction(withDelay));
+        expect(ours.kind === 'invocationResult' && ours.result.delayedInvocations[0]?.delayInMs).toBe(Number(delay));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('accepts and rejects exactly the same corrupted bytes, and reads the accepted ones identically', () => {
+    let rejected = 0;
+    fc.assert(
+      fc.property(fromFunction, corruption, (reply, changes) => {
+        const input = corrupt(encodeFromFunction(reply), changes);
+        const ours = outcome(() => decodeFromFunction(input));
+        const reference = outcome(() => referenceDecodeFromFunction(input));
+        expect(ours.ok).toBe(reference.ok);
+        if (ours.ok && reference.ok) expect(ours.value).toEqual(reference.value);
+        else rejected++;
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+    expect(rejected).toBeGreaterThan(200);
+  });
+
+  it('rejects overlong varints in int64 fields as the reference does', () => {
+    // delay_in_ms with eleven bytes: ten continuation bytes, then a terminator.
+    const overlong = [0x08, ...new Array<number>(10).fill(0xff), 0x01];
+    const response = [0x1a, overlong.length, ...overlong];
+    const input = Uint8Array.from([0xa2, 0x06, response.length, ...response]);
+    expect(outcome(() => referenceDecodeFromFunction(input)).ok).toBe(false);
+    expect(outcome(() => decodeFromFunction(input)).ok).toBe(false);
+  });
+});
+
+/** The unsigned LEB128 bytes of `value`. */
+function varint(value: bigint): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 0x7fn) {
+    bytes.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  bytes.push(Number(rest));
+  return bytes;
+}
 
 function outcome<T>(run: () => T): { ok: true; value: T } | { ok: false } {
   try {
