@@ -478,6 +478,26 @@ describe('Dispatcher', () => {
   });
 
   describe('snapshot and idleness', () => {
+    it('counts and snapshots only addresses with work, and serves an address again after it ran empty', async () => {
+      const h = harness();
+      const endpoint = h.endpoint(COUNTER);
+      for (const id of ['a', 'b', 'c']) send(h, id, `${id}1`);
+      await h.dispatcher.whenIdle();
+      expect(h.dispatcher.stats()).toMatchObject({ activeAddresses: 0, queuedMessages: 0 });
+      expect(h.dispatcher.snapshot()).toEqual([]);
+
+      endpoint.hold();
+      send(h, 'a', 'a2', 'a3');
+      await endpoint.waitForCalls(4);
+      send(h, 'a', 'a4');
+      expect(h.dispatcher.stats()).toMatchObject({ activeAddresses: 1, queuedMessages: 3 });
+      expect(h.dispatcher.snapshot().map((message) => textOf(message.argument))).toEqual(['a2', 'a3', 'a4']);
+      endpoint.release();
+      await h.dispatcher.whenIdle();
+      expect(endpoint.requests.map(argumentsOf)).toEqual([['a1'], ['b1'], ['c1'], ['a2', 'a3'], ['a4']]);
+      expect(h.dispatcher.stats()).toMatchObject({ activeAddresses: 0, batches: 5, invocations: 6 });
+    });
+
     it('snapshots, per address, the batch in flight and then the waiting messages', async () => {
       const h = harness();
       const endpoint = h.endpoint(COUNTER);

@@ -30,6 +30,12 @@ const YIELD_AFTER_MS = 5;
  */
 const RESUME_AT_SHARE = 0.9;
 
+/**
+ * Mailboxes that ran empty are kept for their address's next message (an address that received
+ * one usually receives more) until this many are idle; then the idle ones are dropped together.
+ */
+const MAX_IDLE_MAILBOXES = 20_000;
+
 /** What the dispatcher works with. */
 export interface DispatcherDependencies {
   readonly targets: DispatchTargets;
@@ -82,6 +88,8 @@ export class Dispatcher {
   readonly #maxQueued: number;
   readonly #resumeAt: number;
   readonly #mailboxes = new Map<string, Mailbox>();
+  /** Mailboxes in {@link #mailboxes} with nothing queued or in flight. */
+  #idleMailboxes = 0;
   readonly #targets = new Map<string, DispatchTarget>();
   readonly #overfull = new Set<string>();
   /** Mailboxes with messages to send and no batch in flight, in the order they became so. */
@@ -113,6 +121,8 @@ export class Dispatcher {
     if (!mailbox) {
       mailbox = new Mailbox(key, envelope.target);
       this.#mailboxes.set(key, mailbox);
+    } else if (!mailbox.active && !mailbox.inFlight && mailbox.pendingCount === 0) {
+      this.#idleMailboxes--;
     }
     mailbox.push(envelope);
     this.#queued++;
@@ -143,14 +153,16 @@ export class Dispatcher {
    */
   snapshot(): Envelope[] {
     const envelopes: Envelope[] = [];
-    for (const mailbox of this.#mailboxes.values()) envelopes.push(...mailbox.snapshot());
+    for (const mailbox of this.#mailboxes.values()) {
+      if (mailbox.inFlight || mailbox.pendingCount > 0) envelopes.push(...mailbox.snapshot());
+    }
     return envelopes;
   }
 
   stats(): DispatcherStats {
     return {
       queuedMessages: this.#queued,
-      activeAddresses: this.#mailboxes.size,
+      activeAddresses: this.#mailboxes.size - this.#idleMailboxes,
       batches: this.#batches,
       invocations: this.#invocations,
       paused: this.#paused,
@@ -255,12 +267,21 @@ export class Dispatcher {
 
   #finish(mailbox: Mailbox): void {
     mailbox.active = false;
-    if (!mailbox.inFlight) this.#mailboxes.delete(mailbox.key);
+    if (!mailbox.inFlight && mailbox.pendingCount === 0 && ++this.#idleMailboxes > MAX_IDLE_MAILBOXES) {
+      this.#dropIdleMailboxes();
+    }
     if (this.#queued === 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  #dropIdleMailboxes(): void {
+    for (const [key, mailbox] of this.#mailboxes) {
+      if (!mailbox.active && !mailbox.inFlight && mailbox.pendingCount === 0) this.#mailboxes.delete(key);
+    }
+    this.#idleMailboxes = 0;
   }
 
   /** Sends a batch with its state and handles the answer; a promise only when it must wait. */
