@@ -14,7 +14,7 @@ const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 200_000);
 // Two spreads of the same messages: many addresses (about one message per address per batch)
 // and fewer (messages queue up per address and travel in batches).
 const SPREADS = (process.env['BENCH_ADDRESSES'] ?? '10000,1000').split(',').map(Number);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 // The encoded state of one counter address: what one update writes.
 const STATE_BYTES = 40;
 

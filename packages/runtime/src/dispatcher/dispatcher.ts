@@ -93,7 +93,7 @@ export class Dispatcher {
   readonly #targets = new Map<string, DispatchTarget>();
   readonly #overfull = new Set<string>();
   /** Mailboxes with messages to send and no batch in flight, in the order they became so. */
-  #runnable: Mailbox[] = [];
+  #runnable: (Mailbox | undefined)[] = [];
   #runnableHead = 0;
   /** Whether {@link #pump} is idle, scheduled to run, or running. */
   #pumpState: 'idle' | 'scheduled' | 'running' = 'idle';
@@ -199,8 +199,14 @@ export class Dispatcher {
         });
         return;
       }
-      const mailbox = this.#runnable[this.#runnableHead++] as Mailbox;
+      const mailbox = this.#runnable[this.#runnableHead] as Mailbox;
+      this.#runnable[this.#runnableHead++] = undefined; // not kept alive by the consumed front
       this.#drive(mailbox);
+      if (this.#runnableHead > 1_024 && this.#runnableHead * 2 > this.#runnable.length) {
+        // Under a steady stream the queue never runs empty: drop the consumed front.
+        this.#runnable = this.#runnable.slice(this.#runnableHead);
+        this.#runnableHead = 0;
+      }
     }
     this.#runnable = [];
     this.#runnableHead = 0;
