@@ -6,6 +6,7 @@ import { KafkaEgress, type KafkaEgressConfig } from '../../src';
 import { testBroker } from '../support/kafka-broker';
 import { createTopics, produce, readCommittedWithJavaConsumer, readTopic, testKafka, uniqueName, type ReadRecord } from '../support/kafka-helpers';
 import { startRuntime, tempDir } from '../support/runtime-harness';
+import { kafkaRelayModule } from '../support/kafka-relay-module';
 
 // The Kafka egress against a real broker: records from functions reach their topics with
 // every delivery semantic; with exactly-once, a read_committed consumer sees each record once,
@@ -15,29 +16,7 @@ import { startRuntime, tempDir } from '../support/runtime-harness';
 jest.setTimeout(60_000);
 
 function moduleYaml(input: string, semantic: string, extra: string[] = []): string {
-  return [
-    'kind: io.statefun.kafka.v1/ingress',
-    'spec:',
-    '  id: it/in',
-    `  address: ${testBroker().bootstrap}`,
-    `  consumerGroupId: ${uniqueName('g')}`,
-    '  startupPosition: { type: earliest }',
-    '  topics:',
-    `    - topic: ${input}`,
-    '      valueType: it/Text',
-    '      targets: [it/forwarder]',
-    '---',
-    'kind: io.statefun.kafka.v1/egress',
-    'spec:',
-    '  id: it/kafka',
-    `  address: ${testBroker().bootstrap}`,
-    '  deliverySemantic:',
-    `    type: ${semantic}`,
-    ...extra.map((line) => `    ${line}`),
-    '  properties:',
-    `    - transactional.id: ${uniqueName('keyflow-test-tx')}`,
-    '',
-  ].join('\n');
+  return kafkaRelayModule(input, 'it/forwarder', semantic, extra);
 }
 
 function producerRecord(topic: string, key: string, value: string): EgressRecord {

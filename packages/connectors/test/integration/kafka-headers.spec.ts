@@ -1,5 +1,5 @@
-import { testBroker } from '../support/kafka-broker';
 import { createTopics, produce, readTopic, uniqueName, type ReadRecord } from '../support/kafka-helpers';
+import { kafkaRelayModule } from '../support/kafka-relay-module';
 import { RecordingEgress } from '../support/recording-egress';
 import { startRuntime, tempDir } from '../support/runtime-harness';
 
@@ -11,29 +11,7 @@ import { startRuntime, tempDir } from '../support/runtime-harness';
 jest.setTimeout(60_000);
 
 function moduleYaml(input: string, semantic: string): string {
-  return [
-    'kind: io.statefun.kafka.v1/ingress',
-    'spec:',
-    '  id: it/in',
-    `  address: ${testBroker().bootstrap}`,
-    `  consumerGroupId: ${uniqueName('g')}`,
-    '  startupPosition: { type: earliest }',
-    '  topics:',
-    `    - topic: ${input}`,
-    '      valueType: it/Text',
-    '      targets: [it/header-relay]',
-    '---',
-    'kind: io.statefun.kafka.v1/egress',
-    'spec:',
-    '  id: it/kafka',
-    `  address: ${testBroker().bootstrap}`,
-    '  deliverySemantic:',
-    `    type: ${semantic}`,
-    ...(semantic === 'exactly-once' ? ['    transactionTimeout: 30s'] : []),
-    '  properties:',
-    `    - transactional.id: ${uniqueName('keyflow-test-tx')}`,
-    '',
-  ].join('\n');
+  return kafkaRelayModule(input, 'it/header-relay', semantic, semantic === 'exactly-once' ? ['transactionTimeout: 30s'] : []);
 }
 
 const BINARY = Buffer.from([0xff, 0x00, 0xc3]);
