@@ -11,6 +11,7 @@ import { copyOffsets, decodeKafkaPosition, encodeKafkaPosition, type PartitionOf
 import { KafkaProperties } from './kafka-properties';
 import { fromKafkaHeaders } from './record-headers';
 import { resolveStartOffsets } from './startup-offsets';
+import { IngressFailure } from '../common/ingress-failure';
 
 /** Counters of a Kafka ingress. */
 export interface KafkaIngressStats {
@@ -58,14 +59,13 @@ export class KafkaIngress implements Ingress {
   readonly #properties: KafkaProperties;
   readonly #kafka: Kafka;
   readonly #next: PartitionOffsets = new Map();
-  readonly #failureListeners: ((error: Error) => void)[] = [];
   #unserved = new Map<string, string[]>();
   #readCommitted = false;
   #consumer: Consumer | undefined;
   #deadLetters: Producer | undefined;
   #context: IngressContext | undefined;
   #gate: PressureGate | undefined;
-  #failure: KeyflowError | undefined;
+  readonly #failure = new IngressFailure();
   #stopped = false;
   #pendingCommit: PartitionOffsets | undefined;
   #committing: Promise<void> | undefined;
@@ -84,13 +84,12 @@ export class KafkaIngress implements Ingress {
 
   /** Why the ingress stopped consuming, if it did (an unroutable record under `fail`, a consumer crash). */
   get failure(): Error | undefined {
-    return this.#failure;
+    return this.#failure.error;
   }
 
   /** Calls `listener` when the ingress stops on an error. */
   onFailure(listener: (error: Error) => void): void {
-    if (this.#failure) listener(this.#failure);
-    else this.#failureListeners.push(listener);
+    this.#failure.listen(listener);
   }
 
   stats(): KafkaIngressStats {
@@ -216,7 +215,7 @@ export class KafkaIngress implements Ingress {
     const heartbeat = (): Promise<void> => payload.heartbeat();
     const isRunning = (): boolean => payload.isRunning();
     const isStale = (): boolean => payload.isStale();
-    if (this.#failure || this.#stopped) return;
+    if (this.#failure.error || this.#stopped) return;
     const { topic, partition } = batch;
     const route = this.#routes.get(topic);
     if (!route) return;
@@ -316,10 +315,9 @@ export class KafkaIngress implements Ingress {
   }
 
   #fail(error: KeyflowError): void {
-    if (this.#failure) return;
-    this.#failure = error;
+    if (this.#failure.error) return;
     this.#logger.error(error.message, { code: error.code });
-    for (const listener of this.#failureListeners) listener(error);
+    this.#failure.record(error);
     // Newer runtimes let an ingress stop them; older ones learn it from the log and `failure`.
     const context = this.#context as (IngressContext & { fail?: (error: Error) => void }) | undefined;
     if (typeof context?.fail === 'function') context.fail(error);

@@ -15,6 +15,7 @@ import { PressureGate } from '../common/pressure-gate';
 import { createKinesisClient } from './kinesis-client';
 import type { KinesisIngressConfig } from './kinesis-ingress-kind';
 import { decodeKinesisPosition, encodeKinesisPosition, type ShardPosition, type ShardPositions } from './kinesis-position';
+import { IngressFailure } from '../common/ingress-failure';
 
 /** Options of {@link KinesisIngress}. */
 export interface KinesisIngressOptions {
@@ -61,14 +62,13 @@ export class KinesisIngress implements Ingress {
   readonly #shards = new Map<string, ShardState>();
   readonly #loops = new Set<Promise<void>>();
   readonly #abort = new AbortController();
-  readonly #failureListeners: ((error: Error) => void)[] = [];
   #unserved = new Map<string, string[]>();
   #client: KinesisClient | undefined;
   #context: IngressContext | undefined;
   #gate: PressureGate | undefined;
   #restored: ShardPositions = new Map();
   #discovery: NodeJS.Timeout | undefined;
-  #failure: KeyflowError | undefined;
+  readonly #failure = new IngressFailure();
   #stopped = false;
   #delivered = 0;
   #skipped = 0;
@@ -82,13 +82,12 @@ export class KinesisIngress implements Ingress {
 
   /** Why the ingress stopped reading, if it did. */
   get failure(): Error | undefined {
-    return this.#failure;
+    return this.#failure.error;
   }
 
   /** Calls `listener` when the ingress stops on an error. */
   onFailure(listener: (error: Error) => void): void {
-    if (this.#failure) listener(this.#failure);
-    else this.#failureListeners.push(listener);
+    this.#failure.listen(listener);
   }
 
   stats(): KinesisIngressStats {
@@ -179,7 +178,7 @@ export class KinesisIngress implements Ingress {
   }
 
   #startReadyShards(): void {
-    if (this.#stopped || this.#failure) return;
+    if (this.#stopped || this.#failure.error) return;
     for (const state of this.#shards.values()) {
       if (state.running || 'finished' in state.position) continue;
       const parents = [state.shard.ParentShardId, state.shard.AdjacentParentShardId].filter((id): id is string => typeof id === 'string');
@@ -220,7 +219,7 @@ export class KinesisIngress implements Ingress {
     const shardId = state.shard.ShardId as string;
     const backoff = new Backoff(200, 5_000);
     let iterator: string | undefined;
-    while (!this.#stopped && !this.#failure) {
+    while (!this.#stopped && !this.#failure.error) {
       try {
         iterator ??= await this.#iterator(state);
         while (!gate.open) await gate.wait(1_000);
@@ -309,10 +308,9 @@ export class KinesisIngress implements Ingress {
   }
 
   #fail(error: KeyflowError): void {
-    if (this.#failure) return;
-    this.#failure = error;
+    if (this.#failure.error) return;
     this.#logger.error(error.message, { code: error.code });
-    for (const listener of this.#failureListeners) listener(error);
+    this.#failure.record(error);
     const context = this.#context as (IngressContext & { fail?: (error: Error) => void }) | undefined;
     if (typeof context?.fail === 'function') context.fail(error);
   }
