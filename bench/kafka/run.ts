@@ -13,7 +13,7 @@ const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 400_000);
 const KEYS = Number(process.env['BENCH_KEYS'] ?? 10_000);
 const VALUE_BYTES = Number(process.env['BENCH_VALUE_BYTES'] ?? 100);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 3);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CHECKPOINT_MS = Number(process.env['BENCH_CHECKPOINT_MS'] ?? 1_000);
 const KAFKA_SCRIPT = resolve(__dirname, '../../tools/kafka/kafka.sh');
 
@@ -53,6 +53,11 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/** A full collection between runs (main.ts starts this process with --expose-gc). */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} records/s`;
 
 async function main(): Promise<void> {
@@ -75,17 +80,26 @@ async function main(): Promise<void> {
     const raw: number[] = [];
     const atLeastOnce: number[] = [];
     const exactlyOnce: number[] = [];
+    const runs = [
+      ['raw', raw, (out: string) => rawPassthrough(bootstrap, input, out, RECORDS)],
+      ['alo', atLeastOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'at-least-once', CHECKPOINT_MS)],
+      ['eos', exactlyOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'exactly-once', CHECKPOINT_MS)],
+    ] as const;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, results, run] of [
-        ['raw', raw, (out: string) => rawPassthrough(bootstrap, input, out, RECORDS)],
-        ['alo', atLeastOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'at-least-once', CHECKPOINT_MS)],
-        ['eos', exactlyOnce, (out: string) => keyflowPipeline(bootstrap, input, out, RECORDS, 'exactly-once', CHECKPOINT_MS)],
-      ] as const) {
+      // Each round starts with a different one, so that no variant always runs on the heap and
+      // broker state the others left behind.
+      for (let index = 0; index < runs.length; index++) {
+        const [name, results, run] = runs[(round + index) % runs.length] as (typeof runs)[number];
         const output = `bench-out-${name}-${round}-${Date.now()}`;
         await createOutput(kafka, output);
+        collectGarbage();
         results.push(await run(output));
       }
-      console.log(`  round ${round + 1}: raw ${rate(raw.at(-1) ?? 0)}, at-least-once ${rate(atLeastOnce.at(-1) ?? 0)}, exactly-once ${rate(exactlyOnce.at(-1) ?? 0)}`);
+      const [rawLast, aloLast, eosLast] = [raw.at(-1) ?? 0, atLeastOnce.at(-1) ?? 0, exactlyOnce.at(-1) ?? 0];
+      console.log(
+        `  round ${round + 1}: raw ${rate(rawLast)}, at-least-once ${rate(aloLast)}, exactly-once ${rate(eosLast)}` +
+          ` (exactly-once / at-least-once ${(eosLast / aloLast).toFixed(2)}×)`,
+      );
     }
     const [rawRate, aloRate, eosRate] = [median(raw), median(atLeastOnce), median(exactlyOnce)];
     console.log(`  raw kafkajs eachBatch consume→produce (idempotent, acks=all): ${rate(rawRate)}`);
@@ -93,6 +107,8 @@ async function main(): Promise<void> {
     console.log(`  keyflow exactly-once (${CHECKPOINT_MS} ms checkpoints, transactions):    ${rate(eosRate)}`);
     console.log(`  at-least-once / raw:           ${(aloRate / rawRate).toFixed(2)}× (target ≥ 0.4×)`);
     console.log(`  exactly-once / at-least-once:  ${(eosRate / aloRate).toFixed(2)}× (target ≥ 0.9×)`);
+    const roundRatios = exactlyOnce.map((eos, round) => eos / (atLeastOnce[round] as number));
+    console.log(`  exactly-once / at-least-once, median of the rounds' ratios: ${median(roundRatios).toFixed(2)}×`);
     console.log(`  load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   } finally {
     if (brokerDir !== undefined) {

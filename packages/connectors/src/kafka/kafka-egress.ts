@@ -24,9 +24,9 @@ const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
  * - `none`: written as they come, acknowledged by the partition leader, dropped on failure.
  * - `at-least-once`: written as they come by an idempotent producer, acknowledged by all
  *   in-sync replicas, retried until delivered.
- * - `exactly-once`: held by the runtime until the checkpoint that produced them is durable,
- *   then written in one Kafka transaction per checkpoint (see {@link TransactionalProducer});
- *   `read_committed` consumers see each record once, after its checkpoint.
+ * - `exactly-once`: one Kafka transaction per checkpoint (see {@link TransactionalProducer}).
+ *   Records are sent into it as they come and it commits once the checkpoint that produced
+ *   them is durable; `read_committed` consumers see each record once, after its checkpoint.
  *
  * The transactional id is the `transactional.id` property, else `keyflow-<egress id>`: two
  * runtimes running the same module against one cluster must set different ones.
@@ -84,20 +84,44 @@ export class KafkaEgress implements EgressSink {
   }
 
   async commit(checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    if (!this.#transactional) {
+    const transactional = this.#transactional;
+    if (!transactional) {
       await this.write(records);
       return;
     }
+    await transactional.commit(checkpointId, records.length, () => {
+      try {
+        return records.map(toOutgoingRecord);
+      } catch (error) {
+        // A bad record fails its checkpoint and, so that later checkpoints cannot overtake it,
+        // every one after it: the records wait in the checkpoint until the function is fixed.
+        if (isKeyflowError(error)) transactional.breakWith(error);
+        throw error;
+      }
+    });
+  }
+
+  /** Exactly-once: sends a checkpoint interval's records ahead, into a Kafka transaction. */
+  stage(records: readonly EgressRecord[]): void {
+    const transactional = this.#transactional;
+    if (!transactional) return;
     let outgoing: OutgoingRecord[];
     try {
       outgoing = records.map(toOutgoingRecord);
-    } catch (error) {
-      // A bad record fails its checkpoint and, so that later checkpoints cannot overtake it,
-      // every one after it: the records wait in the checkpoint until the function is fixed.
-      if (isKeyflowError(error)) this.#transactional.breakWith(error);
-      throw error;
+    } catch {
+      // Its checkpoint's commit converts the records again and fails with the reason.
+      transactional.spoil();
+      return;
     }
-    await this.#transactional.commit(checkpointId, outgoing);
+    transactional.stage(outgoing);
+  }
+
+  seal(checkpointId: number): void {
+    this.#transactional?.seal(checkpointId);
+  }
+
+  reopen(): void {
+    this.#transactional?.reopen();
   }
 
   /**

@@ -116,6 +116,87 @@ describe('Kafka egress', () => {
       expect(delivered(await readTopic(out, { count: 3, settleMs: 500 }))).toEqual(['a:one', 'b:two', 'c:three']);
     });
 
+    it('sends records ahead into a transaction that read_committed consumers see only once its checkpoint commits', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      try {
+        const first = [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')];
+        egress.stage(first);
+        // Written before any commit, but inside a transaction still open.
+        expect(delivered(await readTopic(out, { count: 2, isolation: 'read_uncommitted' }))).toEqual(['a:one', 'b:two']);
+        expect(await readTopic(out, { count: 1, timeoutMs: 1_500 })).toEqual([]);
+        egress.seal(1);
+        // Staged after checkpoint 1's instant: it belongs to checkpoint 2.
+        const second = [producerRecord(out, 'c', 'three')];
+        egress.stage(second);
+        await egress.commit(1, first);
+        expect(delivered(await readTopic(out, { count: 3, timeoutMs: 1_500 }))).toEqual(['a:one', 'b:two']);
+        egress.seal(2);
+        await egress.commit(2, second);
+        expect(delivered(await readTopic(out, { count: 3, settleMs: 500 }))).toEqual(['a:one', 'b:two', 'c:three']);
+        // The commits used what was sent ahead: nothing was written twice.
+        expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted', timeoutMs: 1_500 }))).toEqual(['a:one', 'b:two', 'c:three']);
+      } finally {
+        await egress.close();
+      }
+    });
+
+    it('delivers once, with the next checkpoint, the records of a checkpoint that failed and was reopened', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      try {
+        const failed = [producerRecord(out, 'a', 'one')];
+        egress.stage(failed);
+        egress.seal(1);
+        const newer = [producerRecord(out, 'b', 'two')];
+        egress.stage(newer);
+        egress.reopen();
+        egress.seal(1);
+        await egress.commit(1, [...failed, ...newer]);
+      } finally {
+        await egress.close();
+      }
+      expect(delivered(await readTopic(out, { count: 3, timeoutMs: 2_000 }))).toEqual(['a:one', 'b:two']);
+    });
+
+    it('after a crash between a checkpoint and its commit, aborts what was sent ahead and delivers the checkpoint whole, once', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const transactionalId = uniqueName('keyflow-test-tx');
+      const records = [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')];
+      const crashed = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      crashed.stage(records);
+      crashed.seal(1);
+      expect(await readTopic(out, { count: 2, isolation: 'read_uncommitted' })).toHaveLength(2);
+      // The process dies here: its transaction is left open, and the checkpoint keeps the records.
+      await crashed.close();
+
+      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await restarted.commit(1, records);
+      await restarted.close();
+      expect(await readCommittedWithJavaConsumer(out)).toEqual(['a:one', 'b:two']);
+      expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted' }))).toEqual(['a:one', 'a:one', 'b:two', 'b:two']);
+    });
+
+    it('fails the commit of a checkpoint with a record it cannot write, and every commit after it', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      try {
+        const bad: EgressRecord = { egress: 'it/kafka', value: { typename: 'it/NotAProducerRecord', hasValue: true, value: Buffer.from('x') } };
+        const records = [producerRecord(out, 'a', 'one'), bad];
+        egress.stage(records);
+        egress.seal(1);
+        await expect(egress.commit(1, records)).rejects.toThrow(/it\/NotAProducerRecord/);
+        await expect(egress.commit(2, [producerRecord(out, 'b', 'two')])).rejects.toThrow(/it\/NotAProducerRecord/);
+      } finally {
+        await egress.close();
+      }
+      expect(await readTopic(out, { count: 1, timeoutMs: 1_500 })).toEqual([]);
+    });
+
     it("fences a crashed runtime's producer: its open transaction is aborted and never seen", async () => {
       const out = uniqueName('out');
       await createTopics([out], 1);

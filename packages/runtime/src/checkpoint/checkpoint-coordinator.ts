@@ -221,7 +221,7 @@ export class CheckpointCoordinator {
     const timerOps = timers.takeOps();
     const mailboxes = dispatcher.snapshot();
     const positions = ingresses.map((ingress) => ({ ingress, ...ingress.checkpoint() }));
-    const pendingEgress = egress.takePending();
+    const pendingEgress = egress.takePending(checkpointId);
     const deliveredEgressKeys = this.#deliveredEgressKeys;
     this.#deliveredEgressKeys = [];
 

@@ -9,7 +9,8 @@ export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
 /**
  * Hands egress records to their sinks: right after they are produced for `none` and
  * `at-least-once` sinks (gathered per event-loop turn into one write per sink; writes are
- * chained, so records keep their order), at checkpoint completion for `exactly-once` ones.
+ * chained, so records keep their order), at checkpoint completion for `exactly-once` ones —
+ * which, if they can, also stage them as they are produced (gathered the same way).
  */
 export class EgressRouter {
   readonly #sinks = new Map<string, EgressSink>();
@@ -17,7 +18,11 @@ export class EgressRouter {
   #pending = new Map<string, EgressRecord[]>();
   /** Other records not yet handed to their sink: written together, soon after. */
   #unwritten = new Map<string, EgressRecord[]>();
-  #writeScheduled = false;
+  /** Exactly-once records not yet staged with their sink (only sinks that stage). */
+  #unstaged = new Map<string, EgressRecord[]>();
+  /** Exactly-once sinks that take records ahead of their checkpoint. */
+  readonly #staging = new Map<string, StagingSink>();
+  #handOverScheduled = false;
   #writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -25,7 +30,10 @@ export class EgressRouter {
     private readonly logger: Logger,
     private readonly onFatal: (error: Error) => void,
   ) {
-    for (const sink of sinks) this.#sinks.set(sink.id, sink);
+    for (const sink of sinks) {
+      this.#sinks.set(sink.id, sink);
+      if (sink.deliverySemantic === 'exactly-once' && isStaging(sink)) this.#staging.set(sink.id, sink);
+    }
   }
 
   has(egress: string): boolean {
@@ -36,19 +44,33 @@ export class EgressRouter {
   emit(record: EgressRecord): void {
     const sink = this.#sinks.get(record.egress);
     if (!sink) throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
-    const buffers = sink.deliverySemantic === 'exactly-once' ? this.#pending : this.#unwritten;
-    let records = buffers.get(sink.id);
-    if (!records) buffers.set(sink.id, (records = []));
-    records.push(record);
-    if (buffers === this.#unwritten && !this.#writeScheduled) {
-      this.#writeScheduled = true;
-      setImmediate(() => this.#writeUnwritten());
+    if (sink.deliverySemantic === 'exactly-once') {
+      append(this.#pending, sink.id, record);
+      if (!this.#staging.has(sink.id)) return;
+      append(this.#unstaged, sink.id, record);
+    } else {
+      append(this.#unwritten, sink.id, record);
     }
+    if (!this.#handOverScheduled) {
+      this.#handOverScheduled = true;
+      setImmediate(() => {
+        this.#handOverScheduled = false;
+        this.#stageUnstaged();
+        this.#writeUnwritten();
+      });
+    }
+  }
+
+  /** Stages the exactly-once records gathered since the last call with their sinks. */
+  #stageUnstaged(): void {
+    if (this.#unstaged.size === 0) return;
+    const unstaged = this.#unstaged;
+    this.#unstaged = new Map();
+    for (const [id, records] of unstaged) this.#staging.get(id)?.stage(records);
   }
 
   /** Hands the records gathered since the last call to their sinks, one write per sink, in order. */
   #writeUnwritten(): void {
-    this.#writeScheduled = false;
     const unwritten = this.#unwritten;
     if (unwritten.size === 0) return;
     this.#unwritten = new Map();
@@ -62,8 +84,10 @@ export class EgressRouter {
       });
   }
 
-  /** Seals the records waiting for the next checkpoint (called at the checkpoint instant). */
-  takePending(): PendingEgress {
+  /** Seals the records waiting for checkpoint `checkpointId` (called at its instant). */
+  takePending(checkpointId: number): PendingEgress {
+    this.#stageUnstaged();
+    for (const sink of this.#staging.values()) sink.seal(checkpointId);
     const pending = this.#pending;
     this.#pending = new Map();
     return pending;
@@ -74,6 +98,7 @@ export class EgressRouter {
     for (const [egress, records] of pending) {
       this.#pending.set(egress, [...records, ...(this.#pending.get(egress) ?? [])]);
     }
+    for (const sink of this.#staging.values()) sink.reopen();
   }
 
   /** Delivers the exactly-once records of a durable checkpoint. */
@@ -99,4 +124,16 @@ export class EgressRouter {
     await this.flush();
     for (const sink of this.#sinks.values()) await sink.close();
   }
+}
+
+type StagingSink = EgressSink & Required<Pick<EgressSink, 'stage' | 'seal' | 'reopen'>>;
+
+function isStaging(sink: EgressSink): sink is StagingSink {
+  return sink.stage !== undefined && sink.seal !== undefined && sink.reopen !== undefined;
+}
+
+function append(buffers: Map<string, EgressRecord[]>, egress: string, record: EgressRecord): void {
+  const records = buffers.get(egress);
+  if (records) records.push(record);
+  else buffers.set(egress, [record]);
 }
