@@ -15,7 +15,8 @@ export { DeadLetterHeaders, KafkaIngress } from './kafka/kafka-ingress';
 export type { KafkaIngressOptions, KafkaIngressStats } from './kafka/kafka-ingress';
 export { KafkaEgress } from './kafka/kafka-egress';
 export type { KafkaEgressOptions } from './kafka/kafka-egress';
-export { COMMIT_MARKER_TOPIC, commitMarkerGroup } from './kafka/transactional-producer';
+export { COMMIT_MARKER_TOPIC, commitMarkerGroup } from './kafka/transaction-lane';
+export { laneTransactionalIds } from './kafka/transactional-producer';
 
 export { kinesisIngressKind } from './kinesis/kinesis-ingress-kind';
 export type { KinesisIngressConfig, KinesisStartupPosition, KinesisStreamConfig } from './kinesis/kinesis-ingress-kind';

@@ -28,8 +28,9 @@ const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
  *   Records are sent into it as they come and it commits once the checkpoint that produced
  *   them is durable; `read_committed` consumers see each record once, after its checkpoint.
  *
- * The transactional id is the `transactional.id` property, else `keyflow-<egress id>`: two
- * runtimes running the same module against one cluster must set different ones.
+ * The transactional id is the `transactional.id` property, else `keyflow-<egress id>` (its
+ * second producer appends `.1`): two runtimes running the same module against one cluster must
+ * set different ones.
  */
 export class KafkaEgress implements EgressSink {
   readonly id: string;
@@ -72,7 +73,7 @@ export class KafkaEgress implements EgressSink {
     properties.reportIgnored(this.#logger, config.id);
     // Connect (and, for exactly-once, fence older producers and read the marker) right away,
     // so that the first records do not wait for it; failures here are retried on first use.
-    void this.#transactional?.ready().catch(() => undefined);
+    this.#transactional?.start();
     void this.#buffered?.connect().catch(() => undefined);
   }
 

@@ -1,7 +1,7 @@
 import { Types, isKeyflowError } from '@keyflow/sdk';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, encodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { toOutgoingRecord, toRequests } from './producer-records';
+import { nextRequest, toOutgoingRecord, toRequests } from './producer-records';
 
 function producerRecord(topic: string, key: string, value: string, headers?: { key: string; value: Uint8Array }[]) {
   return {
@@ -66,4 +66,12 @@ describe('Kafka egress records', () => {
 it('caps the number of records per request', () => {
   const records = Array.from({ length: 5 }, (_, index) => toOutgoingRecord(producerRecord('t', `k${index}`, 'v')));
   expect(toRequests(records, 1_000_000, 2).map((request) => request[0]?.messages.length)).toEqual([2, 2, 1]);
+});
+
+it('builds the request that starts at a given record, and says how many records it holds', () => {
+  const records = ['a', 'b', 'a', 'a', 'b'].map((topic, index) => toOutgoingRecord(producerRecord(topic, `k${index}`, 'v')));
+  const request = nextRequest(records, 2, 1_000_000, 2);
+  expect(request.count).toBe(2);
+  expect(request.topicMessages.map(({ topic, messages }) => [topic, messages.map((m) => String(m.key))])).toEqual([['a', ['k2', 'k3']]]);
+  expect(nextRequest(records, 5, 1_000_000).count).toBe(0);
 });

@@ -57,30 +57,40 @@ export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
  */
 export const MAX_RECORDS_PER_REQUEST = 1_000;
 
+/** One produce request: records grouped by topic, in order. */
+export interface ProduceRequest {
+  readonly topicMessages: TopicMessages[];
+  /** How many records it holds. */
+  readonly count: number;
+}
+
 /**
- * Splits records into requests of at most `maxBytes` (a record larger than that goes alone)
- * and {@link MAX_RECORDS_PER_REQUEST} records each, grouped by topic and in order, for `sendBatch`.
+ * The request holding `records` from index `from` on: at most `maxBytes` (a record larger than
+ * that goes alone) and {@link MAX_RECORDS_PER_REQUEST} records, grouped by topic, in order.
  */
-export function toRequests(records: readonly OutgoingRecord[], maxBytes: number, maxRecords = MAX_RECORDS_PER_REQUEST): TopicMessages[][] {
-  const requests: TopicMessages[][] = [];
-  let current = new Map<string, Message[]>();
+export function nextRequest(records: readonly OutgoingRecord[], from: number, maxBytes: number, maxRecords = MAX_RECORDS_PER_REQUEST): ProduceRequest {
+  const byTopic = new Map<string, Message[]>();
   let bytes = 0;
   let count = 0;
-  const close = (): void => {
-    if (current.size === 0) return;
-    requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
-    current = new Map();
-    bytes = 0;
-    count = 0;
-  };
-  for (const record of records) {
-    if (count >= maxRecords || (bytes > 0 && bytes + record.size > maxBytes)) close();
-    let messages = current.get(record.topic);
-    if (!messages) current.set(record.topic, (messages = []));
+  for (let index = from; index < records.length && count < maxRecords; index++) {
+    const record = records[index] as OutgoingRecord;
+    if (bytes > 0 && bytes + record.size > maxBytes) break;
+    let messages = byTopic.get(record.topic);
+    if (!messages) byTopic.set(record.topic, (messages = []));
     messages.push(record.message);
     bytes += record.size;
     count++;
   }
-  close();
+  return { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), count };
+}
+
+/** Splits records into consecutive requests (see {@link nextRequest}), for `sendBatch`. */
+export function toRequests(records: readonly OutgoingRecord[], maxBytes: number, maxRecords = MAX_RECORDS_PER_REQUEST): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  for (let from = 0; from < records.length; ) {
+    const request = nextRequest(records, from, maxBytes, maxRecords);
+    requests.push(request.topicMessages);
+    from += request.count;
+  }
   return requests;
 }

@@ -1,25 +1,17 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
-import {
-  Partitioners,
-  type Admin,
-  type CompressionTypes,
-  type Kafka,
-  type Offsets,
-  type Producer,
-  type TopicMessages,
-  type Transaction,
-} from 'kafkajs';
+import type { CompressionTypes, Kafka } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
 import { Backoff, sleep } from '../common/backoff';
-import { isFatalKafkaError, withKafkaRetries } from './kafka-errors';
-import { toRequests, type OutgoingRecord } from './producer-records';
+import { isFatalKafkaError } from './kafka-errors';
+import { nextRequest, type OutgoingRecord } from './producer-records';
+import { TransactionLane, ensureMarkerTopic } from './transaction-lane';
 
-/** The topic whose committed offsets (per egress, in a group of its own) record delivered checkpoints. */
-export const COMMIT_MARKER_TOPIC = '__keyflow_egress_commits';
-
-/** The consumer group holding the commit marker of the egress with `transactionalId`. */
-export function commitMarkerGroup(transactionalId: string): string {
-  return `keyflow-egress-commits.${transactionalId}`;
+/**
+ * The transactional ids of an egress's two producers: its own, and one with `.1` appended.
+ * Each has its own commit marker group.
+ */
+export function laneTransactionalIds(transactionalId: string): readonly [string, string] {
+  return [transactionalId, `${transactionalId}.1`];
 }
 
 /** Options of {@link TransactionalProducer}. */
@@ -40,82 +32,97 @@ interface Interval {
   readonly records: OutgoingRecord[];
   /** One of its records could not be converted: it is not sent ahead, and its commit fails. */
   spoiled: boolean;
+  /** The lane whose open transaction holds the first `sent` records; undefined before the first. */
+  lane: number | undefined;
+  sent: number;
+  /** Set once its checkpoint is durable: the caller of {@link TransactionalProducer.commit} waits on it. */
+  delivery: Waiter | undefined;
+  committing: boolean;
 }
 
-/** The Kafka transaction under way: it holds the first `sent` records of `interval`. */
-interface OpenTransaction {
-  readonly interval: Interval;
-  readonly transaction: Transaction;
-  sent: number;
+/** A checkpoint to write whole: nothing was staged for it (one restored after a restart). */
+interface WholeCheckpoint {
+  readonly checkpointId: number;
+  readonly records: readonly OutgoingRecord[];
+  readonly delivery: Waiter;
+}
+
+interface Waiter {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /**
  * Delivers the records of each durable checkpoint in one Kafka transaction, once.
  *
- * Records are sent ahead: as they are staged, the records of the oldest checkpoint interval
- * not yet delivered go into an open transaction, which `read_committed` consumers do not see.
- * When that checkpoint is durable, {@link TransactionalProducer.commit} only sends what is left,
- * adds the commit marker and commits. Records staged after the checkpoint's instant wait in
- * memory for the next transaction (Kafka allows one open transaction per transactional id).
- * A checkpoint that nothing was staged for — one restored after a restart — is sent whole.
+ * Records are sent ahead: as they are staged, the records of the oldest checkpoint interval not
+ * yet delivered go into an open transaction, which `read_committed` consumers do not see. When
+ * that checkpoint is durable, {@link TransactionalProducer.commit} commits the transaction,
+ * with the checkpoint id as its commit marker (see {@link TransactionLane}).
  *
- * In the same transaction as the records, it commits the checkpoint id as the offset of a
- * consumer group of its own (`keyflow-egress-commits.<transactional id>`, on
- * {@link COMMIT_MARKER_TOPIC}): the marker becomes visible exactly when the records do. When it
- * (re)connects, it first fences any older producer with the same transactional id — Kafka
- * aborts that producer's open transaction, so a crashed runtime's half-written checkpoint never
- * becomes visible to `read_committed` consumers — and then reads the marker. A checkpoint whose
- * id is not above the marker was delivered before (the runtime crashed after the transaction
+ * It runs two transactional producers ("lanes", {@link laneTransactionalIds}) and gives
+ * consecutive intervals alternate lanes, because Kafka allows one open transaction per
+ * transactional id: once an interval is sealed and all its records are sent, the next one
+ * streams on the other lane while the first commits. The next interval starts only when the
+ * one before is fully sent, so within each partition a checkpoint's records come before the
+ * next one's, and commits happen in checkpoint order, so the last delivered checkpoint is the
+ * highest marker of the two lanes.
+ *
+ * When it (re)starts, each lane fences older producers with its transactional id — Kafka
+ * aborts their open transaction, so a crashed runtime's half-written checkpoint never becomes
+ * visible to `read_committed` consumers — and reads its marker. A checkpoint whose id is not
+ * above the last delivered one was delivered before (the runtime crashed after the transaction
  * committed and before it recorded the delivery) and is skipped.
  *
  * Failures that retrying may fix (a broker restart, a lost coordinator, an expired
- * transaction) are retried, from a fresh producer, a fresh read of the marker and a new
- * transaction holding the interval's records again, until the checkpoint is delivered:
- * checkpoint ids are delivered in order, never skipped. Every use of the producer runs in one
- * queue, one at a time.
+ * transaction) restart both lanes, after a backoff, and every undelivered interval is sent
+ * again into new transactions, until its checkpoint is delivered: checkpoints are delivered in
+ * order, never skipped. Everything runs from one loop, one step at a time, except commits,
+ * which the loop starts and does not wait for.
  */
 export class TransactionalProducer {
-  readonly #kafka: Kafka;
   readonly #options: TransactionalProducerOptions;
-  #producer: Producer | undefined;
-  /** The last checkpoint id known delivered; undefined until read after (re)connecting. */
-  #delivered: number | undefined;
-  #broken: KeyflowError | undefined;
-  #closed = false;
-  #initializing: Promise<number> | undefined;
-  /** Staged intervals not yet delivered, oldest first; only the oldest is ever in a transaction. */
+  readonly #lanes: readonly [TransactionLane, TransactionLane];
+  readonly #kafka: Kafka;
+  /** Intervals not yet delivered, oldest first. */
   #intervals: Interval[] = [];
   /** The interval the last {@link seal} closed, for {@link reopen}. */
   #lastSealed: Interval | undefined;
-  #open: OpenTransaction | undefined;
-  #queue: Promise<void> = Promise.resolve();
-  #sendAheadQueued = false;
+  readonly #wholeCheckpoints: WholeCheckpoint[] = [];
+  /** The last checkpoint delivered; undefined until the lanes have (re)started. */
+  #delivered: number | undefined;
+  /** Bumped by every restart: work begun in an older generation no longer counts. */
+  #generation = 0;
+  #stopping: Promise<unknown> = Promise.resolve();
+  #retryDelayMs = 0;
+  readonly #backoff = new Backoff(200, 5_000);
+  /** The loop, while it runs. */
+  #loop: Promise<void> | undefined;
+  #running = false;
+  #broken: KeyflowError | undefined;
+  #closed = false;
 
   constructor(kafka: Kafka, options: TransactionalProducerOptions) {
     this.#kafka = kafka;
     this.#options = options;
+    const [first, second] = laneTransactionalIds(options.transactionalId);
+    const lane = (transactionalId: string) =>
+      new TransactionLane(kafka, { transactionalId, transactionTimeoutMs: options.transactionTimeoutMs, compression: options.compression });
+    this.#lanes = [lane(first), lane(second)];
   }
 
-  /** The last checkpoint id this egress delivered, as far as it knows. */
-  get lastDelivered(): number | undefined {
-    return this.#delivered;
+  /** Connects both producers, fencing older ones, so that the first records need not wait for it. */
+  start(): void {
+    this.#kick();
   }
 
-  /** Connects, fences older producers and reads the marker, unless already done. */
-  async ready(): Promise<number> {
-    if (this.#producer && this.#delivered !== undefined) return this.#delivered;
-    this.#initializing ??= this.#initialize().finally(() => {
-      this.#initializing = undefined;
-    });
-    return this.#initializing;
-  }
-
-  /** Records of the open checkpoint interval, in order; sent ahead once it is the oldest. */
+  /** Records of the open checkpoint interval, in order; sent ahead as soon as they may be. */
   stage(records: readonly OutgoingRecord[]): void {
     if (this.#broken || this.#closed) return;
     const interval = this.#openInterval();
     for (const record of records) interval.records.push(record);
-    this.#sendAheadSoon();
+    this.#kick();
   }
 
   /** A record of the open interval could not be converted: the interval's commit will fail on it. */
@@ -130,6 +137,7 @@ export class TransactionalProducer {
     if (!last || last.checkpointId !== undefined) return;
     last.checkpointId = checkpointId;
     this.#lastSealed = last;
+    this.#kick();
   }
 
   /** The checkpoint sealed last failed: its records join the open interval again, first. */
@@ -141,269 +149,256 @@ export class TransactionalProducer {
     sealed.checkpointId = undefined;
     const newer = this.#intervals[index + 1];
     if (newer) {
+      // The newer records may be in a transaction of their own already: start over with one.
+      if (newer.lane !== undefined) this.#restart(false);
       for (const record of newer.records) sealed.records.push(record);
       sealed.spoiled ||= newer.spoiled;
       this.#intervals.splice(index + 1, 1);
     }
-    this.#sendAheadSoon();
+    this.#kick();
   }
 
   /**
    * Delivers checkpoint `checkpointId`, unless it was delivered already. When its `count`
    * records were staged, what was sent ahead is committed; otherwise `records()` are sent whole.
    */
-  async commit(checkpointId: number, count: number, records: () => readonly OutgoingRecord[]): Promise<void> {
+  commit(checkpointId: number, count: number, records: () => readonly OutgoingRecord[]): Promise<void> {
     this.#throwIfUnusable();
     const oldest = this.#intervals[0];
+    const delivery = waiter();
     if (oldest && oldest.checkpointId === checkpointId && !oldest.spoiled && oldest.records.length === count) {
-      await this.#exclusive(() => this.#commitStaged(oldest, checkpointId));
+      oldest.delivery = delivery;
     } else {
-      const all = records();
-      await this.#exclusive(() => this.#commitWhole(checkpointId, all));
+      this.#wholeCheckpoints.push({ checkpointId, records: records(), delivery });
     }
+    this.#kick();
+    return delivery.promise;
   }
 
-  /** Marks the producer broken: every later commit throws `error`. */
+  /** Marks the producer broken: every waiting and later commit fails with `error`. */
   breakWith(error: KeyflowError): void {
     this.#broken ??= error;
+    this.#rejectWaiting(this.#broken);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#initializing?.catch(() => undefined);
+    this.#rejectWaiting(this.#unusable() as KeyflowError);
+    await this.#loop;
+    await this.#stopping;
     // An open transaction stays invisible: Kafka aborts it when its timeout passes or when a
     // producer with the same transactional id starts.
-    await this.#reset();
-  }
-
-  async #initialize(): Promise<number> {
-    await this.#reset();
-    const admin = this.#kafka.admin();
-    await admin.connect();
-    try {
-      await ensureMarkerTopic(admin);
-      const producer = this.#kafka.producer({
-        transactionalId: this.#options.transactionalId,
-        transactionTimeout: this.#options.transactionTimeoutMs,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      this.#producer = producer;
-      await producer.connect();
-      // InitProducerId happens with the first transaction: it bumps the epoch (fencing older
-      // producers) and waits until their open transaction is aborted or completed.
-      const fence = await producer.transaction();
-      await fence.abort();
-      this.#delivered = await readMarker(admin, this.#options.transactionalId);
-      this.#throwIfUnusable();
-      this.#options.logger.debug('transactional Kafka producer ready', {
-        egress: this.#options.egressId,
-        transactionalId: this.#options.transactionalId,
-        lastDeliveredCheckpoint: this.#delivered,
-      });
-      return this.#delivered;
-    } finally {
-      await admin.disconnect();
-    }
+    await Promise.all(this.#lanes.map((lane) => lane.stop()));
   }
 
   #openInterval(): Interval {
     const last = this.#intervals.at(-1);
     if (last && last.checkpointId === undefined) return last;
-    const interval: Interval = { checkpointId: undefined, records: [], spoiled: false };
+    const interval: Interval = { checkpointId: undefined, records: [], spoiled: false, lane: undefined, sent: 0, delivery: undefined, committing: false };
     this.#intervals.push(interval);
     return interval;
   }
 
-  /** Runs `task` after every use of the producer queued before it. */
-  #exclusive(task: () => Promise<void>): Promise<void> {
-    const run = this.#queue.then(task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+  #kick(): void {
+    if (this.#running || this.#unusable()) return;
+    const loop = this.#run();
+    // A loop with nothing to do has finished already (it clears #loop synchronously).
+    if (this.#running) this.#loop = loop;
   }
 
-  /** Queues sending the oldest interval's new records into its transaction, unless queued already. */
-  #sendAheadSoon(): void {
-    if (this.#sendAheadQueued) return;
-    this.#sendAheadQueued = true;
-    // A failure here that no retry fixes breaks the producer; the next commit reports it.
-    this.#exclusive(async () => {
-      this.#sendAheadQueued = false;
-      const oldest = this.#intervals[0];
-      if (!oldest || oldest.spoiled) return;
-      await this.#withRetries(oldest.checkpointId, async () => {
-        if (!(await this.#sendStaged(oldest))) this.#dropDelivered(oldest);
-      });
-    }).catch(() => undefined);
-  }
-
-  async #commitStaged(interval: Interval, checkpointId: number): Promise<void> {
-    await this.#withRetries(checkpointId, async () => {
-      const open = await this.#sendStaged(interval);
-      if (!open) {
-        this.#dropDelivered(interval);
+  /** Takes the next step until there is none; the check and the stop happen in one synchronous step. */
+  async #run(): Promise<void> {
+    this.#running = true;
+    for (;;) {
+      const step = this.#unusable() ? undefined : this.#nextStep();
+      if (!step) {
+        this.#running = false;
+        this.#loop = undefined;
         return;
       }
-      await open.transaction.sendOffsets(markerOffsets(this.#options.transactionalId, checkpointId));
-      await open.transaction.commit();
-      this.#open = undefined;
-      this.#delivered = checkpointId;
-      this.#intervals = this.#intervals.filter((other) => other !== interval);
-    });
-    this.#sendAheadSoon();
-  }
-
-  async #commitWhole(checkpointId: number, records: readonly OutgoingRecord[]): Promise<void> {
-    // Kafka allows one transaction at a time: records sent ahead for a later checkpoint are
-    // sent again once this one is delivered.
-    await this.#abortOpen();
-    await this.#withRetries(checkpointId, async () => {
-      if (checkpointId <= (await this.ready())) {
-        this.#skipped(checkpointId);
-        return;
-      }
-      await this.#transaction(checkpointId, records);
-      this.#delivered = checkpointId;
-    });
-    this.#intervals = this.#intervals.filter((interval) => interval.checkpointId === undefined || interval.checkpointId > checkpointId);
-    this.#sendAheadSoon();
-  }
-
-  /**
-   * Sends the records of `interval` that its transaction does not hold yet, beginning the
-   * transaction if needed. Undefined when Kafka has the interval's checkpoint already.
-   */
-  async #sendStaged(interval: Interval): Promise<OpenTransaction | undefined> {
-    let open = this.#open;
-    if (open?.interval !== interval) {
-      await this.#abortOpen();
-      const delivered = await this.ready();
-      if (interval.checkpointId !== undefined && interval.checkpointId <= delivered) return undefined;
-      open = { interval, transaction: await (this.#producer as Producer).transaction(), sent: 0 };
-      this.#open = open;
-    }
-    while (open.sent < interval.records.length) {
-      for (const topicMessages of toRequests(interval.records.slice(open.sent), this.#options.maxRequestBytes)) {
-        await open.transaction.sendBatch({ topicMessages, acks: -1, compression: this.#options.compression });
-        open.sent += recordsIn(topicMessages);
+      const generation = this.#generation;
+      try {
+        await step.run();
+      } catch (error) {
+        this.#failed(error, generation, step.checkpointId);
       }
     }
-    return open;
   }
 
-  /** Forgets an interval whose checkpoint Kafka turned out to have (committed before a reconnect). */
-  #dropDelivered(interval: Interval): void {
-    this.#skipped(interval.checkpointId as number);
+  #nextStep(): { run: () => Promise<void>; checkpointId?: number | undefined } | undefined {
+    if (this.#delivered === undefined) return { run: () => this.#startLanes() };
+    const whole = this.#wholeCheckpoints[0];
+    if (whole) {
+      const inUse = this.#lanes.some((lane) => lane.inTransaction) || this.#intervals.some((interval) => interval.lane !== undefined);
+      // Kafka allows one transaction per lane: what was sent ahead is sent again afterwards.
+      if (inUse) return { run: async () => this.#restart(false) };
+      return { run: () => this.#commitWhole(whole), checkpointId: whole.checkpointId };
+    }
+    for (let index = 0; index < this.#intervals.length; index++) {
+      const interval = this.#intervals[index] as Interval;
+      if (interval.spoiled) return undefined;
+      if (interval.lane === undefined) {
+        const lane = this.#freeLane(index);
+        if (lane === undefined) return undefined;
+        interval.lane = lane;
+      }
+      if (interval.sent < interval.records.length) return { run: () => this.#sendNext(interval), checkpointId: interval.checkpointId };
+      if (interval.checkpointId === undefined) return undefined;
+      if (interval.delivery && !interval.committing) {
+        interval.committing = true;
+        const generation = this.#generation;
+        return { run: async () => void this.#commitInterval(interval, generation) };
+      }
+    }
+    return undefined;
+  }
+
+  /** The lane for the interval at `index`: not the one before it uses, nor one an older interval holds. */
+  #freeLane(index: number): number | undefined {
+    const previous = index > 0 ? this.#intervals[index - 1]?.lane : undefined;
+    for (let lane = 0; lane < this.#lanes.length; lane++) {
+      if (lane === previous) continue;
+      if (!this.#intervals.some((interval) => interval.lane === lane) && !this.#lanes[lane]?.inTransaction) return lane;
+    }
+    return undefined;
+  }
+
+  async #startLanes(): Promise<void> {
+    await this.#stopping;
+    if (this.#retryDelayMs > 0) await sleep(this.#retryDelayMs);
+    this.#retryDelayMs = 0;
+    this.#throwIfUnusable();
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    let delivered = 0;
+    try {
+      await ensureMarkerTopic(admin);
+      for (const lane of this.#lanes) delivered = Math.max(delivered, await lane.start(admin));
+    } finally {
+      await admin.disconnect();
+    }
+    this.#throwIfUnusable();
+    this.#delivered = delivered;
+    this.#options.logger.debug('transactional Kafka producers ready', {
+      egress: this.#options.egressId,
+      transactionalIds: this.#lanes.map((lane) => lane.transactionalId),
+      lastDeliveredCheckpoint: delivered,
+    });
+    for (const interval of this.#intervals) {
+      if (interval.checkpointId !== undefined && interval.checkpointId <= delivered) this.#skipDelivered(interval.checkpointId, interval.delivery);
+    }
+    this.#intervals = this.#intervals.filter((interval) => interval.checkpointId === undefined || interval.checkpointId > delivered);
+  }
+
+  async #sendNext(interval: Interval): Promise<void> {
+    const generation = this.#generation;
+    const request = nextRequest(interval.records, interval.sent, this.#options.maxRequestBytes);
+    await (this.#lanes[interval.lane as number] as TransactionLane).send(request.topicMessages);
+    if (generation === this.#generation) interval.sent += request.count;
+  }
+
+  /** Commits an interval's transaction; runs beside the loop, which goes on sending the next interval. */
+  async #commitInterval(interval: Interval, generation: number): Promise<void> {
+    const checkpointId = interval.checkpointId as number;
+    try {
+      await (this.#lanes[interval.lane as number] as TransactionLane).commit(checkpointId);
+    } catch (error) {
+      this.#failed(error, generation, checkpointId);
+      this.#kick();
+      return;
+    }
+    // After a restart the lanes' markers tell whether this commit held; the restart decides.
+    if (generation !== this.#generation) return;
+    this.#backoff.reset();
+    this.#delivered = Math.max(this.#delivered ?? 0, checkpointId);
     this.#intervals = this.#intervals.filter((other) => other !== interval);
+    interval.delivery?.resolve();
+    this.#kick();
   }
 
-  #skipped(checkpointId: number): void {
+  async #commitWhole(whole: WholeCheckpoint): Promise<void> {
+    if (whole.checkpointId <= (this.#delivered ?? 0)) {
+      this.#skipDelivered(whole.checkpointId, whole.delivery);
+    } else {
+      await this.#lanes[0].commitWhole(whole.checkpointId, whole.records, this.#options.maxRequestBytes);
+      this.#delivered = whole.checkpointId;
+      this.#backoff.reset();
+      whole.delivery.resolve();
+    }
+    this.#wholeCheckpoints.shift();
+    this.#intervals = this.#intervals.filter((interval) => interval.checkpointId === undefined || interval.checkpointId > whole.checkpointId);
+  }
+
+  /** Notes a checkpoint that Kafka had already and lets its caller go on. */
+  #skipDelivered(checkpointId: number, delivery: Waiter | undefined): void {
     this.#options.logger.info('skipping a checkpoint whose records Kafka has already', {
       egress: this.#options.egressId,
       checkpointId,
       lastDeliveredCheckpoint: this.#delivered,
     });
+    delivery?.resolve();
   }
 
-  /**
-   * Runs `attempt` until it succeeds. After a failure that retrying may fix, it starts over
-   * with a new producer; after one that no retry fixes, the producer is broken for good:
-   * later checkpoints must not overtake this one (the marker would then hide it).
-   */
-  async #withRetries(checkpointId: number | undefined, attempt: () => Promise<void>): Promise<void> {
-    const backoff = new Backoff(200, 5_000);
-    for (;;) {
-      this.#throwIfUnusable();
-      try {
-        await attempt();
-        return;
-      } catch (error) {
-        if (isFatalKafkaError(error)) {
-          const which = checkpointId === undefined ? 'the records of the next checkpoint' : `checkpoint ${checkpointId}`;
-          this.breakWith(
-            new KeyflowError(
-              ConnectorErrorCodes.EGRESS_FAILED,
-              `Kafka egress ${this.#options.egressId} cannot deliver ${which}: ${describeError(error)}. ` +
-                'Its records stay in the checkpoint; fix the cause and restart the runtime.',
-              { cause: error },
-            ),
-          );
-        }
-        this.#throwIfUnusable();
-        this.#options.logger.warn('writing a transaction to Kafka failed; retrying with a new producer', {
-          egress: this.#options.egressId,
-          checkpointId,
-          attempt: backoff.attempts + 1,
-          error,
-        });
-        await this.#reset();
-        await sleep(backoff.next());
-      }
+  /** A step failed: a failure no retry fixes breaks the producer; any other restarts both lanes. */
+  #failed(error: unknown, generation: number, checkpointId: number | undefined): void {
+    if (generation !== this.#generation || this.#unusable()) return;
+    if (isFatalKafkaError(error)) {
+      const which = checkpointId === undefined ? 'the records of the next checkpoint' : `checkpoint ${checkpointId}`;
+      this.breakWith(
+        new KeyflowError(
+          ConnectorErrorCodes.EGRESS_FAILED,
+          `Kafka egress ${this.#options.egressId} cannot deliver ${which}: ${describeError(error)}. ` +
+            'Its records stay in the checkpoint; fix the cause and restart the runtime.',
+          { cause: error },
+        ),
+      );
+      return;
     }
+    this.#options.logger.warn('writing a transaction to Kafka failed; restarting the producers', {
+      egress: this.#options.egressId,
+      checkpointId,
+      attempt: this.#backoff.attempts + 1,
+      error,
+    });
+    this.#restart(true);
+  }
+
+  /** Starts a new generation: both lanes stop, and every undelivered interval is sent again. */
+  #restart(afterFailure: boolean): void {
+    this.#generation++;
+    this.#delivered = undefined;
+    for (const interval of this.#intervals) {
+      interval.lane = undefined;
+      interval.sent = 0;
+      interval.committing = false;
+    }
+    this.#stopping = Promise.all(this.#lanes.map((lane) => lane.stop()));
+    if (afterFailure) this.#retryDelayMs = this.#backoff.next();
+  }
+
+  #unusable(): KeyflowError | undefined {
+    if (this.#broken) return this.#broken;
+    if (this.#closed) return new KeyflowError(ConnectorErrorCodes.CLOSED, `Kafka egress ${this.#options.egressId} is closed.`);
+    return undefined;
   }
 
   #throwIfUnusable(): void {
-    if (this.#broken) throw this.#broken;
-    if (this.#closed) throw new KeyflowError(ConnectorErrorCodes.CLOSED, `Kafka egress ${this.#options.egressId} is closed.`);
+    const unusable = this.#unusable();
+    if (unusable) throw unusable;
   }
 
-  async #transaction(checkpointId: number, records: readonly OutgoingRecord[]): Promise<void> {
-    const producer = this.#producer as Producer;
-    const transaction = await producer.transaction();
-    try {
-      for (const topicMessages of toRequests(records, this.#options.maxRequestBytes)) {
-        await transaction.sendBatch({ topicMessages, acks: -1, compression: this.#options.compression });
-      }
-      await transaction.sendOffsets(markerOffsets(this.#options.transactionalId, checkpointId));
-      await transaction.commit();
-    } catch (error) {
-      if (transaction.isActive()) await transaction.abort().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Aborts the transaction under way, if any; its records are sent again into the next one. */
-  async #abortOpen(): Promise<void> {
-    const open = this.#open;
-    this.#open = undefined;
-    if (open?.transaction.isActive()) await open.transaction.abort().catch(() => this.#reset());
-  }
-
-  async #reset(): Promise<void> {
-    const producer = this.#producer;
-    this.#producer = undefined;
-    this.#delivered = undefined;
-    this.#open = undefined;
-    await producer?.disconnect().catch(() => undefined);
+  #rejectWaiting(error: KeyflowError): void {
+    for (const interval of this.#intervals) interval.delivery?.reject(error);
+    for (const whole of this.#wholeCheckpoints.splice(0)) whole.delivery.reject(error);
   }
 }
 
-function markerOffsets(transactionalId: string, checkpointId: number): Offsets & { consumerGroupId: string } {
-  return {
-    consumerGroupId: commitMarkerGroup(transactionalId),
-    topics: [{ topic: COMMIT_MARKER_TOPIC, partitions: [{ partition: 0, offset: String(checkpointId) }] }],
-  };
-}
-
-function recordsIn(topicMessages: readonly TopicMessages[]): number {
-  let count = 0;
-  for (const { messages } of topicMessages) count += messages.length;
-  return count;
-}
-
-async function ensureMarkerTopic(admin: Admin): Promise<void> {
-  if ((await withKafkaRetries(() => admin.listTopics())).includes(COMMIT_MARKER_TOPIC)) return;
-  // No records are ever written to it: only its partition 0 carries the markers' offsets.
-  await admin
-    .createTopics({ topics: [{ topic: COMMIT_MARKER_TOPIC, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
-    .catch((error: unknown) => {
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
-    });
-}
-
-async function readMarker(admin: Admin, transactionalId: string): Promise<number> {
-  const [committed] = await withKafkaRetries(() => admin.fetchOffsets({ groupId: commitMarkerGroup(transactionalId), topics: [COMMIT_MARKER_TOPIC] }));
-  const offset = Number(committed?.partitions.find((partition) => partition.partition === 0)?.offset ?? -1);
-  return offset > 0 ? offset : 0;
+function waiter(): Waiter {
+  let resolve: () => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  return { promise, resolve, reject };
 }

@@ -127,19 +127,47 @@ describe('Kafka egress', () => {
         expect(delivered(await readTopic(out, { count: 2, isolation: 'read_uncommitted' }))).toEqual(['a:one', 'b:two']);
         expect(await readTopic(out, { count: 1, timeoutMs: 1_500 })).toEqual([]);
         egress.seal(1);
-        // Staged after checkpoint 1's instant: it belongs to checkpoint 2.
-        const second = [producerRecord(out, 'c', 'three')];
+        // Staged after checkpoint 1's instant: it belongs to checkpoint 2, and goes out on the
+        // second producer's transaction while checkpoint 1 waits to be durable.
+        const second = [producerRecord(out, 'a', 'three')];
         egress.stage(second);
+        expect(await readTopic(out, { count: 3, isolation: 'read_uncommitted' })).toHaveLength(3);
         await egress.commit(1, first);
         expect(delivered(await readTopic(out, { count: 3, timeoutMs: 1_500 }))).toEqual(['a:one', 'b:two']);
         egress.seal(2);
         await egress.commit(2, second);
-        expect(delivered(await readTopic(out, { count: 3, settleMs: 500 }))).toEqual(['a:one', 'b:two', 'c:three']);
+        const committed = await readTopic(out, { count: 3, settleMs: 500 });
+        expect(committed.filter((record) => record.key === 'a').map((record) => record.value)).toEqual(['one', 'three']);
+        expect(delivered(committed)).toEqual(['a:one', 'a:three', 'b:two']);
         // The commits used what was sent ahead: nothing was written twice.
-        expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted', timeoutMs: 1_500 }))).toEqual(['a:one', 'b:two', 'c:three']);
+        expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted', timeoutMs: 1_500 }))).toEqual(['a:one', 'a:three', 'b:two']);
       } finally {
         await egress.close();
       }
+    });
+
+    it('after a restart, skips a checkpoint committed by either of its two producers', async () => {
+      const out = uniqueName('out');
+      await createTopics([out], 1);
+      const transactionalId = uniqueName('keyflow-test-tx');
+      const batches = [[producerRecord(out, 'a', 'one')], [producerRecord(out, 'b', 'two')], [producerRecord(out, 'c', 'three')]];
+      const [one, two, three] = batches as [EgressRecord[], EgressRecord[], EgressRecord[]];
+      const first = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      first.stage(one);
+      first.seal(1);
+      // Staged before checkpoint 1 commits: it goes to the other producer.
+      first.stage(two);
+      await first.commit(1, one);
+      first.seal(2);
+      await first.commit(2, two);
+      await first.close();
+      // Checkpoint 1 went through one producer, 2 through the other: both are known delivered.
+      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      await restarted.commit(1, one);
+      await restarted.commit(2, two);
+      await restarted.commit(3, three);
+      await restarted.close();
+      expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted', timeoutMs: 2_000 }))).toEqual(['a:one', 'b:two', 'c:three']);
     });
 
     it('delivers once, with the next checkpoint, the records of a checkpoint that failed and was reopened', async () => {
@@ -169,15 +197,17 @@ describe('Kafka egress', () => {
       const crashed = new KafkaEgress(config(transactionalId), { logger: silentLogger });
       crashed.stage(records);
       crashed.seal(1);
-      expect(await readTopic(out, { count: 2, isolation: 'read_uncommitted' })).toHaveLength(2);
-      // The process dies here: its transaction is left open, and the checkpoint keeps the records.
+      // The next checkpoint's records, sent ahead on the other producer.
+      crashed.stage([producerRecord(out, 'c', 'lost-with-the-crash')]);
+      expect(await readTopic(out, { count: 3, isolation: 'read_uncommitted' })).toHaveLength(3);
+      // The process dies here: both transactions are left open, and checkpoint 1 keeps its records.
       await crashed.close();
 
       const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
       await restarted.commit(1, records);
       await restarted.close();
       expect(await readCommittedWithJavaConsumer(out)).toEqual(['a:one', 'b:two']);
-      expect(delivered(await readTopic(out, { count: 4, isolation: 'read_uncommitted' }))).toEqual(['a:one', 'a:one', 'b:two', 'b:two']);
+      expect(delivered(await readTopic(out, { count: 5, isolation: 'read_uncommitted' }))).toEqual(['a:one', 'a:one', 'b:two', 'b:two', 'c:lost-with-the-crash']);
     });
 
     it('fails the commit of a checkpoint with a record it cannot write, and every commit after it', async () => {
