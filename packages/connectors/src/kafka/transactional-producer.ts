@@ -202,7 +202,7 @@ export class TransactionalProducer {
   #kick(): void {
     if (this.#running || this.#unusable()) return;
     const loop = this.#run();
-    // A loop with nothing to do has finished already (it clears #loop synchronously).
+    // A loop with nothing to do has ended already: #run clears #running synchronously then.
     if (this.#running) this.#loop = loop;
   }
 
