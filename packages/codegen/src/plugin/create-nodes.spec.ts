@@ -87,6 +87,8 @@ describe('the codegen plugin (createNodes)', () => {
       cache: true,
     });
     expect(targets['check-generated']?.inputs).toEqual(expect.arrayContaining(['{projectRoot}/src/generated/**/*', '{projectRoot}/deploy/**/*']));
+    // Nx applies exclusions to every file input of the target: none may hide the generated files.
+    expect(targets['check-generated']?.inputs).not.toContain('!{projectRoot}/src/generated/**/*');
   });
 
   it('takes target names and the dependent targets as options', () => {

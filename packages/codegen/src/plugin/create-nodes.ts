@@ -97,9 +97,10 @@ export function inferTargets(
 ): Record<string, TargetConfiguration> {
   const targetName = options.targetName ?? 'codegen';
   const checkName = options.checkTargetName ?? 'check-generated';
+  const generatedExclusion = `!{projectRoot}/${GENERATED_SOURCE_DIR}/**/*`;
   const sources = [
     '{projectRoot}/src/**/*.ts',
-    `!{projectRoot}/${GENERATED_SOURCE_DIR}/**/*`,
+    generatedExclusion,
     '!{projectRoot}/src/**/*.spec.ts',
     '{projectRoot}/proto/**/*',
     '{projectRoot}/buf.yaml',
@@ -129,7 +130,9 @@ export function inferTargets(
     [checkName]: {
       executor: '@keyflow/codegen:check-generated',
       options: { codegenTarget: targetName },
-      inputs: [...sources, `{projectRoot}/${GENERATED_SOURCE_DIR}/**/*`, '{projectRoot}/deploy/**/*', ...toolInputs],
+      // Nx applies a `!` pattern to all of a project's file inputs, whatever their order: the
+      // sources' exclusion of the generated folder must go, or a hand edit there hits the cache.
+      inputs: [...sources.filter((input) => input !== generatedExclusion), `{projectRoot}/${GENERATED_SOURCE_DIR}/**/*`, '{projectRoot}/deploy/**/*', ...toolInputs],
       cache: true,
       metadata: {
         description: `Fail when the generated files differ from what \`${targetName}\` produces now.`,

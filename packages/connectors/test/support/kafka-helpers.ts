@@ -1,8 +1,8 @@
 // Kafka from the tests' side: topics, producing input, reading output.
 
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
 import { Kafka, Partitioners, logLevel, type IHeaders, type Message } from 'kafkajs';
 import { KAFKA_SCRIPT, testBroker } from './kafka-broker';
 
@@ -131,15 +131,33 @@ function headerValuesOf(headers: IHeaders | undefined): Record<string, Buffer[]>
  * `key:value` of every record of `topic` as Apache Kafka's own console consumer reads it with
  * `read_committed` (kafkajs drops aborted records only when the aborted transactions of a fetch
  * do not overlap: it misses some when transactions of several producers interleave).
+ *
+ * It reads up to an end marker it first writes to every partition, not until a quiet period: a
+ * JVM joining a group on a loaded machine can take longer than any quiet period, and then read
+ * nothing. Read in offset order, the markers come after every record visible before them.
  */
-export async function readCommittedWithJavaConsumer(topic: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(KAFKA_SCRIPT, [
+export async function readCommittedWithJavaConsumer(topic: string, timeoutMs = 60_000): Promise<string[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  let partitions: number[];
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    partitions = (metadata?.partitions ?? []).map((partition) => partition.partitionId);
+  } finally {
+    await admin.disconnect();
+  }
+  const endKey = uniqueName('__keyflow-test-end');
+  await produce(topic, partitions.map((partition) => ({ key: endKey, value: 'end', partition })));
+
+  const consumer = spawn(KAFKA_SCRIPT, [
     'tool',
     'org.apache.kafka.tools.consumer.ConsoleConsumer',
     '--bootstrap-server',
     testBroker().bootstrap,
     '--topic',
     topic,
+    '--group',
+    uniqueName('keyflow-test-java-reader'),
     '--from-beginning',
     '--isolation-level',
     'read_committed',
@@ -147,8 +165,34 @@ export async function readCommittedWithJavaConsumer(topic: string): Promise<stri
     'print.key=true',
     '--property',
     'key.separator=:',
-    '--timeout-ms',
-    '2000',
-  ]).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
-  return stdout.split('\n').filter((line) => line !== '').sort();
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const records: string[] = [];
+  let ends = 0;
+  let stderr = '';
+  consumer.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
+  const lines = createInterface({ input: consumer.stdout });
+  const exited = new Promise<void>((resolve) => consumer.once('exit', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      (async () => {
+        for await (const line of lines) {
+          if (line === '') continue;
+          if (line === `${endKey}:end`) ends += 1;
+          else records.push(line);
+          if (ends === partitions.length) return;
+        }
+        throw new Error(`the console consumer of ${topic} exited before the end markers: ${stderr}`);
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the console consumer of ${topic} read no end marker within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    lines.close();
+    if (consumer.exitCode === null) consumer.kill('SIGKILL');
+    await exited;
+  }
+  return records.sort();
 }
