@@ -30,9 +30,9 @@ export type {
 export type { FunctionEndpoint } from './endpoints/function-endpoint';
 export { EmbeddedFunctionEndpoint } from './endpoints/embedded-endpoint';
 export { HttpFunctionEndpoint } from './endpoints/http-endpoint';
-export { SidecarProcess } from './endpoints/sidecar-process';
+export { SidecarProcess } from './sidecar/sidecar-process';
 
-export type { Envelope } from './dispatcher/envelope';
+export type { Envelope } from './message/envelope';
 export type { Ingress, IngressCheckpoint, IngressContext } from './ingress/ingress';
 export type { EgressSink } from './egress/egress-sink';
 export type { EgressRecord } from './egress/egress-record';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeyflowError, silentLogger } from '@keyflow/sdk';
-import { addressKey } from '../dispatcher/address-key';
-import { decodeEnvelopes } from '../dispatcher/envelope';
+import { addressKey } from '../message/address-key';
+import { decodeEnvelopes } from '../message/envelope';
 import { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
 import { FileEgress } from '../egress/file-egress';

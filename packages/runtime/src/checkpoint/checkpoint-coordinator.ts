@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { Dispatcher } from '../dispatcher/dispatcher';
-import { decodeEnvelopes, encodeEnvelopes, type Envelope } from '../dispatcher/envelope';
+import { decodeEnvelopes, encodeEnvelopes, type Envelope } from '../message/envelope';
 import type { EgressRouter, PendingEgress } from '../egress/egress-router';
 import type { Ingress } from '../ingress/ingress';
 import type { BackendOp, StateBackend } from '../state/state-backend';

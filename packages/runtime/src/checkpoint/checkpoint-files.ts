@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { KeyflowError } from '@keyflow/sdk';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { ByteReader, ByteWriter } from '../message/binary-codec';
 import type { BackendOp } from '../state/state-backend';
 import { CheckpointErrorCodes } from './checkpoint-error-codes';
 

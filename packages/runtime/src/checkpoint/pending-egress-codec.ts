@@ -1,6 +1,6 @@
 import type { EgressRecord } from '../egress/egress-record';
 import type { PendingEgress } from '../egress/egress-router';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { ByteReader, ByteWriter } from '../message/binary-codec';
 
 /** Encodes the exactly-once egress records of one checkpoint. */
 export function encodePendingEgress(pending: PendingEgress): Buffer {

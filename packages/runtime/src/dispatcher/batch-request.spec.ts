@@ -1,7 +1,7 @@
 import { decodeToFunction, encodeToFunction } from '@keyflow/sdk/protocol';
 import { address, envelope } from '../test-support/protocol-factories';
 import { prepareBatch } from './batch-request';
-import type { Envelope } from './envelope';
+import type { Envelope } from '../message/envelope';
 
 const TARGET = address('test/fn', 'a');
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));

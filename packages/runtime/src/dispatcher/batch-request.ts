@@ -6,7 +6,7 @@ import {
   type PbValueSpec,
 } from '@keyflow/sdk/protocol';
 import type { AddressState, StoredValue } from '../state/address-state';
-import type { Envelope } from './envelope';
+import type { Envelope } from '../message/envelope';
 
 const EMPTY = new Uint8Array(0);
 

@@ -18,7 +18,7 @@ import {
   textOf,
   valueSpec,
 } from '../test-support/protocol-factories';
-import { addressKey } from './address-key';
+import { addressKey } from '../message/address-key';
 
 const COUNTER = 'test/counter';
 const SINK = 'test/sink';

@@ -6,10 +6,10 @@ import type { AddressState } from '../state/address-state';
 import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
-import { addressKey, describeAddress } from './address-key';
+import { addressKey, describeAddress } from '../message/address-key';
 import { prepareBatch, type PreparedBatch } from './batch-request';
-import type { DispatchTarget, DispatchTargets } from './dispatch-target';
-import type { Envelope } from './envelope';
+import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
+import type { Envelope } from '../message/envelope';
 import { Mailbox } from './mailbox';
 import { applyStateMutations } from './state-mutations';
 

@@ -1,6 +1,6 @@
 import { address, envelope, textOf } from '../test-support/protocol-factories';
-import { addressKey } from './address-key';
-import type { Envelope } from './envelope';
+import { addressKey } from '../message/address-key';
+import type { Envelope } from '../message/envelope';
 import { Mailbox } from './mailbox';
 
 const target = address('test/counter', 'a');

@@ -1,6 +1,6 @@
 import type { PbAddress } from '@keyflow/sdk/protocol';
-import { typenameOfKey } from './address-key';
-import type { Envelope } from './envelope';
+import { typenameOfKey } from '../message/address-key';
+import type { Envelope } from '../message/envelope';
 
 /**
  * The messages of one address: at most one batch in flight, the rest waiting in arrival

@@ -8,7 +8,7 @@ import {
   type PbFromFunction,
   type PbInvocationBatchRequest,
 } from '@keyflow/sdk/protocol';
-import { describeAddress } from '../dispatcher/address-key';
+import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EmbeddedEndpointConfig, FunctionPattern } from '../module/module-config';
 import type { FunctionEndpoint } from './function-endpoint';

@@ -1,5 +1,5 @@
 import { KeyflowError } from '@keyflow/sdk';
-import type { DispatchTarget, DispatchTargets } from '../dispatcher/dispatch-target';
+import type { DispatchTarget, DispatchTargets } from './dispatch-target';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { FunctionPattern } from '../module/module-config';
 import type { FunctionEndpoint } from './function-endpoint';

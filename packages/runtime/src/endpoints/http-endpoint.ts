@@ -6,18 +6,18 @@ import {
   type PbFromFunction,
   type PbInvocationBatchRequest,
 } from '@keyflow/sdk/protocol';
-import { describeAddress } from '../dispatcher/address-key';
+import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { HttpEndpointConfig, TransportConfig } from '../module/module-config';
-import { AttemptFailure, isTransientStatus } from './attempt-failure';
-import { ConnectionPool } from './connection-pool';
-import { expandUrlTemplate, parseEndpointUrl } from './endpoint-url';
+import { AttemptFailure, isTransientStatus } from '../http-client/attempt-failure';
+import { ConnectionPool } from '../http-client/connection-pool';
+import { expandUrlTemplate, parseEndpointUrl } from '../http-client/endpoint-url';
 import type { FunctionEndpoint } from './function-endpoint';
-import { postOnce, routeOf, type PostRoute } from './http-post';
-import type { HttpReply } from './http-response-parser';
-import { InFlightLimit } from './in-flight-limit';
-import { backoffDelayMs } from './retry-backoff';
-import { loadTlsMaterial } from './tls-material';
+import { postOnce, routeOf, type PostRoute } from '../http-client/http-post';
+import type { HttpReply } from '../http-client/http-response-parser';
+import { InFlightLimit } from '../http-client/in-flight-limit';
+import { backoffDelayMs } from '../http-client/retry-backoff';
+import { loadTlsMaterial } from '../http-client/tls-material';
 
 /** Options of {@link HttpFunctionEndpoint}. */
 export interface HttpFunctionEndpointOptions {

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { KeyflowError, parseTypename, readRequestBody } from '@keyflow/sdk';
-import { readEnvelope, writeEnvelope, type Envelope } from '../dispatcher/envelope';
+import { readEnvelope, writeEnvelope, type Envelope } from '../message/envelope';
 import type { HttpIngressConfig, HttpIngressRoute } from '../module/module-config';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { ByteReader, ByteWriter } from '../message/binary-codec';
 import type { BackendOp } from '../state/state-backend';
 import type { Ingress, IngressCheckpoint, IngressContext } from './ingress';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';

@@ -1,5 +1,5 @@
 import type { Logger } from '@keyflow/sdk';
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 import type { BackendOp, StateBackend } from '../state/state-backend';
 
 /** What the runtime gives an ingress. */

@@ -1,6 +1,6 @@
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import { ByteReader, ByteWriter } from './binary-codec';
+import { ByteReader, ByteWriter } from '../message/binary-codec';
 
 /** One stored state value of an address, with what expiration needs. */
 export interface StoredValue {

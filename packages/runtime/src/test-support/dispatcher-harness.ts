@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@keyflow/sdk';
 import { Dispatcher } from '../dispatcher/dispatcher';
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 import type { EgressRecord } from '../egress/egress-record';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';

@@ -1,5 +1,5 @@
 import { KeyflowError } from '@keyflow/sdk';
-import type { DispatchTarget, DispatchTargets } from '../dispatcher/dispatch-target';
+import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { FunctionEndpoint } from '../endpoints/function-endpoint';
 

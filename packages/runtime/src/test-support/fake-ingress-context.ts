@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '@keyflow/sdk';
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 import type { IngressContext } from '../ingress/ingress';
 import { MemoryBackend } from '../state/memory-backend';
 import type { StateBackend } from '../state/state-backend';

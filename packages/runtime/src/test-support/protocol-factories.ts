@@ -15,7 +15,7 @@ import {
   type PbTypedValue,
   type PbValueSpec,
 } from '@keyflow/sdk/protocol';
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 
 /** The wire address of `typename` (split at its last `/`) and `id`. */
 export function address(typename: string, id: string): PbAddress {

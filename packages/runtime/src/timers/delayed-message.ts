@@ -1,5 +1,5 @@
-import { readEnvelope, writeEnvelope, type Envelope } from '../dispatcher/envelope';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { readEnvelope, writeEnvelope, type Envelope } from '../message/envelope';
+import { ByteReader, ByteWriter } from '../message/binary-codec';
 
 /** A message waiting for its delivery time. */
 export interface DelayedMessage {

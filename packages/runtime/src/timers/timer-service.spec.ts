@@ -1,4 +1,4 @@
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
 import { address, envelope, textOf } from '../test-support/protocol-factories';
 import { decodeDelayedMessage, encodeDelayedMessage, timerKey, type DelayedMessage } from './delayed-message';

@@ -1,4 +1,4 @@
-import type { Envelope } from '../dispatcher/envelope';
+import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
 import { encodeDelayedMessage, timerKey, type DelayedMessage } from './delayed-message';
 import { TimerHeap } from './timer-heap';

@@ -1,4 +1,4 @@
-import type { FunctionEndpoint } from '../endpoints/function-endpoint';
+import type { FunctionEndpoint } from './function-endpoint';
 
 /** Where the dispatcher sends the batches of one function type. */
 export interface DispatchTarget {

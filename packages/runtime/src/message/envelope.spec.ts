@@ -1,5 +1,5 @@
 import type { PbTypedValue } from '@keyflow/sdk/protocol';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { ByteReader, ByteWriter } from './binary-codec';
 import { address } from '../test-support/protocol-factories';
 import { decodeEnvelopes, encodeEnvelopes, readEnvelope, writeEnvelope, type Envelope } from './envelope';
 

@@ -1,5 +1,5 @@
 import type { PbAddress, PbHeader, PbTypedValue } from '@keyflow/sdk/protocol';
-import { ByteReader, ByteWriter } from '../state/binary-codec';
+import { ByteReader, ByteWriter } from './binary-codec';
 
 /** A message on its way to a function instance. */
 export interface Envelope {

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { KeyflowError, silentLogger } from '@keyflow/sdk';
 import { encodeFromFunction, type PbFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import { HttpFunctionEndpoint } from './http-endpoint';
+import { HttpFunctionEndpoint } from '../endpoints/http-endpoint';
 import { SidecarProcess } from './sidecar-process';
-import { capturedLogs } from './test-support/captured-logs';
-import { httpEndpointConfig, sidecarConfig } from './test-support/endpoint-configs';
+import { capturedLogs } from '../endpoints/test-support/captured-logs';
+import { httpEndpointConfig, sidecarConfig } from '../endpoints/test-support/endpoint-configs';
 import { isAlive, writeSidecarScript } from './test-support/sidecar-script';
-import { testBatch } from './test-support/test-functions';
+import { testBatch } from '../endpoints/test-support/test-functions';
 
 const REPLY: PbFromFunction = {
   kind: 'invocationResult',
