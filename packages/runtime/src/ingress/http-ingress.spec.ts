@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Types } from '@keyflow/sdk';
@@ -128,6 +129,54 @@ describe('HttpIngress', () => {
     expect(texts(ctx)).toEqual(['a:once', 'a:twice']);
   });
 
+  it('scopes an Idempotency-Key to the route and id: the same key on another id or route is a new message', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    const first = await post(url('/greet/a'), 'hi', { 'Idempotency-Key': 'k-1' });
+    const otherId = await post(url('/greet/b'), 'hi', { 'Idempotency-Key': 'k-1' });
+    const otherRoute = await post(url('/count/a'), '7', { 'Idempotency-Key': 'k-1' });
+    expect([first.json, otherId.json, otherRoute.json]).toEqual([
+      { status: 'accepted', seq: 1 },
+      { status: 'accepted', seq: 2 },
+      { status: 'accepted', seq: 3 },
+    ]);
+    expect(ctx.enqueued.map((message) => `${message.target.type}/${message.target.id}`)).toEqual(['greeter/a', 'greeter/b', 'counter/a', 'audit/a']);
+  });
+
+  it('refuses a different request under a used Idempotency-Key with 422, and still answers the identical retry as duplicate', async () => {
+    const ctx = context();
+    const { url } = await start(ctx);
+    await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    const changed = await post(url('/greet/a'), 'other body', { 'Idempotency-Key': 'k-1' });
+    expect(changed.status).toBe(422);
+    expect(changed.json.code).toBe(IngressErrorCodes.IDEMPOTENCY_KEY_REUSED);
+    const retry = await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
+    expect(retry.status).toBe(202);
+    expect(retry.json).toEqual({ status: 'duplicate', idempotencyKey: 'k-1' });
+    expect(texts(ctx)).toEqual(['a:once']);
+  });
+
+  it('tells a different request under a used key apart also after a restart, from checkpointed keys and from the log', async () => {
+    const ctx = context();
+    const { ingress, url } = await start(ctx);
+    await post(url('/greet/a'), 'checkpointed', { 'Idempotency-Key': 'k-1' });
+    const checkpoint = ingress.checkpoint();
+    await backend.write(checkpoint.ops);
+    await ingress.checkpointCommitted(checkpoint.position);
+    await post(url('/greet/a'), 'logged', { 'Idempotency-Key': 'k-2' });
+    await stop(ingress);
+
+    const restarted = context();
+    const again = await start(restarted, checkpoint.position);
+    expect(texts(restarted)).toEqual(['a:logged']);
+    for (const [key, body] of [['k-1', 'checkpointed'], ['k-2', 'logged']] as const) {
+      expect((await post(again.url('/greet/a'), body, { 'Idempotency-Key': key })).json).toEqual({ status: 'duplicate', idempotencyKey: key });
+      const changed = await post(again.url('/greet/a'), `${body}!`, { 'Idempotency-Key': key });
+      expect([changed.status, changed.json.code]).toEqual([422, IngressErrorCodes.IDEMPOTENCY_KEY_REUSED]);
+    }
+    expect(texts(restarted)).toEqual(['a:logged']);
+  });
+
   it('accepts one of two concurrent requests with the same Idempotency-Key', async () => {
     const ctx = context();
     const { url } = await start(ctx);
@@ -167,7 +216,7 @@ describe('HttpIngress', () => {
     await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
     const checkpoint = ingress.checkpoint();
     expect(checkpoint.ops).toEqual([
-      { type: 'put', key: `i/${INGRESS}\u0000k-1`, value: Buffer.from(String(clock.now)) },
+      { type: 'put', key: `i/${INGRESS}\u0000/greet\u0000a\u0000k-1`, value: Buffer.from(`${clock.now} ${createHash('sha256').update('once').digest('base64url')}`) },
     ]);
     await backend.write(checkpoint.ops);
     await ingress.checkpointCommitted(checkpoint.position);
@@ -182,7 +231,7 @@ describe('HttpIngress', () => {
 
     clock.advance(WINDOW_MS + 1);
     const expired = again.ingress.checkpoint();
-    expect(expired.ops).toEqual([{ type: 'del', key: `i/${INGRESS}\u0000k-1` }]);
+    expect(expired.ops).toEqual([{ type: 'del', key: `i/${INGRESS}\u0000/greet\u0000a\u0000k-1` }]);
     const late = await post(again.url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
     expect(late.json).toMatchObject({ status: 'accepted' });
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,9 +17,18 @@ import { ingressValueBytes } from './ingress-value';
 const IDEMPOTENCY_KEY_PREFIX = 'i/';
 
 interface Accepted {
+  /** The request's `Idempotency-Key` scoped to its route and id (see {@link scopedKey}); '' when none. */
   readonly idempotencyKey: string;
   readonly acceptedAt: number;
   readonly envelopes: readonly Envelope[];
+  /** {@link requestFingerprint} of the request; '' in records written before keys had one. */
+  readonly fingerprint: string;
+}
+
+/** An accepted idempotency key: when, and which request (its fingerprint; '' when unknown). */
+interface KeyUse {
+  readonly acceptedAt: number;
+  readonly fingerprint: string;
 }
 
 /**
@@ -27,8 +37,11 @@ interface Accepted {
  *
  * It answers 202 only once the message is in a local append-only log on disk; the log position
  * goes into checkpoints, so after a crash the messages accepted since the last checkpoint are
- * delivered again from the log, and none that was answered 202 is lost. A request with an
- * `Idempotency-Key` already accepted within the window is answered 202 and not ingested again.
+ * delivered again from the log, and none that was answered 202 is lost.
+ *
+ * An `Idempotency-Key` is scoped to the route and id of its request. Within the window, the same
+ * request again under a used key is answered 202 `duplicate` and not ingested again; a different
+ * body under it is refused with 422 `KF_INGRESS_IDEMPOTENCY_KEY_REUSED`, as idempotency APIs do.
  */
 export class HttpIngress implements Ingress {
   readonly id: string;
@@ -39,10 +52,10 @@ export class HttpIngress implements Ingress {
   /** The sequence number of the first log record not yet handed to the dispatcher. */
   #next = 1;
   #stopping = false;
-  readonly #keys = new Map<string, number>();
+  readonly #keys = new Map<string, KeyUse>();
   readonly #inProgress = new Map<string, Promise<void>>();
   /** Accepted idempotency keys not yet in a committed checkpoint, oldest first. */
-  #newKeys: [string, number][] = [];
+  #newKeys: [string, KeyUse][] = [];
   /** How many of {@link #newKeys} the checkpoint under way carries. */
   #keysInCheckpoint = 0;
 
@@ -96,14 +109,14 @@ export class HttpIngress implements Ingress {
   }
 
   checkpoint(): IngressCheckpoint {
-    const ops: BackendOp[] = this.#newKeys.map(([key, acceptedAt]) => ({
+    const ops: BackendOp[] = this.#newKeys.map(([key, use]) => ({
       type: 'put' as const,
       key: this.#storageKey(key),
-      value: Buffer.from(String(acceptedAt)),
+      value: encodeKeyUse(use),
     }));
     this.#keysInCheckpoint = this.#newKeys.length;
     const oldest = (this.#context?.clock() ?? Date.now()) - this.#config.idempotencyWindowMs;
-    for (const [key, acceptedAt] of this.#keys) {
+    for (const [key, { acceptedAt }] of this.#keys) {
       if (acceptedAt >= oldest) continue;
       this.#keys.delete(key);
       ops.push({ type: 'del', key: this.#storageKey(key) });
@@ -176,13 +189,23 @@ export class HttpIngress implements Ingress {
       return reply(response, 400, { code: (error as KeyflowError).code, message: (error as Error).message });
     }
 
-    const idempotencyKey = headerValue(request.headers['idempotency-key']);
+    const requestKey = headerValue(request.headers['idempotency-key']);
+    const idempotencyKey = requestKey === '' ? '' : scopedKey(match.route.path, match.id, requestKey);
+    const fingerprint = requestKey === '' ? '' : requestFingerprint(body);
     if (idempotencyKey !== '') {
       await this.#inProgress.get(idempotencyKey);
-      if (this.#keys.has(idempotencyKey)) return reply(response, 202, { status: 'duplicate', idempotencyKey });
+      const used = this.#keys.get(idempotencyKey);
+      if (used !== undefined) {
+        if (used.fingerprint === '' || used.fingerprint === fingerprint) return reply(response, 202, { status: 'duplicate', idempotencyKey: requestKey });
+        return reply(response, 422, {
+          code: IngressErrorCodes.IDEMPOTENCY_KEY_REUSED,
+          message: `Idempotency-Key ${JSON.stringify(requestKey)} was already used for a different request to ${match.route.path}/${match.id} (another body) within the idempotency window; it was not accepted. Send a new request with a new key.`,
+        });
+      }
     }
     const accepted: Accepted = {
       idempotencyKey,
+      fingerprint,
       acceptedAt: context.clock(),
       envelopes: match.route.targets.map((typename) => {
         const { namespace, name } = parseTypename(typename);
@@ -212,8 +235,9 @@ export class HttpIngress implements Ingress {
 
   #deliver(accepted: Accepted): void {
     if (accepted.idempotencyKey !== '') {
-      this.#keys.set(accepted.idempotencyKey, accepted.acceptedAt);
-      this.#newKeys.push([accepted.idempotencyKey, accepted.acceptedAt]);
+      const use: KeyUse = { acceptedAt: accepted.acceptedAt, fingerprint: accepted.fingerprint };
+      this.#keys.set(accepted.idempotencyKey, use);
+      this.#newKeys.push([accepted.idempotencyKey, use]);
     }
     for (const envelope of accepted.envelopes) this.#context?.enqueue(envelope);
   }
@@ -241,7 +265,7 @@ export class HttpIngress implements Ingress {
     const context = this.#context as IngressContext;
     const prefix = this.#storageKey('');
     for await (const [key, value] of context.backend.scan(prefix)) {
-      this.#keys.set(key.slice(prefix.length), Number(Buffer.from(value).toString('utf8')));
+      this.#keys.set(key.slice(prefix.length), decodeKeyUse(value));
     }
   }
 
@@ -254,6 +278,8 @@ function encodeAccepted(accepted: Accepted): Buffer {
   const writer = new ByteWriter(128);
   writer.string(accepted.idempotencyKey).double(accepted.acceptedAt).varint(accepted.envelopes.length);
   for (const envelope of accepted.envelopes) writeEnvelope(writer, envelope);
+  // Last, so that records written before fingerprints existed still decode.
+  writer.string(accepted.fingerprint);
   return writer.finish();
 }
 
@@ -264,9 +290,29 @@ function decodeAccepted(payload: Uint8Array): Accepted {
   const count = reader.varint();
   const envelopes: Envelope[] = [];
   for (let index = 0; index < count; index++) envelopes.push(readEnvelope(reader));
-  return { idempotencyKey, acceptedAt, envelopes };
+  const fingerprint = reader.done ? '' : reader.string();
+  return { idempotencyKey, acceptedAt, envelopes, fingerprint };
 }
 
+/** An idempotency key as the ingress keeps it: one key space per route and id. */
+function scopedKey(routePath: string, id: string, key: string): string {
+  return `${routePath}\u0000${id}\u0000${key}`;
+}
+
+/** What tells two requests under one key apart (route and id are in the key): the body. */
+function requestFingerprint(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+/** `<acceptedAt>` or `<acceptedAt> <fingerprint>` (keys stored before fingerprints have none). */
+function encodeKeyUse(use: KeyUse): Buffer {
+  return Buffer.from(use.fingerprint === '' ? String(use.acceptedAt) : `${use.acceptedAt} ${use.fingerprint}`);
+}
+
+function decodeKeyUse(value: Uint8Array): KeyUse {
+  const [acceptedAt = '', fingerprint = ''] = Buffer.from(value).toString('utf8').split(' ');
+  return { acceptedAt: Number(acceptedAt), fingerprint };
+}
 
 function headerValue(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';

@@ -10,6 +10,8 @@ export const IngressErrorCodes = {
   BODY_TOO_LARGE: 'KF_INGRESS_BODY_TOO_LARGE',
   /** The runtime is under backpressure or stopping: retry after `Retry-After` seconds. */
   UNAVAILABLE: 'KF_INGRESS_UNAVAILABLE',
+  /** The `Idempotency-Key` was already used for a different request to the same route and id. */
+  IDEMPOTENCY_KEY_REUSED: 'KF_INGRESS_IDEMPOTENCY_KEY_REUSED',
   /** The message could not be made durable; it was not accepted. */
   NOT_DURABLE: 'KF_INGRESS_NOT_DURABLE',
 } as const;
