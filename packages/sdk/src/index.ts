@@ -5,6 +5,18 @@ export { StatefulFunction } from './decorators/stateful-function.decorator';
 export { ValueSpec } from './decorators/value-spec.decorator';
 export { getFunctionMetadata, getValueSpecs } from './decorators/function-metadata';
 export type { FunctionMetadata, ValueSpecMetadata, ValueSpecOptions } from './decorators/function-metadata';
+export { MapSpec } from './decorators/map-spec.decorator';
+export { ListSpec } from './decorators/list-spec.decorator';
+export { getCollectionSpecs } from './decorators/collection-metadata';
+export type {
+  CollectionSpecMetadata,
+  ListSpecMetadata,
+  ListSpecOptions,
+  MapSpecMetadata,
+  MapSpecOptions,
+} from './decorators/collection-metadata';
+export type { MapState } from './state/map-state';
+export type { ListState } from './state/list-state';
 
 export type { Address } from './function/address';
 export type { Context, MessageSpec, StringMessageSpec, StorageOf } from './function/context';

@@ -29,8 +29,24 @@ export type {
   PbTypedValue,
   PbValueSpec,
 } from './protocol/wire-types';
+export {
+  LIST_STATE_TYPENAME,
+  MAP_STATE_TYPENAME,
+  decodeListStateValue,
+  decodeMapStateValue,
+  encodeListStateValue,
+  encodeMapStateValue,
+} from './protocol/collection-values';
+export type { PbListStateValue, PbMapStateValue, StoredMapEntry } from './protocol/collection-values';
 export { createBatchHandler, createInlineBatchHandler } from './handler/request-handler';
 export type { BatchHandler, InlineBatchHandler } from './handler/request-handler';
 export { FunctionRegistry } from './handler/function-registry';
-export type { FunctionDefinition, StateDefinition } from './handler/function-registry';
+export type { FunctionDefinition } from './handler/function-registry';
+export type {
+  EntryExpiry,
+  ListStateDefinition,
+  MapStateDefinition,
+  StateDefinition,
+  ValueStateDefinition,
+} from './state/state-definition';
 export { fromPbAddress, toPbAddress } from './function/address';

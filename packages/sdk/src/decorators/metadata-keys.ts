@@ -5,3 +5,5 @@
 export const FUNCTION_METADATA = Symbol.for('keyflow.sdk/function');
 /** Holds the list of {@link ValueSpecMetadata} of a class's `@ValueSpec` fields. */
 export const VALUE_SPECS_METADATA = Symbol.for('keyflow.sdk/value-specs');
+/** Holds the list of {@link CollectionSpecMetadata} of a class's `@MapSpec` and `@ListSpec` fields. */
+export const COLLECTION_SPECS_METADATA = Symbol.for('keyflow.sdk/collection-specs');

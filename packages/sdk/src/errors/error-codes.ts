@@ -11,9 +11,11 @@ export const SdkErrorCodes = {
   FUNCTION_INVALID: 'KF_FUNCTION_INVALID',
   /** Two functions were registered under one typename. */
   DUPLICATE_FUNCTION: 'KF_DUPLICATE_FUNCTION',
-  /** A `@ValueSpec` has no type. */
+  /** A `@ValueSpec` or `@ListSpec` has no type, or a `@MapSpec` no value type. */
   STATE_TYPE_MISSING: 'KF_STATE_TYPE_MISSING',
-  /** Two `@ValueSpec`s of one function share a state name. */
+  /** An option of a `@MapSpec` or `@ListSpec` is invalid (e.g. a `maxLength` that is not a positive integer). */
+  STATE_OPTION_INVALID: 'KF_STATE_OPTION_INVALID',
+  /** Two state specs (`@ValueSpec`, `@MapSpec`, `@ListSpec`) of one function share a state name. */
   DUPLICATE_STATE: 'KF_DUPLICATE_STATE',
   /** A state name is not a valid identifier. */
   INVALID_STATE_NAME: 'KF_INVALID_STATE_NAME',
@@ -21,6 +23,10 @@ export const SdkErrorCodes = {
   TYPE_MISMATCH: 'KF_TYPE_MISMATCH',
   /** A value could not be serialized or deserialized by its type. */
   SERIALIZATION_FAILED: 'KF_SERIALIZATION_FAILED',
+  /** A list or map state was used wrongly: a key that is not a string, an index that is not an integer ≥ 0, an undefined value, an assignment to the handle. */
+  INVALID_STATE_ACCESS: 'KF_INVALID_STATE_ACCESS',
+  /** An append or replaceAll would make a list state longer than its `maxLength`; the list is left as it was. */
+  LIST_TOO_LONG: 'KF_LIST_TOO_LONG',
   /** A message to send is missing its target, value or type, or has malformed headers. */
   INVALID_MESSAGE: 'KF_INVALID_MESSAGE',
   /** The request bytes are not a valid protobuf `ToFunction`. */

@@ -1,6 +1,8 @@
 import type { Address } from './address';
 import type { Duration } from './duration';
 import type { EgressMessage } from './egress-message';
+import type { ListState } from '../state/list-state';
+import type { MapState } from '../state/map-state';
 import type { Type } from '../types/type';
 
 /**
@@ -23,13 +25,26 @@ export interface StringMessageSpec {
 }
 
 /**
- * The state of a function class `F`: each of its non-method fields, optional. Assigning a
- * value persists it when the batch completes; assigning `undefined` deletes it.
+ * The state of a function class `F`: each of its non-method fields. Value fields are optional:
+ * assigning a value persists it when the batch completes, assigning `undefined` deletes it. List
+ * and map fields (`MapState`, `ListState`) are always there and read-only: change them through
+ * their methods.
  */
 export type StorageOf<F> = {
   // `| undefined`: assigning undefined deletes, also under exactOptionalPropertyTypes.
-  -readonly [K in keyof F as F[K] extends (...args: never[]) => unknown ? never : K]?: F[K] | undefined;
+  -readonly [K in keyof F as F[K] extends (...args: never[]) => unknown ? never : IsCollection<F[K]> extends true ? never : K]?: F[K] | undefined;
+} & {
+  readonly [K in keyof F as IsCollection<F[K]> extends true ? K : never]-?: NonNullable<F[K]>;
 };
+
+/** True for a `MapState` or `ListState` field (optional or not). */
+type IsCollection<T> = [NonNullable<T>] extends [never]
+  ? false
+  : NonNullable<T> extends MapState<infer _V>
+    ? true
+    : NonNullable<T> extends ListState<infer _E>
+      ? true
+      : false;
 
 /**
  * What a function sees while it handles a message.

@@ -1,7 +1,12 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import { PbMutationType, type PbStateMutation, type PbTypedValue } from '../protocol/wire-types';
-import type { StateDefinition } from './function-registry';
+import { systemClock, type Clock } from '../state/clock';
+import { ListStateHandle } from '../state/list-state-handle';
+import { MapStateHandle } from '../state/map-state-handle';
+import type { StateBackings } from '../state/state-backing';
+import type { ListStateDefinition, MapStateDefinition, StateDefinition, ValueStateDefinition } from '../state/state-definition';
+import { valueBackings } from '../state/value-backings';
 
 /** One state value during a batch: what the request carried, and what the function made of it. */
 class StateSlot {
@@ -10,7 +15,7 @@ class StateSlot {
   value: unknown = undefined;
 
   constructor(
-    readonly state: StateDefinition,
+    readonly state: ValueStateDefinition,
     readonly stored: PbTypedValue | undefined,
   ) {}
 
@@ -26,6 +31,27 @@ class StateSlot {
     this.value = value === null ? undefined : value;
     this.loaded = true;
     this.dirty = true;
+  }
+
+  /** Adds the mutation of this value to `mutations`, if the batch assigned it. */
+  collect(mutations: PbStateMutation[]): void {
+    if (!this.dirty) return;
+    const { name, type } = this.state;
+    if (this.value === undefined) {
+      mutations.push({ mutationType: PbMutationType.DELETE, stateName: name, stateValue: undefined });
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = type.serialize(this.value);
+    } catch (error) {
+      throw new KeyflowError(
+        SdkErrorCodes.SERIALIZATION_FAILED,
+        `State '${name}' could not be serialized as ${type.typename}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    mutations.push({ mutationType: PbMutationType.MODIFY, stateName: name, stateValue: { typename: type.typename, hasValue: true, value: bytes } });
   }
 
   private decodeStored(): unknown {
@@ -50,8 +76,46 @@ class StateSlot {
   }
 }
 
+/**
+ * One list or map state during a batch: its handle, made on first use over the backing the
+ * request's stored value gives. Assigning to it is refused: the handle is the state.
+ */
+class CollectionSlot {
+  #handle: MapStateHandle<unknown> | ListStateHandle<unknown> | undefined;
+
+  constructor(
+    readonly state: MapStateDefinition | ListStateDefinition,
+    private readonly stored: PbTypedValue | undefined,
+    private readonly backings: StateBackings,
+    private readonly clock: Clock,
+  ) {}
+
+  read(): unknown {
+    this.#handle ??=
+      this.state.kind === 'map'
+        ? new MapStateHandle(this.state, this.backings.map(this.state, this.stored), this.clock)
+        : new ListStateHandle(this.state, this.backings.list(this.state, this.stored));
+    return this.#handle;
+  }
+
+  write(_value: unknown): void {
+    const { property, kind } = this.state;
+    throw new KeyflowError(
+      SdkErrorCodes.INVALID_STATE_ACCESS,
+      `ctx.storage.${property} is a ${kind} state and cannot be assigned; change it through its methods (${kind === 'map' ? 'set, delete, clear' : 'append, replaceAll, clear'}).`,
+    );
+  }
+
+  /** Adds the mutations of the batch's changes to `mutations`; none when the handle was not used. */
+  collect(mutations: PbStateMutation[]): void {
+    if (this.#handle) for (const mutation of this.#handle.persist()) mutations.push(mutation);
+  }
+}
+
+type Slot = StateSlot | CollectionSlot;
+
 /** The class of one function's `ctx.storage` objects, made by {@link storageClass}. */
-type StorageClass = new (slots: readonly StateSlot[]) => object;
+type StorageClass = new (slots: readonly Slot[]) => object;
 
 /**
  * Makes the class of one function's storage objects: an accessor per state on a prototype
@@ -60,15 +124,15 @@ type StorageClass = new (slots: readonly StateSlot[]) => object;
  */
 function storageClass(states: readonly StateDefinition[]): StorageClass {
   class Storage {
-    readonly #slots: readonly StateSlot[];
+    readonly #slots: readonly Slot[];
 
-    constructor(slots: readonly StateSlot[]) {
+    constructor(slots: readonly Slot[]) {
       this.#slots = slots;
       Object.preventExtensions(this);
     }
 
-    static slot(storage: Storage, index: number): StateSlot {
-      return storage.#slots[index] as StateSlot;
+    static slot(storage: Storage, index: number): Slot {
+      return storage.#slots[index] as Slot;
     }
   }
   Object.setPrototypeOf(Storage.prototype, null);
@@ -95,10 +159,18 @@ function storageClass(states: readonly StateDefinition[]): StorageClass {
 export class StorageFactory {
   readonly #states: readonly StateDefinition[];
   readonly #Storage: StorageClass;
+  readonly #backings: StateBackings;
+  readonly #clock: Clock;
 
-  constructor(states: readonly StateDefinition[]) {
+  /**
+   * `backings` says where lists and maps live (by default in their PersistedValue, as any
+   * StateFun runtime keeps them); `clock` is what map entry expiry reads.
+   */
+  constructor(states: readonly StateDefinition[], options: { backings?: StateBackings; clock?: Clock } = {}) {
     this.#states = states;
     this.#Storage = storageClass(states);
+    this.#backings = options.backings ?? valueBackings;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -106,7 +178,11 @@ export class StorageFactory {
    * function's states. Unknown property names throw (the object is not extensible).
    */
   create(stored: readonly (PbTypedValue | undefined)[]): AddressStorage {
-    const slots = this.#states.map((state, index) => new StateSlot(state, stored[index]));
+    const slots = this.#states.map((state, index): Slot =>
+      state.kind === 'value'
+        ? new StateSlot(state, stored[index])
+        : new CollectionSlot(state, stored[index], this.#backings, this.#clock),
+    );
     return new AddressStorage(new this.#Storage(slots), slots);
   }
 }
@@ -116,35 +192,13 @@ export class AddressStorage {
   constructor(
     /** The object the function sees as `ctx.storage`. */
     readonly object: object,
-    private readonly slots: readonly StateSlot[],
+    private readonly slots: readonly Slot[],
   ) {}
 
-  /** One mutation per value the function assigned, in declaration order. */
+  /** The mutations of every state the batch changed, in declaration order. */
   collectMutations(): PbStateMutation[] {
     const mutations: PbStateMutation[] = [];
-    for (const slot of this.slots) {
-      if (!slot.dirty) continue;
-      const { name, type } = slot.state;
-      if (slot.value === undefined) {
-        mutations.push({ mutationType: PbMutationType.DELETE, stateName: name, stateValue: undefined });
-        continue;
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = type.serialize(slot.value);
-      } catch (error) {
-        throw new KeyflowError(
-          SdkErrorCodes.SERIALIZATION_FAILED,
-          `State '${name}' could not be serialized as ${type.typename}: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
-      mutations.push({
-        mutationType: PbMutationType.MODIFY,
-        stateName: name,
-        stateValue: { typename: type.typename, hasValue: true, value: bytes },
-      });
-    }
+    for (const slot of this.slots) slot.collect(mutations);
     return mutations;
   }
 }

@@ -38,6 +38,7 @@ describe('registering functions', () => {
     ]);
     expect(registry.get('test/a')?.states).toEqual([
       {
+        kind: 'value',
         name: 'count',
         property: 'count',
         type: Types.int,

@@ -1,28 +1,22 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
+import { getCollectionSpecs, type CollectionSpecMetadata } from '../decorators/collection-metadata';
 import { getFunctionMetadata, getValueSpecs, type ValueSpecMetadata } from '../decorators/function-metadata';
 import type { Context } from '../function/context';
 import { toMillis } from '../function/duration';
 import type { Message } from '../function/message';
 import { parseTypename } from '../function/typename';
+import { LIST_STATE_TYPENAME, MAP_STATE_TYPENAME } from '../protocol/collection-values';
 import { PbExpireMode, type PbValueSpec } from '../protocol/wire-types';
+import type { EntryExpiry, StateDefinition } from '../state/state-definition';
 import type { Type } from '../types/type';
+
+export type { StateDefinition } from '../state/state-definition';
 
 /** A class decorated with `@StatefulFunction`: constructible without arguments, with `apply`. */
 export type FunctionClass = new () => {
   apply(ctx: Context<never>, msg: Message): unknown;
 };
-
-/** One declared state value of a function, resolved and validated. */
-export interface StateDefinition {
-  /** The name on the wire. */
-  readonly name: string;
-  /** The class field that holds it in `ctx.storage`. */
-  readonly property: string;
-  readonly type: Type<unknown>;
-  /** The spec sent in `IncompleteInvocationContext` when the runtime lacks this value. */
-  readonly wireSpec: PbValueSpec;
-}
 
 /** A registered function, ready to be invoked. */
 export interface FunctionDefinition {
@@ -93,7 +87,7 @@ function defineFunction(cls: FunctionClass): FunctionDefinition {
       `Class ${className} (${metadata.typename}) has no apply(ctx, msg) method.`,
     );
   }
-  const states = defineStates(className, getValueSpecs(cls));
+  const states = defineStates(className, getValueSpecs(cls), getCollectionSpecs(cls));
   const instance = new cls();
   return {
     typename: metadata.typename,
@@ -103,48 +97,108 @@ function defineFunction(cls: FunctionClass): FunctionDefinition {
   };
 }
 
-function defineStates(className: string, specs: readonly ValueSpecMetadata[]): StateDefinition[] {
+/**
+ * The states of a class: its `@ValueSpec` fields, then its `@MapSpec` and `@ListSpec` fields,
+ * with names unique across all kinds.
+ */
+function defineStates(
+  className: string,
+  values: readonly ValueSpecMetadata[],
+  collections: readonly CollectionSpecMetadata[],
+): StateDefinition[] {
   const seen = new Map<string, string>();
-  return specs.map((spec) => {
-    const where = `@ValueSpec on ${className}.${spec.property}`;
-    const name = spec.name ?? spec.property;
+  const claim = (name: string, property: string, where: string): void => {
     if (!STATE_NAME_PATTERN.test(name)) {
       throw new KeyflowError(
         SdkErrorCodes.INVALID_STATE_NAME,
         `${where}: state name '${name}' is invalid; use letters, digits and underscores, not starting with a digit.`,
       );
     }
-    if (!spec.type || typeof spec.type.typename !== 'string' || typeof spec.type.serialize !== 'function') {
-      throw new KeyflowError(
-        SdkErrorCodes.STATE_TYPE_MISSING,
-        `${where} has no type; give one, e.g. @ValueSpec({ type: Types.int }).`,
-      );
-    }
-    parseTypename(spec.type.typename, `${where}: type typename`);
     const previous = seen.get(name);
     if (previous !== undefined) {
       throw new KeyflowError(
         SdkErrorCodes.DUPLICATE_STATE,
-        `${where}: state name '${name}' is already used by ${className}.${previous}; state names must be unique per function.`,
+        `${where}: state name '${name}' is already used by ${className}.${previous}; state names must be unique per function, across @ValueSpec, @MapSpec and @ListSpec.`,
       );
     }
-    seen.set(name, spec.property);
-    return { name, property: spec.property, type: spec.type, wireSpec: wireSpecOf(name, spec, where) };
-  });
+    seen.set(name, property);
+  };
+  const states: StateDefinition[] = [];
+  for (const spec of values) {
+    const where = `@ValueSpec on ${className}.${spec.property}`;
+    const name = spec.name ?? spec.property;
+    claim(name, spec.property, where);
+    const type = checkType(spec.type, where, '@ValueSpec({ type: Types.int })');
+    const expiration = expirationOf(spec.expireAfterCall, spec.expireAfterWrite, where);
+    states.push({ kind: 'value', name, property: spec.property, type, wireSpec: { stateName: name, expirationSpec: expiration, typeTypename: type.typename } });
+  }
+  for (const spec of collections) {
+    const name = spec.name ?? spec.property;
+    if (spec.kind === 'map') {
+      const where = `@MapSpec on ${className}.${spec.property}`;
+      claim(name, spec.property, where);
+      const type = checkType(spec.value, where, '@MapSpec({ value: Types.int })', 'value type');
+      const entryExpiry = entryExpiryOf(spec.expireAfterWrite, spec.expireAfterAccess, where);
+      // The whole value can go once no entry can be live: every read that moves an entry's expiry
+      // also writes the map, so "since the map was last written" covers both modes.
+      const expirationSpec = entryExpiry ? { mode: PbExpireMode.AFTER_WRITE, expireAfterMillis: entryExpiry.millis } : undefined;
+      states.push({ kind: 'map', name, property: spec.property, type, entryExpiry, wireSpec: { stateName: name, expirationSpec, typeTypename: MAP_STATE_TYPENAME } });
+    } else {
+      const where = `@ListSpec on ${className}.${spec.property}`;
+      claim(name, spec.property, where);
+      const type = checkType(spec.type, where, '@ListSpec({ type: Types.string })');
+      const maxLength = spec.maxLength;
+      if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) {
+        throw new KeyflowError(
+          SdkErrorCodes.STATE_OPTION_INVALID,
+          `${where}: maxLength ${String(maxLength)} is not a positive integer; leave it out for no limit.`,
+        );
+      }
+      const expirationSpec = expirationOf(spec.expireAfterCall, spec.expireAfterWrite, where);
+      states.push({ kind: 'list', name, property: spec.property, type, maxLength, wireSpec: { stateName: name, expirationSpec, typeTypename: LIST_STATE_TYPENAME } });
+    }
+  }
+  return states;
 }
 
-function wireSpecOf(name: string, spec: ValueSpecMetadata, where: string): PbValueSpec {
-  if (spec.expireAfterCall !== undefined && spec.expireAfterWrite !== undefined) {
-    throw new KeyflowError(
-      SdkErrorCodes.INVALID_DURATION,
-      `${where} sets both expireAfterCall and expireAfterWrite; choose one.`,
-    );
+function checkType(type: Type<unknown> | undefined, where: string, example: string, what = 'type'): Type<unknown> {
+  if (!type || typeof type.typename !== 'string' || typeof type.serialize !== 'function') {
+    throw new KeyflowError(SdkErrorCodes.STATE_TYPE_MISSING, `${where} has no ${what}; give one, e.g. ${example}.`);
   }
-  let expirationSpec: PbValueSpec['expirationSpec'];
-  if (spec.expireAfterCall !== undefined) {
-    expirationSpec = { mode: PbExpireMode.AFTER_INVOKE, expireAfterMillis: toMillis(spec.expireAfterCall, `${where}: expireAfterCall`) };
-  } else if (spec.expireAfterWrite !== undefined) {
-    expirationSpec = { mode: PbExpireMode.AFTER_WRITE, expireAfterMillis: toMillis(spec.expireAfterWrite, `${where}: expireAfterWrite`) };
+  parseTypename(type.typename, `${where}: type typename`);
+  return type;
+}
+
+function expirationOf(
+  afterCall: ValueSpecMetadata['expireAfterCall'],
+  afterWrite: ValueSpecMetadata['expireAfterWrite'],
+  where: string,
+): PbValueSpec['expirationSpec'] {
+  if (afterCall !== undefined && afterWrite !== undefined) {
+    throw new KeyflowError(SdkErrorCodes.INVALID_DURATION, `${where} sets both expireAfterCall and expireAfterWrite; choose one.`);
   }
-  return { stateName: name, expirationSpec, typeTypename: spec.type.typename };
+  if (afterCall !== undefined) {
+    return { mode: PbExpireMode.AFTER_INVOKE, expireAfterMillis: toMillis(afterCall, `${where}: expireAfterCall`) };
+  }
+  if (afterWrite !== undefined) {
+    return { mode: PbExpireMode.AFTER_WRITE, expireAfterMillis: toMillis(afterWrite, `${where}: expireAfterWrite`) };
+  }
+  return undefined;
+}
+
+function entryExpiryOf(
+  afterWrite: ValueSpecMetadata['expireAfterWrite'],
+  afterAccess: ValueSpecMetadata['expireAfterWrite'],
+  where: string,
+): EntryExpiry | undefined {
+  if (afterWrite !== undefined && afterAccess !== undefined) {
+    throw new KeyflowError(SdkErrorCodes.INVALID_DURATION, `${where} sets both expireAfterWrite and expireAfterAccess; choose one.`);
+  }
+  const millis =
+    afterWrite !== undefined ? toMillis(afterWrite, `${where}: expireAfterWrite`)
+    : afterAccess !== undefined ? toMillis(afterAccess, `${where}: expireAfterAccess`)
+    : 0;
+  // 0 means no expiry, as a StateFun ExpirationSpec of 0 ms does.
+  if (millis === 0) return undefined;
+  return { mode: afterWrite !== undefined ? 'after-write' : 'after-access', millis };
 }
