@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { KEYFLOW_CLI, ROOT, eventually, freePort, startKeyflow, type KeyflowProcess } from './support/keyflow-process';
 
 // The example app as a user runs it: the keyflow CLI with the app's module.yaml, a message
-// posted to the HTTP ingress, the greeting read back from the file egress.
+// posted to the HTTP ingress, the greeting (or a cart's receipt) read back from the file egress.
 
 interface Paths {
   readonly dir: string;
   readonly module: string;
   readonly state: string;
   readonly egress: string;
+  readonly receipts: string;
   readonly port: number;
 }
 
@@ -19,16 +20,18 @@ async function exampleModule(): Promise<Paths> {
   const dir = await mkdtemp(join(tmpdir(), 'keyflow-e2e-'));
   const port = await freePort();
   const egress = join(dir, 'greetings.jsonl');
+  const receipts = join(dir, 'receipts.jsonl');
   const source = await readFile(join(ROOT, 'apps/examples/deploy/module.yaml'), 'utf8');
   const functionsModule = /module: (\S+)/.exec(source)?.[1];
   if (!functionsModule) throw new Error('apps/examples/deploy/module.yaml has no embedded module');
   const text = source
     .replace(/module: \S+/, `module: ${join(ROOT, 'apps/examples/deploy', functionsModule)}`)
     .replace(/port: \d+/, `port: ${port}`)
-    .replace(/path: \S+greetings\.jsonl/, `path: ${egress}`);
+    .replace(/path: \S+greetings\.jsonl/, `path: ${egress}`)
+    .replace(/path: \S+receipts\.jsonl/, `path: ${receipts}`);
   const module = join(dir, 'module.yaml');
   await writeFile(module, text);
-  return { dir, module, state: join(dir, 'state'), egress, port };
+  return { dir, module, state: join(dir, 'state'), egress, receipts, port };
 }
 
 async function greetings(path: string): Promise<string[]> {
@@ -41,6 +44,23 @@ async function greetings(path: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** The receipts a cart published, parsed. */
+async function receipts(path: string): Promise<unknown[]> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse((JSON.parse(line) as { value: string }).value) as unknown);
+  } catch {
+    return [];
+  }
+}
+
+async function postCart(port: number, cart: string, command: object): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/cart/${cart}`, { method: 'POST', body: JSON.stringify(command) });
 }
 
 async function post(port: number, name: string): Promise<Response> {
@@ -128,6 +148,26 @@ describe('the example app', () => {
       return all.length >= 2 ? all : undefined;
     }, 'the greeting after the savepoint');
     expect(lines.at(-1)).toBe('Hello again Cy, visit number 2.');
+    keyflow.child.kill('SIGTERM');
+    expect(await keyflow.exited).toBe(0);
+  });
+
+  it('keeps a cart in map and list state across a kill -9 and checks it out with exact quantities', async () => {
+    let keyflow = await start();
+    expect((await postCart(paths.port, 'c1', { op: 'add', sku: 'tea', quantity: 2, priceCents: 450 })).status).toBe(202);
+    expect((await postCart(paths.port, 'c1', { op: 'add', sku: 'cake', quantity: 1, priceCents: 300 })).status).toBe(202);
+    keyflow.child.kill('SIGKILL');
+    await keyflow.exited;
+
+    keyflow = await start();
+    expect((await postCart(paths.port, 'c1', { op: 'add', sku: 'tea', quantity: 1, priceCents: 450 })).status).toBe(202);
+    expect((await postCart(paths.port, 'c1', { op: 'remove', sku: 'cake' })).status).toBe(202);
+    expect((await postCart(paths.port, 'c1', { op: 'checkout' })).status).toBe(202);
+    const published = await eventually(async () => {
+      const all = await receipts(paths.receipts);
+      return all.length >= 1 ? all : undefined;
+    }, 'the receipt');
+    expect(published).toEqual([{ cart: 'c1', lines: [{ sku: 'tea', quantity: 3, priceCents: 450 }], totalCents: 1350 }]);
     keyflow.child.kill('SIGTERM');
     expect(await keyflow.exited).toBe(0);
   });

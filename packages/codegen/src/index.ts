@@ -12,6 +12,7 @@ export type {
   ScannedState,
   SourceLocation,
   StateExpiration,
+  StateKind,
   ValueTypeReference,
 } from './scanner/scanned-function';
 

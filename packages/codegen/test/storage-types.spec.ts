@@ -32,6 +32,40 @@ const SOURCES: Record<string, string> = {
     '  }',
     '}',
   ].join('\n'),
+  'src/functions/cart.function.ts': [
+    "import { ListSpec, MapSpec, StatefulFunction, Types, type ListState, type MapState, type Message } from '@keyflow/sdk';",
+    "import type { CartContext } from '../generated/storage.generated';",
+    "@StatefulFunction('shop/cart')",
+    'export class Cart {',
+    "  @MapSpec({ value: Types.int, expireAfterWrite: '30d' }) lines?: MapState<number>;",
+    '  @ListSpec({ type: Types.string, maxLength: 10 }) history?: ListState<string>;',
+    '  async apply(ctx: CartContext, msg: Message): Promise<void> {',
+    '    const sku = msg.asString();',
+    '    ctx.storage.lines.set(sku, ((await ctx.storage.lines.get(sku)) ?? 0) + 1);',
+    '    ctx.storage.history.append(sku);',
+    '  }',
+    '}',
+  ].join('\n'),
+  'src/cart-usage.ts': [
+    "import type { CartContext } from './generated/storage.generated';",
+    'export async function correct(ctx: CartContext): Promise<number> {',
+    "  ctx.storage.lines.delete('a');",
+    "  ctx.storage.history.replaceAll(['x']);",
+    '  return (await ctx.storage.lines.size()) + ctx.storage.history.length;',
+    '}',
+    'export function wrongValueType(ctx: CartContext): void {',
+    "  ctx.storage.lines.set('a', 'one');",
+    '}',
+    'export function misspelled(ctx: CartContext): void {',
+    "  ctx.storage.line.set('a', 1);",
+    '}',
+    'export function wrongElementType(ctx: CartContext): void {',
+    '  ctx.storage.history.append(1);',
+    '}',
+    'export function assigned(ctx: CartContext): void {',
+    '  ctx.storage.lines = ctx.storage.lines;',
+    '}',
+  ].join('\n'),
   'src/usage.ts': [
     "import type { Message } from '@keyflow/sdk';",
     "import { GreeterMessages, type GreeterContext } from './generated/storage.generated';",
@@ -75,6 +109,12 @@ describe('typed storage, type-checked against the sdk', () => {
     expect(diagnostics('src/generated/storage.generated.ts')).toEqual([]);
     expect(diagnostics('src/generated/functions.generated.ts')).toEqual([]);
     expect(diagnostics('src/functions/greeter.function.ts')).toEqual([]);
+    expect(diagnostics('src/functions/cart.function.ts')).toEqual([]);
+  });
+
+  it('a map or list of the wrong value type, a misspelled map, an assignment to a handle do not compile', () => {
+    // TS2345: argument not assignable; TS2551: property does not exist (did you mean …); TS2540: read-only property.
+    expect(diagnostics('src/cart-usage.ts')).toEqual(['8: TS2345', '11: TS2551', '14: TS2345', '17: TS2540']);
   });
 
   it('a misspelled state name, a wrong value type and a wrong message value do not compile', () => {

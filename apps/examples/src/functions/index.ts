@@ -1,4 +1,6 @@
 // The example application's functions.
+export { Cart, HISTORY_LENGTH } from './cart.function';
+export { CartCommandType, CartLineType, CartReceiptType, type CartCommand, type CartLine, type CartReceipt } from './cart-messages';
 export { Greeter } from './greeter.function';
 export { Inbox } from './inbox.function';
 export { GreetingType, type Greeting } from './messages';

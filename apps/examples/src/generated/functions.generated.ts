@@ -3,13 +3,14 @@
 // by typename. The runtime imports this module (see deploy/module.yaml) instead of scanning files.
 
 import type { FunctionClass } from '@keyflow/sdk';
+import { Cart } from '../functions/cart.function';
 import { Greeter } from '../functions/greeter.function';
 import { Inbox } from '../functions/inbox.function';
 
-export { Greeter, Inbox };
+export { Cart, Greeter, Inbox };
 
 /** Every function of project examples, sorted by typename. */
-export const functions: readonly FunctionClass[] = [Greeter, Inbox];
+export const functions: readonly FunctionClass[] = [Cart, Greeter, Inbox];
 
 /** The typename of each class in {@link functions}, in the same order. */
-export const typenames = ['example/greeter', 'example/inbox'] as const;
+export const typenames = ['example/cart', 'example/greeter', 'example/inbox'] as const;

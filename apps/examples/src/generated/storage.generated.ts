@@ -1,11 +1,38 @@
 // @generated — do not edit. Regenerate with: npx nx run examples:codegen
 // Typed state and messages of the functions of project examples. Write
-// `apply(ctx: GreeterContext, msg: Message)` to have the compiler check every state access.
+// `apply(ctx: CartContext, msg: Message)` to have the compiler check every state access.
 
 import { type Context, type MessageSpec, Types, type ValueOf } from '@keyflow/sdk';
+import { CartCommandType } from '../functions/cart-messages';
+import type { Cart } from '../functions/cart.function';
 import type { Greeter } from '../functions/greeter.function';
 import type { Inbox } from '../functions/inbox.function';
 import { GreetingType } from '../functions/messages';
+
+/** The state of `example/cart` (class {@link Cart}): the exact type of `ctx.storage`. */
+export interface CartStorage {
+  /** Map state `lines` (values `CartLineType`, example/CartLine), entries expire 30d after the last write. */
+  readonly lines: NonNullable<Cart['lines']>;
+  /** List state `history` (elements `Types.string`, io.statefun.types/string), at most 1000 elements. */
+  readonly history: NonNullable<Cart['history']>;
+  /** State `version` (`Types.int`, io.statefun.types/int). */
+  version?: Cart['version'];
+}
+
+/**
+ * What `example/cart` sees while it handles a message, with `ctx.storage` typed as {@link CartStorage}.
+ */
+export type CartContext = Context<CartStorage>;
+
+/** Typed messages to `example/cart`: one builder per message type it reads in `apply`. */
+export const CartMessages = {
+  /** A `example/CartCommand` message to the instance `id` of `example/cart`. */
+  cartCommand: (id: string, value: ValueOf<typeof CartCommandType>): MessageSpec<ValueOf<typeof CartCommandType>> => ({
+    target: { typename: 'example/cart', id },
+    value,
+    type: CartCommandType,
+  }),
+} as const;
 
 /** The state of `example/greeter` (class {@link Greeter}): the exact type of `ctx.storage`. */
 export interface GreeterStorage {
@@ -51,6 +78,7 @@ export const InboxMessages = {
 
 /** The storage type of each function of the project, by typename. */
 export interface StorageByTypename {
+  'example/cart': CartStorage;
   'example/greeter': GreeterStorage;
   'example/inbox': InboxStorage;
 }

@@ -78,4 +78,28 @@ describe('emitStorage', () => {
     expect(content.startsWith('// @generated — do not edit. Regenerate with: npx nx run demo:codegen\n')).toBe(true);
     expect(storageOf({ 'src/functions/greeter.function.ts': GREETER, 'src/functions/messages.ts': MESSAGES })).toBe(content);
   });
+
+  it('types map and list fields as read-only handles that are always there, with kind, limits and TTL in the doc', () => {
+    const cart = storageOf({
+      'src/functions/cart.function.ts': [
+        "import { StatefulFunction, MapSpec, ListSpec, Types, type Context, type ListState, type MapState } from '@keyflow/sdk';",
+        "@StatefulFunction('shop/cart')",
+        'export class Cart {',
+        "  @MapSpec({ value: Types.int, expireAfterAccess: '1h' }) counts?: MapState<number>;",
+        "  @ListSpec({ type: Types.string, maxLength: 1000, name: 'events' }) history?: ListState<string>;",
+        '  apply(ctx: Context<Cart>): void {}',
+        '}',
+      ].join('\n'),
+    });
+    expect(cart).toContain(
+      [
+        'export interface CartStorage {',
+        '  /** Map state `counts` (values `Types.int`, io.statefun.types/int), entries expire 1h after the last read or write. */',
+        "  readonly counts: NonNullable<Cart['counts']>;",
+        '  /** List state `events` (elements `Types.string`, io.statefun.types/string), at most 1000 elements. */',
+        "  readonly history: NonNullable<Cart['history']>;",
+        '}',
+      ].join('\n'),
+    );
+  });
 });

@@ -17,7 +17,9 @@ const SDK = '@keyflow/sdk';
 
 /**
  * Emits `src/generated/storage.generated.ts`. For each function `F`:
- * - `FStorage`: exactly its `@ValueSpec` fields with their value types, the type of `ctx.storage`;
+ * - `FStorage`: exactly its `@ValueSpec` fields with their value types, and its `@MapSpec` and
+ *   `@ListSpec` fields as read-only, always present `MapState`/`ListState` handles: the type of
+ *   `ctx.storage`;
  * - `FContext`: `Context<FStorage>`, to write `apply(ctx: FContext, msg: Message)`, so a
  *   misspelled state name or a value of the wrong type does not compile;
  * - `FMessages`: one builder per message type the function reads, returning a typed
@@ -61,7 +63,13 @@ function emitFunction(fn: ScannedFunction, name: string, classLocal: string, imp
     `export interface ${name}Storage {`,
   );
   for (const state of fn.states) {
-    lines.push(`  /** ${describeState(state)} */`, `  ${propertyKey(state.property)}?: ${classLocal}[${quoteString(state.property)}];`);
+    const field = `${classLocal}[${quoteString(state.property)}]`;
+    lines.push(
+      `  /** ${describeState(state)} */`,
+      state.kind === 'value'
+        ? `  ${propertyKey(state.property)}?: ${field};`
+        : `  readonly ${propertyKey(state.property)}: NonNullable<${field}>;`,
+    );
   }
   lines.push('}', '');
 
@@ -102,15 +110,20 @@ function emitFunction(fn: ScannedFunction, name: string, classLocal: string, imp
   return lines.join('\n');
 }
 
+const STATE_LABELS = { value: 'State', map: 'Map state', list: 'List state' } as const;
+
 function describeState(state: ScannedState): string {
-  const parts = [`State \`${state.name}\` (\`${state.type.expression}\`${state.type.typename ? `, ${state.type.typename}` : ''})`];
-  if (state.expiration) parts.push(describeExpiration(state.expiration));
+  const of = state.kind === 'map' ? 'values ' : state.kind === 'list' ? 'elements ' : '';
+  const parts = [`${STATE_LABELS[state.kind]} \`${state.name}\` (${of}\`${state.type.expression}\`${state.type.typename ? `, ${state.type.typename}` : ''})`];
+  if (state.maxLength !== undefined) parts.push(`at most ${state.maxLength} elements`);
+  if (state.expiration) parts.push(describeExpiration(state.expiration, state.kind === 'map' ? 'entries expire' : 'expires'));
   return `${parts.join(', ')}.`;
 }
 
-function describeExpiration(expiration: StateExpiration): string {
+function describeExpiration(expiration: StateExpiration, verb: string): string {
   const span = expiration.text.replace(/^['"`]|['"`]$/g, '');
-  return expiration.mode === 'after-call' ? `expires ${span} after the last call` : `expires ${span} after the last write`;
+  const since = { 'after-call': 'the last call', 'after-write': 'the last write', 'after-access': 'the last read or write' }[expiration.mode];
+  return `${verb} ${span} after ${since}`;
 }
 
 /** The expression generated code writes for a value type: its import's local name and the path below. */

@@ -7,13 +7,15 @@ export const CodegenErrorCodes = {
   DUPLICATE_TYPENAME: 'KF_CODEGEN_DUPLICATE_TYPENAME',
   /** A typename is not `<namespace>/<name>`, or not a string codegen can read. */
   INVALID_TYPENAME: 'KF_CODEGEN_INVALID_TYPENAME',
-  /** A `@ValueSpec` has no `type`. */
+  /** A `@ValueSpec` or `@ListSpec` has no `type`, or a `@MapSpec` no `value` type. */
   STATE_TYPE_MISSING: 'KF_CODEGEN_STATE_TYPE_MISSING',
-  /** Two `@ValueSpec`s of one function share a state name. */
+  /** Two state specs of one function (`@ValueSpec`, `@MapSpec`, `@ListSpec`, in any mix) share a state name. */
   DUPLICATE_STATE: 'KF_CODEGEN_DUPLICATE_STATE',
+  /** A field carries more than one state decorator, or a `@ListSpec` `maxLength` is not a positive integer. */
+  INVALID_STATE_OPTION: 'KF_CODEGEN_INVALID_STATE_OPTION',
   /** A state name is not an identifier (letters, digits, underscores). */
   INVALID_STATE_NAME: 'KF_CODEGEN_INVALID_STATE_NAME',
-  /** A `@ValueSpec` TTL is not a valid duration, or both TTL kinds are set. */
+  /** A state TTL is not a valid duration, or two TTL kinds are set. */
   INVALID_EXPIRATION: 'KF_CODEGEN_INVALID_EXPIRATION',
   /** `@StatefulFunction` or `@ValueSpec` arguments are not literals codegen can read. */
   UNREADABLE_OPTIONS: 'KF_CODEGEN_UNREADABLE_OPTIONS',

@@ -4,6 +4,9 @@ import { CodegenErrorCodes } from '../errors/codegen-error-codes';
 import { SDK_IMPORT, functionSource, projectSources } from '../test-support/project-sources';
 import { scanProject } from './scan-project';
 
+const COLLECTIONS_IMPORT =
+  "import { StatefulFunction, ValueSpec, MapSpec, ListSpec, Types, jsonType, type Context, type ListState, type MapState, type Message } from '@keyflow/sdk';";
+
 function scan(files: Record<string, string>) {
   return scanProject(projectSources(files));
 }
@@ -47,6 +50,7 @@ describe('scanProject', () => {
       });
       expect(greeter?.states).toEqual([
         {
+          kind: 'value',
           property: 'seen',
           name: 'seen',
           type: {
@@ -54,11 +58,13 @@ describe('scanProject', () => {
             typename: 'io.statefun.types/int',
             importable: { symbol: { module: '@keyflow/sdk', isPackage: true, exportName: 'Types' }, path: ['int'] },
           },
+          maxLength: undefined,
           fieldType: 'number',
           expiration: { mode: 'after-call', text: "'30m'", millis: 1_800_000 },
           location: { file: 'apps/demo/src/functions/greeter.function.ts', line: 6, column: 3 },
         },
         {
+          kind: 'value',
           property: 'last',
           name: 'last_greeting',
           type: {
@@ -69,6 +75,7 @@ describe('scanProject', () => {
               path: [],
             },
           },
+          maxLength: undefined,
           fieldType: '{ text: string }',
           expiration: { mode: 'after-write', text: '60000', millis: 60_000 },
           location: { file: 'apps/demo/src/functions/greeter.function.ts', line: 7, column: 3 },
@@ -76,6 +83,29 @@ describe('scanProject', () => {
       ]);
       // isString() and is(Types.string) are one type; order of first use.
       expect(greeter?.accepts.map((type) => type.typename)).toEqual(['io.statefun.types/string', 'example/Greeting']);
+    });
+
+    it('reads @MapSpec and @ListSpec fields as map and list states, with their value types, TTLs and maxLength', () => {
+      const { functions, errors } = scan({
+        'src/cart.function.ts': functionSource(
+          'shop/cart',
+          'Cart',
+          [
+            "  @MapSpec({ value: Types.int, expireAfterAccess: '1h' }) counts?: MapState<number>;",
+            "  @ListSpec({ type: Types.string, maxLength: HISTORY, name: 'events', expireAfterWrite: '7d' }) history?: ListState<string>;",
+            '  @ValueSpec({ type: Types.int }) version?: number;',
+          ].join('\n'),
+          `${COLLECTIONS_IMPORT}\nconst HISTORY = 1000;`,
+        ),
+      });
+      expect(errors).toEqual([]);
+      expect(
+        functions[0]?.states.map((state) => [state.kind, state.property, state.name, state.type.typename, state.maxLength, state.expiration?.mode, state.fieldType]),
+      ).toEqual([
+        ['map', 'counts', 'counts', 'io.statefun.types/int', undefined, 'after-access', 'MapState<number>'],
+        ['list', 'history', 'events', 'io.statefun.types/string', 1000, 'after-write', 'ListState<string>'],
+        ['value', 'version', 'version', 'io.statefun.types/int', undefined, undefined, 'number'],
+      ]);
     });
 
     it('sorts functions by typename, whatever the file order', () => {
@@ -218,7 +248,61 @@ describe('scanProject', () => {
         ),
       });
       expect(errors.map((error) => error.code)).toEqual([CodegenErrorCodes.DUPLICATE_STATE]);
-      expect(errors[0]?.message).toMatch(/^apps\/demo\/src\/a\.function\.ts:6:3 .*'count' of A\.total is already used by A\.count \(line 5\)/);
+      expect(errors[0]?.message).toMatch(/^apps\/demo\/src\/a\.function\.ts:6:3 .*'count' of A\.total \(@ValueSpec\) is already used by A\.count \(@ValueSpec, line 5\)/);
+    });
+
+    it('a @MapSpec without a value type, and a @ListSpec without a type', () => {
+      const { errors } = scan({
+        'src/a.function.ts': functionSource(
+          'example/a',
+          'A',
+          "  // @ts-expect-error\n  @MapSpec({ expireAfterWrite: '1d' }) lines?: MapState<number>;\n  // @ts-expect-error\n  @ListSpec({ maxLength: 3 }) events?: ListState<string>;",
+          COLLECTIONS_IMPORT,
+        ),
+      });
+      expect(errors.map((error) => [error.code, error.location?.line, error.location?.column])).toEqual([
+        [CodegenErrorCodes.STATE_TYPE_MISSING, 6, 3],
+        [CodegenErrorCodes.STATE_TYPE_MISSING, 8, 3],
+      ]);
+      expect(errors[0]?.message).toMatch(/^apps\/demo\/src\/a\.function\.ts:6:3 \[KF_CODEGEN_STATE_TYPE_MISSING\] @MapSpec on A\.lines has no value type; give one, e\.g\. @MapSpec\(\{ value: Types\.int \}\)/);
+      expect(errors[1]?.message).toContain('@ListSpec on A.events has no type');
+    });
+
+    it('a state name used twice across kinds of spec', () => {
+      const { errors } = scan({
+        'src/a.function.ts': functionSource(
+          'example/a',
+          'A',
+          [
+            '  @ValueSpec({ type: Types.int }) lines?: number;',
+            "  @MapSpec({ value: Types.int, name: 'lines' }) counts?: MapState<number>;",
+            "  @ListSpec({ type: Types.int, name: 'counts' }) events?: ListState<number>;",
+          ].join('\n'),
+          COLLECTIONS_IMPORT,
+        ),
+      });
+      expect(errors.map((error) => [error.code, error.location?.line])).toEqual([[CodegenErrorCodes.DUPLICATE_STATE, 6]]);
+      expect(errors[0]?.message).toMatch(/'lines' of A\.counts \(@MapSpec\) is already used by A\.lines \(@ValueSpec, line 5\)/);
+    });
+
+    it('a list maxLength that is not a positive integer, both map TTLs, two state decorators on one field', () => {
+      const { errors } = scan({
+        'src/a.function.ts': functionSource(
+          'example/a',
+          'A',
+          [
+            '  @ListSpec({ type: Types.int, maxLength: 0 }) zero?: ListState<number>;',
+            "  @MapSpec({ value: Types.int, expireAfterWrite: '1m', expireAfterAccess: '1m' }) both?: MapState<number>;",
+            "  // @ts-expect-error\n  @MapSpec({ value: Types.int }) @ValueSpec({ type: Types.int }) twice?: MapState<number>;",
+          ].join('\n'),
+          COLLECTIONS_IMPORT,
+        ),
+      });
+      expect(errors.map((error) => [error.code, error.location?.line])).toEqual([
+        [CodegenErrorCodes.INVALID_STATE_OPTION, 5],
+        [CodegenErrorCodes.INVALID_EXPIRATION, 6],
+        [CodegenErrorCodes.INVALID_STATE_OPTION, 8],
+      ]);
     });
 
     it('a decorated class that is not exported', () => {

@@ -19,6 +19,7 @@ import type {
   ScannedState,
   SourceLocation,
   StateExpiration,
+  StateKind,
   ValueTypeReference,
 } from './scanned-function';
 import { SourceIndex } from './source-index';
@@ -31,6 +32,41 @@ export interface ScanResult {
 }
 
 const STATE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What differs between the three state decorators, for the scanner. */
+interface StateDecorator {
+  readonly kind: StateKind;
+  readonly decorator: '@ValueSpec' | '@MapSpec' | '@ListSpec';
+  /** The option that holds the value type. */
+  readonly typeOption: 'type' | 'value';
+  readonly example: string;
+  /** The two TTL options, of which at most one may be set, and the mode each means. */
+  readonly expiryOptions: readonly [[string, StateExpiration['mode']], [string, StateExpiration['mode']]];
+}
+
+const STATE_DECORATORS: Readonly<Record<string, StateDecorator>> = {
+  ValueSpec: {
+    kind: 'value',
+    decorator: '@ValueSpec',
+    typeOption: 'type',
+    example: '@ValueSpec({ type: Types.int })',
+    expiryOptions: [['expireAfterCall', 'after-call'], ['expireAfterWrite', 'after-write']],
+  },
+  MapSpec: {
+    kind: 'map',
+    decorator: '@MapSpec',
+    typeOption: 'value',
+    example: '@MapSpec({ value: Types.int })',
+    expiryOptions: [['expireAfterWrite', 'after-write'], ['expireAfterAccess', 'after-access']],
+  },
+  ListSpec: {
+    kind: 'list',
+    decorator: '@ListSpec',
+    typeOption: 'type',
+    example: '@ListSpec({ type: Types.string })',
+    expiryOptions: [['expireAfterCall', 'after-call'], ['expireAfterWrite', 'after-write']],
+  },
+};
 
 /**
  * Finds every `@StatefulFunction` class of a project and its `@ValueSpec` fields. User errors
@@ -71,8 +107,12 @@ class ProjectScanner {
   }
 
   #isSdkDecorator(file: SourceFile, decorator: Decorator, name: string): boolean {
+    return this.#sdkDecoratorName(file, decorator) === name;
+  }
+
+  #sdkDecoratorName(file: SourceFile, decorator: Decorator): string | undefined {
     const callee = decorator.getCallExpression()?.getExpression() ?? decorator.getExpression();
-    return this.index.sdkExportOf(file, callee) === name;
+    return this.index.sdkExportOf(file, callee);
   }
 
   #scanFunction(file: SourceFile, cls: ClassDeclaration, decorator: Decorator): ScannedFunction | undefined {
@@ -162,16 +202,29 @@ class ProjectScanner {
     const byName = new Map<string, ScannedState>();
     for (const property of cls.getInstanceProperties()) {
       if (!Node.isPropertyDeclaration(property)) continue;
-      const decorator = property.getDecorators().find((d) => this.#isSdkDecorator(file, d, 'ValueSpec'));
-      if (!decorator) continue;
-      const state = this.#scanState(file, property, decorator, className);
+      const found: [Decorator, StateDecorator][] = [];
+      for (const decorator of property.getDecorators()) {
+        const kind = STATE_DECORATORS[this.#sdkDecoratorName(file, decorator) ?? ''];
+        if (kind) found.push([decorator, kind]);
+      }
+      const [first, second] = found;
+      if (!first) continue;
+      if (second) {
+        this.#report(
+          CodegenErrorCodes.INVALID_STATE_OPTION,
+          second[0],
+          `${className}.${property.getName()} has both ${first[1].decorator} and ${second[1].decorator}; a field is one state, so keep one.`,
+        );
+        continue;
+      }
+      const state = this.#scanState(file, property, first[0], first[1], className);
       if (!state) continue;
       const previous = byName.get(state.name);
       if (previous) {
         this.#report(
           CodegenErrorCodes.DUPLICATE_STATE,
           state.location,
-          `State name '${state.name}' of ${className}.${state.property} is already used by ${className}.${previous.property} (line ${previous.location.line}); state names must be unique per function.`,
+          `State name '${state.name}' of ${className}.${state.property} (${describeKind(state.kind)}) is already used by ${className}.${previous.property} (${describeKind(previous.kind)}, line ${previous.location.line}); state names must be unique per function, across @ValueSpec, @MapSpec and @ListSpec.`,
         );
         continue;
       }
@@ -185,10 +238,11 @@ class ProjectScanner {
     file: SourceFile,
     property: PropertyDeclaration,
     decorator: Decorator,
+    kind: StateDecorator,
     className: string,
   ): ScannedState | undefined {
-    const where = `@ValueSpec on ${className}.${property.getName()}`;
-    const options = this.#readOptions(file, decorator, where);
+    const where = `${kind.decorator} on ${className}.${property.getName()}`;
+    const options = this.#readOptions(file, decorator, where, kind);
     if (!options) return undefined;
     const { file: optionsFile, literal } = options;
     let failed = false;
@@ -209,12 +263,12 @@ class ProjectScanner {
       }
     }
 
-    const typeNode = entries.get('type');
+    const typeNode = entries.get(kind.typeOption);
     if ((!typeNode || typeNode.getText() === 'undefined') && !failed) {
       this.#report(
         CodegenErrorCodes.STATE_TYPE_MISSING,
         decorator,
-        `${where} has no type; give one, e.g. @ValueSpec({ type: Types.int }).`,
+        `${where} has no ${kind.typeOption === 'value' ? 'value type' : 'type'}; give one, e.g. ${kind.example}.`,
       );
       failed = true;
     }
@@ -239,28 +293,33 @@ class ProjectScanner {
       failed = true;
     }
 
-    const expiration = this.#readExpiration(optionsFile, entries, where);
+    const expiration = this.#readExpiration(optionsFile, entries, where, kind);
     if (expiration === null) failed = true;
+    const maxLength = kind.kind === 'list' ? this.#readMaxLength(optionsFile, entries, where) : undefined;
+    if (maxLength === null) failed = true;
     if (failed || !typeNode) return undefined;
     return {
+      kind: kind.kind,
       property: property.getName(),
       name,
       type: describeValueType(this.index, optionsFile, typeNode),
+      maxLength: maxLength ?? undefined,
       fieldType: property.getTypeNode()?.getText(),
       expiration: expiration ?? undefined,
       location: this.index.locationOf(decorator),
     };
   }
 
-  /** The options object literal of `@ValueSpec(…)`, possibly through a `const`. */
+  /** The options object literal of a state decorator, possibly through a `const`. */
   #readOptions(
     file: SourceFile,
     decorator: Decorator,
     where: string,
+    kind: StateDecorator,
   ): { file: SourceFile; literal: ObjectLiteralExpression } | undefined {
     const argument = decorator.getCallExpression()?.getArguments()[0];
     if (!argument) {
-      this.#report(CodegenErrorCodes.STATE_TYPE_MISSING, decorator, `${where} has no options and so no type; write e.g. @ValueSpec({ type: Types.int }).`);
+      this.#report(CodegenErrorCodes.STATE_TYPE_MISSING, decorator, `${where} has no options and so no type; write e.g. ${kind.example}.`);
       return undefined;
     }
     if (Node.isObjectLiteralExpression(argument)) return { file, literal: argument };
@@ -273,22 +332,28 @@ class ProjectScanner {
     this.#report(
       CodegenErrorCodes.UNREADABLE_OPTIONS,
       argument,
-      `${where}: the options ${argument.getText()} are not an object literal codegen can read; write them inline, e.g. @ValueSpec({ type: Types.int }).`,
+      `${where}: the options ${argument.getText()} are not an object literal codegen can read; write them inline, e.g. ${kind.example}.`,
     );
     return undefined;
   }
 
   /** The TTL, undefined when there is none, null when it is invalid (and reported). */
-  #readExpiration(file: SourceFile, entries: ReadonlyMap<string, Node>, where: string): StateExpiration | undefined | null {
-    const afterCall = entries.get('expireAfterCall');
-    const afterWrite = entries.get('expireAfterWrite');
-    if (afterCall && afterWrite) {
-      this.#report(CodegenErrorCodes.INVALID_EXPIRATION, afterWrite, `${where} sets both expireAfterCall and expireAfterWrite; choose one.`);
+  #readExpiration(
+    file: SourceFile,
+    entries: ReadonlyMap<string, Node>,
+    where: string,
+    kind: StateDecorator,
+  ): StateExpiration | undefined | null {
+    const [[firstOption, firstMode], [secondOption, secondMode]] = kind.expiryOptions;
+    const first = entries.get(firstOption);
+    const second = entries.get(secondOption);
+    if (first && second) {
+      this.#report(CodegenErrorCodes.INVALID_EXPIRATION, second, `${where} sets both ${firstOption} and ${secondOption}; choose one.`);
       return null;
     }
-    const node = afterCall ?? afterWrite;
+    const node = first ?? second;
     if (!node) return undefined;
-    const option = afterCall ? 'expireAfterCall' : 'expireAfterWrite';
+    const option = first ? firstOption : secondOption;
     const value: string | number | undefined = Node.isNumericLiteral(node)
       ? node.getLiteralValue()
       : this.index.evaluateString(file, node);
@@ -298,7 +363,7 @@ class ProjectScanner {
     }
     try {
       const millis = toMillis(value as Duration, option);
-      return { mode: afterCall ? 'after-call' : 'after-write', text: node.getText(), millis };
+      return { mode: first ? firstMode : secondMode, text: node.getText(), millis };
     } catch {
       this.#report(
         CodegenErrorCodes.INVALID_EXPIRATION,
@@ -307,6 +372,24 @@ class ProjectScanner {
       );
       return null;
     }
+  }
+
+  /** A list's `maxLength`: undefined when there is none, null when it is invalid (and reported). */
+  #readMaxLength(file: SourceFile, entries: ReadonlyMap<string, Node>, where: string): number | undefined | null {
+    const node = entries.get('maxLength');
+    if (!node) return undefined;
+    const constant = Node.isIdentifier(node) ? this.index.constInitializer(file, node)?.expression : undefined;
+    const literal = constant ?? node;
+    const value = Node.isNumericLiteral(literal) ? literal.getLiteralValue() : undefined;
+    if (value === undefined || !Number.isSafeInteger(value) || value <= 0) {
+      this.#report(
+        CodegenErrorCodes.INVALID_STATE_OPTION,
+        node,
+        `${where}: maxLength ${node.getText()} is not a positive integer codegen can read; write a literal such as 1000 (or a const holding one), or leave it out for no limit.`,
+      );
+      return null;
+    }
+    return value;
   }
 
   /** The message types `apply` reads from its message parameter, in order of first use. */
@@ -360,4 +443,8 @@ class ProjectScanner {
     }
     return unique;
   }
+}
+
+function describeKind(kind: StateKind): string {
+  return kind === 'value' ? '@ValueSpec' : kind === 'map' ? '@MapSpec' : '@ListSpec';
 }

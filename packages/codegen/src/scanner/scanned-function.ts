@@ -19,10 +19,13 @@ export interface ImportableSymbol {
   readonly exportName: string;
 }
 
-/** The TTL of a state value, as `@ValueSpec` declares it. */
+/** The TTL of a state value or list (`@ValueSpec`, `@ListSpec`), or of each map entry (`@MapSpec`). */
 export interface StateExpiration {
-  /** `after-call`: since the instance was last invoked; `after-write`: since the value was written. */
-  readonly mode: 'after-call' | 'after-write';
+  /**
+   * `after-call`: since the instance was last invoked; `after-write`: since the value (list,
+   * map entry) was written; `after-access`: since the map entry was last read or written.
+   */
+  readonly mode: 'after-call' | 'after-write' | 'after-access';
   /** As written, e.g. `'30m'` or `60000`. */
   readonly text: string;
   readonly millis: number;
@@ -42,13 +45,20 @@ export interface ValueTypeReference {
   readonly importable: { readonly symbol: ImportableSymbol; readonly path: readonly string[] } | undefined;
 }
 
-/** One `@ValueSpec` field of a function. */
+/** Which decorator declares a state: `@ValueSpec`, `@MapSpec` or `@ListSpec`. */
+export type StateKind = 'value' | 'map' | 'list';
+
+/** One `@ValueSpec`, `@MapSpec` or `@ListSpec` field of a function. */
 export interface ScannedState {
+  readonly kind: StateKind;
   /** The class field, i.e. the key of `ctx.storage`. */
   readonly property: string;
   /** The state name on the wire (`name` option, else the field name). */
   readonly name: string;
+  /** The value type; of each entry's value for a map, of each element for a list. */
   readonly type: ValueTypeReference;
+  /** A list's `maxLength`, when it has one. */
+  readonly maxLength: number | undefined;
   /** The field's declared TypeScript type, e.g. `number`, when it has an annotation. */
   readonly fieldType: string | undefined;
   readonly expiration: StateExpiration | undefined;
@@ -63,7 +73,7 @@ export interface ScannedFunction {
   readonly className: string;
   /** How the class is exported from its file. */
   readonly symbol: ImportableSymbol;
-  /** Its `@ValueSpec` fields, in declaration order. */
+  /** Its `@ValueSpec`, `@MapSpec` and `@ListSpec` fields, in declaration order. */
   readonly states: readonly ScannedState[];
   /**
    * The message types the function reads in `apply`: `msg.is(T)`, `msg.as(T)` and the
