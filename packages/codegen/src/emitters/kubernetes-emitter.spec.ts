@@ -6,7 +6,7 @@ import { resolveCodegenOptions } from '../codegen/codegen-options';
 import { scanProject } from '../scanner/scan-project';
 import { functionSource, projectSources } from '../test-support/project-sources';
 import { parseYamlDocuments } from '../test-support/yaml-documents';
-import { emitKubernetes } from './kubernetes-emitter';
+import { emitKubernetes, httpIngressPorts } from './kubernetes-emitter';
 import { readIoDocuments } from './io-documents';
 
 const { functions } = scanProject(projectSources({ 'src/a.function.ts': functionSource('example/greeter', 'Greeter') }));
@@ -32,6 +32,7 @@ describe('emitKubernetes', () => {
       'functions-deployment.yaml',
       'functions-service.yaml',
       'runtime-configmap.yaml',
+      'runtime-settings.yaml',
       'runtime-service.yaml',
       'runtime-statefulset.yaml',
     ]);
@@ -41,6 +42,7 @@ describe('emitKubernetes', () => {
     expect(() => new Deployment(objects['functions-deployment.yaml'] as never).validate()).not.toThrow();
     expect(() => new Service(objects['functions-service.yaml'] as never).validate()).not.toThrow();
     expect(() => new ConfigMap(objects['runtime-configmap.yaml'] as never).validate()).not.toThrow();
+    expect(() => new ConfigMap(objects['runtime-settings.yaml'] as never).validate()).not.toThrow();
     expect(() => new Service(objects['runtime-service.yaml'] as never).validate()).not.toThrow();
     expect(() => new StatefulSet(objects['runtime-statefulset.yaml'] as never).validate()).not.toThrow();
   });
@@ -81,6 +83,50 @@ describe('emitKubernetes', () => {
     expect(checksum).toMatch(/^[0-9a-f]{64}$/);
     const other = manifests({ urlPathTemplate: 'http://elsewhere:9000/statefun' })['runtime-statefulset.yaml'] as typeof statefulSet;
     expect(other.spec.template.metadata.annotations['keyflow.io/module-sha256']).not.toBe(checksum);
+  });
+
+  it('starts the runtime with explicit keyflow run arguments, checkpoints set by the settings ConfigMap', () => {
+    const container = (objects['runtime-statefulset.yaml'] as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } })
+      .spec.template.spec.containers[0];
+    expect(container?.['args']).toEqual([
+      'run',
+      '--module',
+      '/etc/keyflow/module.yaml',
+      '--state-dir',
+      '/var/lib/keyflow/state',
+      '--checkpoint-dir',
+      '$(KEYFLOW_CHECKPOINT_DIR)',
+      '--port-admin',
+      '8091',
+    ]);
+    expect(container?.['envFrom']).toEqual([
+      { configMapRef: { name: 'demo-app-runtime-settings' } },
+      { secretRef: { name: 'demo-app-runtime-credentials', optional: true } },
+    ]);
+    expect(objects['runtime-settings.yaml']).toMatchObject({
+      metadata: { name: 'demo-app-runtime-settings' },
+      data: { KEYFLOW_CHECKPOINT_DIR: '/var/lib/keyflow/checkpoints' },
+    });
+    expect(container?.['readinessProbe']).toEqual({ httpGet: { path: '/health', port: 'admin' }, periodSeconds: 5 });
+  });
+
+  it('exposes the admin port and the HTTP ingress ports of the module on the runtime Service', () => {
+    expect(objects['runtime-service.yaml']).toMatchObject({
+      spec: {
+        clusterIP: 'None',
+        ports: [
+          { name: 'admin', port: 8091, targetPort: 'admin' },
+          { name: 'http', port: 8090, targetPort: 'http' },
+        ],
+      },
+    });
+    expect(httpIngressPorts(readIoDocuments('k.yaml', 'kind: io.keyflow.http.v1/ingress\nspec:\n  id: a/b\n  port: 9001\n---\nkind: io.keyflow.file.v1/egress\nspec: { id: a/c, path: x }\n').documents)).toEqual([9001]);
+  });
+
+  it('rolls the function Deployment without taking a replica away first', () => {
+    expect(objects['functions-deployment.yaml']).toMatchObject({
+      spec: { replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } },
+    });
   });
 
   it('takes images, port and volume size as options', () => {

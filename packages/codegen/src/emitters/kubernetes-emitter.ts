@@ -32,14 +32,32 @@ export const RUNTIME_PATHS = {
   checkpoints: '/var/lib/keyflow/checkpoints',
 } as const;
 
+/** The runtime's admin port (`GET /health`, `POST /checkpoint`, `POST /savepoint`). */
+export const RUNTIME_ADMIN_PORT = 8091;
+
+const HTTP_INGRESS_KIND = 'io.keyflow.http.v1/ingress';
+const PORT_FIELD = /\bport\s*:\s*(\d+)/;
+
+/** The ports the module's HTTP ingresses listen on, so the runtime's Service exposes them. */
+export function httpIngressPorts(documents: readonly IoDocument[]): number[] {
+  const ports = documents
+    .filter((document) => document.kind === HTTP_INGRESS_KIND)
+    .map((document) => Number(PORT_FIELD.exec(document.text)?.[1]))
+    .filter((port) => Number.isInteger(port) && port > 0);
+  return [...new Set(ports)];
+}
+
 /**
  * The manifests of the remote topology: the function service (Deployment and Service, the
  * target of `urlPathTemplate`) and the Keyflow runtime (a StatefulSet with a volume for
  * RocksDB and checkpoints, its headless Service, and a ConfigMap holding its module.yaml).
  *
- * The runtime reads its settings from `KEYFLOW_MODULE`, `KEYFLOW_STATE_DIR` and
- * `KEYFLOW_CHECKPOINT_DIR`; the function service listens on `HOST`:`PORT` (as
- * apps/examples/src/function-service.ts does).
+ * The runtime image's entrypoint is `keyflow`; the StatefulSet passes `run` and explicit
+ * arguments. Where checkpoints go comes from the `<name>-runtime-settings` ConfigMap
+ * (`KEYFLOW_CHECKPOINT_DIR`, default: the volume; `s3://bucket/prefix` with
+ * `KEYFLOW_S3_ENDPOINT` and `AWS_REGION` for S3) and the optional `<name>-runtime-credentials`
+ * Secret (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). The function service listens on
+ * `HOST`:`PORT` (as apps/examples/src/function-service.ts does).
  */
 export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[] {
   const { options } = input;
@@ -66,6 +84,10 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
     { documents: input.ioDocuments, keep: () => true },
   );
   const moduleChecksum = createHash('sha256').update(runtimeModule).digest('hex');
+  const runtimePorts = [
+    { name: 'admin', containerPort: RUNTIME_ADMIN_PORT },
+    ...httpIngressPorts(input.ioDocuments).map((port, index) => ({ name: index === 0 ? 'http' : `http-${index + 1}`, containerPort: port })),
+  ];
 
   const functionsDeployment = {
     apiVersion: 'apps/v1',
@@ -74,6 +96,8 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
     spec: {
       replicas: 2,
       selector: { matchLabels: selector('functions') },
+      // A new pod is ready before an old one goes, so the runtime always has a replica to call.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
         metadata: { labels: labels('functions') },
         spec: {
@@ -110,11 +134,21 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
     metadata: { name: `${runtimeName}-module`, labels: labels('runtime') },
     data: { 'module.yaml': runtimeModule },
   };
+  const runtimeSettings = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${runtimeName}-settings`, labels: labels('runtime') },
+    data: { KEYFLOW_CHECKPOINT_DIR: RUNTIME_PATHS.checkpoints },
+  };
   const runtimeService = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: runtimeName, labels: labels('runtime') },
-    spec: { clusterIP: 'None', selector: selector('runtime') },
+    spec: {
+      clusterIP: 'None',
+      selector: selector('runtime'),
+      ports: runtimePorts.map((port) => ({ name: port.name, port: port.containerPort, targetPort: port.name })),
+    },
   };
   const runtimeStatefulSet = {
     apiVersion: 'apps/v1',
@@ -136,11 +170,24 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
             {
               name: 'runtime',
               image: options.runtimeImage,
-              env: [
-                { name: 'KEYFLOW_MODULE', value: RUNTIME_PATHS.module },
-                { name: 'KEYFLOW_STATE_DIR', value: RUNTIME_PATHS.state },
-                { name: 'KEYFLOW_CHECKPOINT_DIR', value: RUNTIME_PATHS.checkpoints },
+              args: [
+                'run',
+                '--module',
+                RUNTIME_PATHS.module,
+                '--state-dir',
+                RUNTIME_PATHS.state,
+                // Kubernetes substitutes $(VAR) from the container's environment.
+                '--checkpoint-dir',
+                '$(KEYFLOW_CHECKPOINT_DIR)',
+                '--port-admin',
+                String(RUNTIME_ADMIN_PORT),
               ],
+              envFrom: [
+                { configMapRef: { name: `${runtimeName}-settings` } },
+                { secretRef: { name: `${runtimeName}-credentials`, optional: true } },
+              ],
+              ports: runtimePorts,
+              readinessProbe: { httpGet: { path: '/health', port: 'admin' }, periodSeconds: 5 },
               volumeMounts: [
                 { name: 'module', mountPath: RUNTIME_PATHS.moduleDir, readOnly: true },
                 { name: 'data', mountPath: RUNTIME_PATHS.dataDir },
@@ -163,6 +210,7 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
     { fileName: 'functions-deployment.yaml', object: functionsDeployment },
     { fileName: 'functions-service.yaml', object: functionsService },
     { fileName: 'runtime-configmap.yaml', object: runtimeConfigMap },
+    { fileName: 'runtime-settings.yaml', object: runtimeSettings },
     { fileName: 'runtime-service.yaml', object: runtimeService },
     { fileName: 'runtime-statefulset.yaml', object: runtimeStatefulSet },
   ];

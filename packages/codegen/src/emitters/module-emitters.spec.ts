@@ -100,6 +100,7 @@ describe('module.yaml emitters', () => {
       'apps/demo/deploy/k8s/functions-service.yaml',
       'apps/demo/deploy/k8s/runtime-configmap.yaml',
       'apps/demo/deploy/k8s/runtime-service.yaml',
+      'apps/demo/deploy/k8s/runtime-settings.yaml',
       'apps/demo/deploy/k8s/runtime-statefulset.yaml',
       'apps/demo/deploy/module.yaml',
       'apps/demo/deploy/statefun/module.yaml',

@@ -49,6 +49,7 @@ describe('function generator', () => {
         'CREATE apps/examples/deploy/k8s/functions-service.yaml',
         'CREATE apps/examples/deploy/k8s/runtime-configmap.yaml',
         'CREATE apps/examples/deploy/k8s/runtime-service.yaml',
+        'CREATE apps/examples/deploy/k8s/runtime-settings.yaml',
         'CREATE apps/examples/deploy/k8s/runtime-statefulset.yaml',
         'CREATE apps/examples/deploy/module.yaml',
         'CREATE apps/examples/deploy/statefun/module.yaml',
