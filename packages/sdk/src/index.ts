@@ -19,14 +19,23 @@ export type { MapState } from './state/map-state';
 export type { ListState } from './state/list-state';
 
 export type { Address } from './function/address';
-export type { Context, MessageSpec, StringMessageSpec, StorageOf } from './function/context';
+export type {
+  Context,
+  MessageSpec,
+  RequestSpec,
+  ScheduledMessage,
+  StringMessageSpec,
+  StringRequestSpec,
+  StorageOf,
+} from './function/context';
 export { toMillis } from './function/duration';
 export type { Duration } from './function/duration';
 export { EgressMessage, egressMessage, kafkaEgressMessage, kinesisEgressMessage } from './function/egress-message';
 export type { KafkaEgressOptions, KinesisEgressOptions } from './function/egress-message';
 export type { KafkaHeaders, KafkaHeaderValue } from './function/kafka-headers';
 export { Message } from './function/message';
-export type { MessageHeader } from './function/message';
+export type { MessageHeader, ScheduleTickInfo } from './function/message';
+export type { ScheduleSpec } from './schedule/schedule-rule';
 export { parseTypename } from './function/typename';
 export type { TypenameParts } from './function/typename';
 
@@ -35,7 +44,7 @@ export { customType, jsonType, protobufType } from './types/custom-types';
 export type { Type, ValueOf } from './types/type';
 
 export { createRequestHandler } from './handler/request-handler';
-export type { RequestHandler } from './handler/request-handler';
+export type { RequestHandler, RequestHandlerOptions } from './handler/request-handler';
 export type { FunctionClass } from './handler/function-registry';
 
 export { createHttpRequestListener, DEFAULT_MAX_BODY_BYTES } from './http/request-listener';

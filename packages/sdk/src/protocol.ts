@@ -12,6 +12,19 @@ export {
   encodeKinesisEgressRecord,
 } from './protocol/egress-records';
 export type { PbKafkaProducerRecord, PbKinesisEgressRecord } from './protocol/egress-records';
+export {
+  REPLY_TYPENAME,
+  REQUEST_TYPENAME,
+  SCHEDULE_TICK_TYPENAME,
+  decodeReplyEnvelope,
+  decodeRequestEnvelope,
+  decodeScheduleTick,
+  encodeReplyEnvelope,
+  encodeRequestEnvelope,
+  encodeScheduleTick,
+} from './protocol/keyflow-envelopes';
+export type { PbReplyEnvelope, PbRequestEnvelope, PbScheduleTick } from './protocol/keyflow-envelopes';
+export { SCHEDULES_STATE_NAME, SCHEDULES_STATE_TYPENAME } from './schedule/schedule-table';
 export { PbExpireMode, PbMutationType } from './protocol/wire-types';
 export type {
   PbAddress,

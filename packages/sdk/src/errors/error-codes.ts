@@ -41,6 +41,12 @@ export const SdkErrorCodes = {
   METHOD_NOT_ALLOWED: 'KF_METHOD_NOT_ALLOWED',
   /** An HTTP request body exceeded the configured limit. */
   BODY_TOO_LARGE: 'KF_BODY_TOO_LARGE',
+  /** `ctx.reply` was called for a message that has no caller to answer (it came from an ingress). */
+  NO_CALLER: 'KF_NO_CALLER',
+  /** A cron expression could not be parsed, or can never fire. */
+  INVALID_CRON: 'KF_INVALID_CRON',
+  /** A schedule has a bad name, rule, time zone or message. */
+  INVALID_SCHEDULE: 'KF_INVALID_SCHEDULE',
 } as const;
 
 /** A stable Keyflow error code such as `KF_UNKNOWN_FUNCTION`. Other packages add their own. */

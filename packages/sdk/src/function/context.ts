@@ -3,6 +3,7 @@ import type { Duration } from './duration';
 import type { EgressMessage } from './egress-message';
 import type { ListState } from '../state/list-state';
 import type { MapState } from '../state/map-state';
+import type { ScheduleSpec } from '../schedule/schedule-rule';
 import type { Type } from '../types/type';
 
 /**
@@ -23,6 +24,20 @@ export interface StringMessageSpec {
   readonly value: string;
   readonly type?: Type<string>;
 }
+
+/**
+ * A request to another function (`ctx.request`): a message, and where the answer goes
+ * (`replyTo`, this instance when left out).
+ */
+export type RequestSpec<T> = MessageSpec<T> & { readonly replyTo?: Address };
+
+/** A string request: the type may be left out and defaults to `Types.string`. */
+export type StringRequestSpec = StringMessageSpec & { readonly replyTo?: Address };
+
+/** The message a schedule delivers to its instance: a value and its type (strings need none). */
+export type ScheduledMessage<T> =
+  | { readonly value: T; readonly type: Type<T> }
+  | { readonly value: string; readonly type?: Type<string> };
 
 /**
  * The state of a function class `F`: each of its non-method fields. Value fields are optional:
@@ -74,4 +89,35 @@ export interface Context<F = Record<string, unknown>> {
   sendAfter(delay: Duration, message: StringMessageSpec, cancellationToken?: string): void;
   /** Cancels a delayed message sent with this token, if it was not delivered yet. */
   cancelDelayedMessage(cancellationToken: string): void;
+  /**
+   * Answers the message being handled: sends `value` to its caller, or to the `replyTo` of a
+   * request. The answer to a request (`ctx.request`) carries the request's correlation id.
+   * Throws `KF_NO_CALLER` when there is no one to answer (the message came from an ingress).
+   *
+   * @example
+   * ctx.reply({ balance: ctx.storage.balance ?? 0 }, Balance);
+   */
+  reply<T>(value: T, type: Type<T>): void;
+  reply(value: string, type?: Type<string>): void;
+  /**
+   * Sends a request and returns its correlation id. Nothing waits: the answer arrives later as
+   * a message whose `msg.correlationId` is that id, while this instance goes on handling others.
+   *
+   * @example
+   * ctx.storage.pending = ctx.request({ target: { typename: 'bank/account', id }, value: 'balance' });
+   * // later: if (msg.correlationId === ctx.storage.pending) …
+   */
+  request<T>(request: RequestSpec<T>): string;
+  request(request: StringRequestSpec): string;
+  /**
+   * Delivers `message` to this instance on a schedule, `{ every: '5m' }` or
+   * `{ cron: '0 9 * * MON-FRI', timeZone: 'Europe/Berlin' }`, until `unschedule(name)`. A
+   * schedule of the same name replaces the previous one. Each delivery has `msg.tick`.
+   *
+   * @example
+   * ctx.schedule('digest', { cron: '0 9 * * MON-FRI', timeZone: 'Europe/Berlin' }, { value: 'send-digest' });
+   */
+  schedule<T>(name: string, when: ScheduleSpec, message: ScheduledMessage<T>): void;
+  /** Removes the schedule `name` of this instance; true when there was one. */
+  unschedule(name: string): boolean;
 }

@@ -13,6 +13,30 @@ export interface MessageHeader {
   readonly value: Uint8Array;
 }
 
+/**
+ * What a message that a schedule delivered says about its tick (see `ctx.schedule`).
+ *
+ * @example
+ * if (msg.tick) log(`${msg.tick.name} due at ${new Date(msg.tick.scheduledAt).toISOString()}, ${msg.tick.missed} missed`);
+ */
+export interface ScheduleTickInfo {
+  /** The schedule's name. */
+  readonly name: string;
+  /** When this tick was due, in milliseconds since the epoch. */
+  readonly scheduledAt: number;
+  /**
+   * How many later ticks were also due when this one was handled (the runtime was down or
+   * behind), coalesced into this one: they are not delivered separately.
+   */
+  readonly missed: number;
+}
+
+/** @internal Where a message came from, beyond its caller: a request, a reply or a schedule. */
+export interface MessageOrigin {
+  readonly correlationId?: string;
+  readonly tick?: ScheduleTickInfo;
+}
+
 // Keeps a leading U+FEFF, as the protocol's string fields do (TextDecoder drops it by default).
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -31,11 +55,26 @@ const NO_HEADERS: readonly MessageHeader[] = Object.freeze([]);
 export class Message {
   readonly #typedValue: PbTypedValue;
   readonly #headers: readonly MessageHeader[];
+  readonly #origin: MessageOrigin | undefined;
 
   /** @internal Built by the request handler. */
-  constructor(typedValue: PbTypedValue, headers: readonly MessageHeader[] = NO_HEADERS) {
+  constructor(typedValue: PbTypedValue, headers: readonly MessageHeader[] = NO_HEADERS, origin?: MessageOrigin) {
     this.#typedValue = typedValue;
     this.#headers = headers;
+    this.#origin = origin;
+  }
+
+  /**
+   * The correlation id of a request (a message sent with `ctx.request`) or of the reply to one;
+   * undefined for other messages. `ctx.request` returns the id it gave the request.
+   */
+  get correlationId(): string | undefined {
+    return this.#origin?.correlationId;
+  }
+
+  /** The tick of a message that a schedule delivered (`ctx.schedule`); undefined for others. */
+  get tick(): ScheduleTickInfo | undefined {
+    return this.#origin?.tick;
   }
 
   /** The typename of the value, e.g. `io.statefun.types/string`. */

@@ -2,6 +2,14 @@ import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import { fromPbAddress, type Address } from '../function/address';
 import { Message } from '../function/message';
+import {
+  REPLY_TYPENAME,
+  REQUEST_TYPENAME,
+  SCHEDULE_TICK_TYPENAME,
+  decodeReplyEnvelope,
+  decodeRequestEnvelope,
+  decodeScheduleTick,
+} from '../protocol/keyflow-envelopes';
 import type {
   PbFromFunction,
   PbInvocation,
@@ -10,15 +18,19 @@ import type {
   PbTypedValue,
   PbValueSpec,
 } from '../protocol/wire-types';
+import { SCHEDULES_STATE_NAME, SCHEDULES_STATE_SPEC } from '../schedule/schedule-table';
 import { StorageFactory, type AddressStorage } from './address-storage';
 import type { FunctionDefinition, FunctionRegistry } from './function-registry';
-import { InvocationContext } from './invocation-context';
+import { InvocationContext, type SchedulingInput } from './invocation-context';
 
 /** A registered function with the factory of its `ctx.storage` objects. */
 interface InvocableFunction {
   readonly definition: FunctionDefinition;
   readonly storage: StorageFactory;
 }
+
+/** Every typename of Keyflow's own messages (requests, replies, ticks) starts so. */
+const KEYFLOW_TYPENAME_PREFIX = 'type.googleapis.com/io.keyflow.sdk.';
 
 const EMPTY_ARGUMENT: PbTypedValue = { typename: '', hasValue: false, value: new Uint8Array(0) };
 
@@ -33,8 +45,12 @@ export class BatchInvoker {
   /** The function of the previous batch: consecutive batches mostly address the same one. */
   #last: { namespace: string; type: string; function: InvocableFunction } | undefined;
 
-  constructor(registry: FunctionRegistry) {
+  readonly #clock: () => number;
+
+  /** `clock` is the time schedules compute with (milliseconds since the epoch). */
+  constructor(registry: FunctionRegistry, clock: () => number = Date.now) {
     this.#registry = registry;
+    this.#clock = clock;
     for (const definition of registry.list()) {
       this.#functions.set(definition.typename, { definition, storage: new StorageFactory(definition.states) });
     }
@@ -63,7 +79,8 @@ export class BatchInvoker {
       return { kind: 'incompleteInvocationContext', missingValues: stored.missing };
     }
     const storage = storageFactory.create(stored.values);
-    return new BatchRun(definition, fromPbAddress(target), storage, batch.invocations).runFrom(0);
+    const scheduling = { pbSelf: target, stored: stored.schedules, clock: this.#clock };
+    return new BatchRun(definition, fromPbAddress(target), storage, batch.invocations, scheduling).runFrom(0);
   }
 
   #lookup(namespace: string, type: string): InvocableFunction {
@@ -96,8 +113,9 @@ class BatchRun {
     private readonly self: Address,
     private readonly storage: AddressStorage,
     private readonly invocations: readonly PbInvocation[],
+    scheduling: SchedulingInput,
   ) {
-    this.#context = new InvocationContext(self, storage.object);
+    this.#context = new InvocationContext(self, storage.object, scheduling);
   }
 
   /** Runs the invocations from `index` on; continues asynchronously after a returned promise. */
@@ -121,7 +139,25 @@ class BatchRun {
   #apply(invocation: PbInvocation): Promise<unknown> | undefined {
     const context = this.#context;
     context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
-    const message = new Message(invocation.argument ?? EMPTY_ARGUMENT, invocation.headers);
+    context.replyTarget = invocation.caller;
+    context.correlationId = undefined;
+    const argument = invocation.argument ?? EMPTY_ARGUMENT;
+    let message: Message;
+    try {
+      if (argument.typename.startsWith(KEYFLOW_TYPENAME_PREFIX)) {
+        const unwrapped = this.#unwrap(argument, invocation);
+        if (!unwrapped) return undefined; // a stale schedule tick
+        message = unwrapped;
+      } else {
+        message = new Message(argument, invocation.headers);
+      }
+    } catch (error) {
+      throw new KeyflowError(
+        SdkErrorCodes.BAD_REQUEST,
+        `A ${argument.typename} message to ${this.definition.typename} '${this.self.id}' could not be read: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     try {
       const result = this.definition.apply(context as never, message);
       return result instanceof Promise ? result : undefined;
@@ -130,14 +166,49 @@ class BatchRun {
     }
   }
 
+  /**
+   * Unwraps Keyflow's own messages: a request or a reply shows its payload with the correlation
+   * id; a schedule tick re-arms its schedule and shows the scheduled message, or is dropped
+   * (undefined) when stale.
+   */
+  #unwrap(argument: PbTypedValue, invocation: PbInvocation): Message | undefined {
+    const context = this.#context;
+    switch (argument.typename) {
+      case REQUEST_TYPENAME: {
+        const request = decodeRequestEnvelope(argument.value);
+        context.correlationId = request.correlationId;
+        if (request.replyTo) context.replyTarget = request.replyTo;
+        return new Message(request.payload, invocation.headers, { correlationId: request.correlationId });
+      }
+      case REPLY_TYPENAME: {
+        const reply = decodeReplyEnvelope(argument.value);
+        return new Message(reply.payload, invocation.headers, { correlationId: reply.correlationId });
+      }
+      case SCHEDULE_TICK_TYPENAME: {
+        const due = context.schedules.onTick(decodeScheduleTick(argument.value));
+        return due && new Message(due.message, invocation.headers, { tick: due.tick });
+      }
+      default:
+        return new Message(argument, invocation.headers);
+    }
+  }
+
   #result(): PbFromFunction {
+    const context = this.#context;
+    if (context.usedSchedules && context.schedules.missingState) {
+      // The function set or removed a schedule, but the runtime did not send the reserved
+      // state: have it registered; the runtime retries the batch with it.
+      return { kind: 'incompleteInvocationContext', missingValues: [SCHEDULES_STATE_SPEC] };
+    }
     let stateMutations;
     try {
       stateMutations = this.storage.collectMutations();
     } catch (error) {
       throw functionFailed(this.definition, this.self.id, error);
     }
-    const { outgoingMessages, delayedInvocations, outgoingEgresses } = this.#context.effects;
+    const scheduleMutation = context.usedSchedules ? context.schedules.mutation() : undefined;
+    if (scheduleMutation) stateMutations.push(scheduleMutation);
+    const { outgoingMessages, delayedInvocations, outgoingEgresses } = context.effects;
     return { kind: 'invocationResult', result: { stateMutations, outgoingMessages, delayedInvocations, outgoingEgresses } };
   }
 }
@@ -149,19 +220,30 @@ class BatchRun {
 function matchState(
   definition: FunctionDefinition,
   batch: PbInvocationBatchRequest,
-): { values: (PbTypedValue | undefined)[]; missing: PbValueSpec[] } {
+): { values: (PbTypedValue | undefined)[]; missing: PbValueSpec[]; schedules: PbTypedValue | undefined | null } {
   const values: (PbTypedValue | undefined)[] = [];
   const missing: PbValueSpec[] = [];
   for (const state of definition.states) {
-    let provided: PbPersistedValue | undefined;
-    for (let index = batch.state.length - 1; index >= 0 && !provided; index--) {
-      const candidate = batch.state[index] as PbPersistedValue;
-      if (candidate.stateName === state.name) provided = candidate;
-    }
+    const provided = findState(batch, state.name);
     if (provided) values.push(provided.stateValue);
     else missing.push(state.wireSpec);
   }
-  return { values, missing };
+  // The reserved schedules value is declared only when a batch needs it (see schedule-table.ts):
+  // here, when it delivers a tick; a batch that sets a schedule asks for it when it is done.
+  const reserved = batch.state.length > definition.states.length ? findState(batch, SCHEDULES_STATE_NAME) : undefined;
+  if (!reserved && batch.invocations.some((invocation) => invocation.argument?.typename === SCHEDULE_TICK_TYPENAME)) {
+    missing.push(SCHEDULES_STATE_SPEC);
+  }
+  return { values, missing, schedules: reserved ? reserved.stateValue : null };
+}
+
+/** The request's value of state `name`; a name sent twice takes its last value. */
+function findState(batch: PbInvocationBatchRequest, name: string): PbPersistedValue | undefined {
+  for (let index = batch.state.length - 1; index >= 0; index--) {
+    const candidate = batch.state[index] as PbPersistedValue;
+    if (candidate.stateName === name) return candidate;
+  }
+  return undefined;
 }
 
 function functionFailed(definition: FunctionDefinition, id: string, error: unknown): KeyflowError {

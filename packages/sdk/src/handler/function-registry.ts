@@ -8,6 +8,7 @@ import type { Message } from '../function/message';
 import { parseTypename } from '../function/typename';
 import { LIST_STATE_TYPENAME, MAP_STATE_TYPENAME } from '../protocol/collection-values';
 import { PbExpireMode, type PbValueSpec } from '../protocol/wire-types';
+import { RESERVED_STATE_PREFIX } from '../schedule/schedule-table';
 import type { EntryExpiry, StateDefinition } from '../state/state-definition';
 import type { Type } from '../types/type';
 
@@ -112,6 +113,12 @@ function defineStates(
       throw new KeyflowError(
         SdkErrorCodes.INVALID_STATE_NAME,
         `${where}: state name '${name}' is invalid; use letters, digits and underscores, not starting with a digit.`,
+      );
+    }
+    if (name.startsWith(RESERVED_STATE_PREFIX)) {
+      throw new KeyflowError(
+        SdkErrorCodes.INVALID_STATE_NAME,
+        `${where}: state name '${name}' is reserved (names starting with ${RESERVED_STATE_PREFIX} are Keyflow's own); choose another name.`,
       );
     }
     const previous = seen.get(name);

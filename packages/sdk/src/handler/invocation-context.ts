@@ -1,17 +1,36 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import { toPbAddress, type Address } from '../function/address';
-import type { Context, MessageSpec, StorageOf, StringMessageSpec } from '../function/context';
+import { randomUUID } from 'node:crypto';
+import type {
+  Context,
+  MessageSpec,
+  RequestSpec,
+  ScheduledMessage,
+  StorageOf,
+  StringMessageSpec,
+  StringRequestSpec,
+} from '../function/context';
 import { toMillis, type Duration } from '../function/duration';
 import { isEgressMessage, type EgressMessage } from '../function/egress-message';
 import { parseTypename } from '../function/typename';
+import {
+  REPLY_TYPENAME,
+  REQUEST_TYPENAME,
+  encodeReplyEnvelope,
+  encodeRequestEnvelope,
+} from '../protocol/keyflow-envelopes';
+import type { ScheduleSpec } from '../schedule/schedule-rule';
 import type {
+  PbAddress,
   PbDelayedInvocation,
   PbEgressMessage,
   PbOutgoingMessage,
   PbTypedValue,
 } from '../protocol/wire-types';
 import { Types } from '../types/builtin-types';
+import type { Type } from '../types/type';
+import { ScheduleBook } from './schedule-book';
 
 type AnyMessageSpec = MessageSpec<unknown> | StringMessageSpec;
 
@@ -28,12 +47,35 @@ export interface BatchEffects {
  */
 export class InvocationContext implements Context {
   caller: Address | undefined = undefined;
+  /** Where `reply` sends: the `replyTo` of a request, else the caller (wire form). */
+  replyTarget: PbAddress | undefined = undefined;
+  /** The correlation id of the request being handled, echoed by `reply`. */
+  correlationId: string | undefined = undefined;
   readonly effects: BatchEffects = { outgoingMessages: [], delayedInvocations: [], outgoingEgresses: [] };
+  readonly #scheduling: SchedulingInput;
+  #schedules: ScheduleBook | undefined;
 
   constructor(
     readonly self: Address,
     readonly storage: StorageOf<Record<string, unknown>>,
-  ) {}
+    scheduling: SchedulingInput = { pbSelf: undefined, stored: null, clock: Date.now },
+  ) {
+    this.#scheduling = scheduling;
+  }
+
+  /** This batch's schedules, made when first used: most batches have none. */
+  get schedules(): ScheduleBook {
+    if (!this.#schedules) {
+      const { pbSelf, stored, clock } = this.#scheduling;
+      this.#schedules = new ScheduleBook(pbSelf ?? splitAddress(this.self), stored, clock, this.effects.delayedInvocations);
+    }
+    return this.#schedules;
+  }
+
+  /** True once the batch used schedules; then {@link schedules} holds its state. */
+  get usedSchedules(): boolean {
+    return this.#schedules !== undefined;
+  }
 
   send(message: AnyMessageSpec | EgressMessage): void {
     if (isEgressMessage(message)) {
@@ -75,6 +117,62 @@ export class InvocationContext implements Context {
       argument: undefined,
     });
   }
+
+  reply(value: unknown, type?: Type<unknown>): void {
+    const target = this.replyTarget;
+    if (!target) {
+      throw new KeyflowError(
+        SdkErrorCodes.NO_CALLER,
+        `ctx.reply in ${this.self.typename} '${this.self.id}': the message being handled has no caller to answer (it came from an ingress that gives none); send the answer with ctx.send or to an egress instead.`,
+      );
+    }
+    const payload = typedValueOf({ target: this.self, value, type } as AnyMessageSpec, 'ctx.reply');
+    const correlationId = this.correlationId;
+    this.effects.outgoingMessages.push({
+      target,
+      argument:
+        correlationId === undefined
+          ? payload
+          : { typename: REPLY_TYPENAME, hasValue: true, value: encodeReplyEnvelope({ correlationId, payload }) },
+    });
+  }
+
+  request(request: RequestSpec<unknown> | StringRequestSpec): string {
+    const target = toPbAddress(request?.target, 'ctx.request');
+    const payload = typedValueOf(request, 'ctx.request');
+    const replyTo = request.replyTo === undefined ? undefined : toPbAddress(request.replyTo, 'ctx.request: replyTo');
+    const correlationId = randomUUID();
+    this.effects.outgoingMessages.push({
+      target,
+      argument: { typename: REQUEST_TYPENAME, hasValue: true, value: encodeRequestEnvelope({ correlationId, payload, replyTo }) },
+    });
+    return correlationId;
+  }
+
+  schedule(name: string, when: ScheduleSpec, message: ScheduledMessage<unknown>): void {
+    const where = `ctx.schedule('${String(name)}')`;
+    if (message === null || typeof message !== 'object') {
+      throw new KeyflowError(SdkErrorCodes.INVALID_SCHEDULE, `${where}: the message is missing; pass { value, type }.`);
+    }
+    this.schedules.schedule(name, when, typedValueOf({ ...message, target: this.self }, where));
+  }
+
+  unschedule(name: string): boolean {
+    return this.schedules.unschedule(name);
+  }
+}
+
+export interface SchedulingInput {
+  /** This address in wire form. */
+  readonly pbSelf: PbAddress | undefined;
+  /** The reserved schedules state value as the request carried it; `null` when it lacked it. */
+  readonly stored: PbTypedValue | undefined | null;
+  readonly clock: () => number;
+}
+
+function splitAddress(self: Address): PbAddress {
+  const { namespace, name } = parseTypename(self.typename, 'ctx.self');
+  return { namespace, type: name, id: self.id };
 }
 
 function typedValueOf(message: AnyMessageSpec, where: string): PbTypedValue {

@@ -22,6 +22,15 @@ export type BatchHandler = (batch: PbInvocationBatchRequest) => Promise<PbFromFu
  */
 export type InlineBatchHandler = (batch: PbInvocationBatchRequest) => PbFromFunction | Promise<PbFromFunction>;
 
+/** Options of the request handlers. */
+export interface RequestHandlerOptions {
+  /**
+   * The clock schedules compute tick times with, in milliseconds since the epoch; `Date.now`
+   * when left out. Tests pass a controllable one.
+   */
+  readonly clock?: () => number;
+}
+
 /**
  * The request-reply handler for a set of `@StatefulFunction` classes. Classes are validated
  * here: a bad typename, a duplicate, a `@ValueSpec` without a type throw at once.
@@ -30,8 +39,8 @@ export type InlineBatchHandler = (batch: PbInvocationBatchRequest) => PbFromFunc
  * const handle = createRequestHandler([Greeter]);
  * const fromFunction = await handle(toFunctionBytes);
  */
-export function createRequestHandler(functions: readonly FunctionClass[]): RequestHandler {
-  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+export function createRequestHandler(functions: readonly FunctionClass[], options: RequestHandlerOptions = {}): RequestHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions), options.clock);
   return async (toFunction) => {
     const batch = decodeToFunction(toFunction);
     if (!batch) {
@@ -43,13 +52,13 @@ export function createRequestHandler(functions: readonly FunctionClass[]): Reque
 }
 
 /** Like {@link createRequestHandler}, on decoded batches. */
-export function createBatchHandler(functions: readonly FunctionClass[]): BatchHandler {
-  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+export function createBatchHandler(functions: readonly FunctionClass[], options: RequestHandlerOptions = {}): BatchHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions), options.clock);
   return async (batch) => invoker.invoke(batch);
 }
 
 /** Like {@link createBatchHandler}, answering synchronously where it can. */
-export function createInlineBatchHandler(functions: readonly FunctionClass[]): InlineBatchHandler {
-  const invoker = new BatchInvoker(new FunctionRegistry(functions));
+export function createInlineBatchHandler(functions: readonly FunctionClass[], options: RequestHandlerOptions = {}): InlineBatchHandler {
+  const invoker = new BatchInvoker(new FunctionRegistry(functions), options.clock);
   return (batch) => invoker.invoke(batch);
 }
