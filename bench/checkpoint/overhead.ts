@@ -17,7 +17,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 async function round(dir: string, checkpoints: boolean): Promise<{ rate: number; checkpoints: number }> {
   const egress = new CountingEgress('bench/out');
   const runtime = await KeyflowRuntime.start({
-    module: { files: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [], extensions: [] },
+    module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
     stateDir: join(dir, 'state'),
     functions,
     ingresses: [new BenchIngress(MESSAGES, ADDRESSES)],

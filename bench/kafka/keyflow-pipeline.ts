@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@keyflow/sdk';
 import { KeyflowRuntime, parseModule } from '@keyflow/runtime';
-import { KafkaEgress, keyflowExtension, type KafkaEgressConfig } from '@keyflow/connectors';
+import { KafkaEgress, keyflowKinds, type KafkaEgressConfig } from '@keyflow/connectors';
 import { Relay, relayTarget } from './relay-function';
 
 /**
@@ -42,9 +42,9 @@ spec:
   const egress = new KafkaEgress(egressConfig, { logger: silentLogger });
   const started = performance.now();
   const runtime = await KeyflowRuntime.start({
-    module: parseModule(moduleYaml, join(dir, 'module.yaml'), { extensions: keyflowExtension.moduleKinds }),
+    module: parseModule(moduleYaml, join(dir, 'module.yaml'), { kinds: keyflowKinds }),
     stateDir: dir,
-    extensions: [keyflowExtension],
+    kinds: keyflowKinds,
     functions: [Relay],
     egresses: [egress],
     logger: silentLogger,

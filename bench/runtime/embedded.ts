@@ -22,7 +22,7 @@ async function runtimeRound(dir: string, addresses: number): Promise<number> {
   const egress = new CountingEgress('bench/out');
   const ingress = new BenchIngress(MESSAGES, addresses);
   const runtime = await KeyflowRuntime.start({
-    module: { files: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [], extensions: [] },
+    module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
     stateDir: dir,
     functions,
     ingresses: [ingress],

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   try {
     const egress = new CountingEgress('bench/out');
     const runtime = await KeyflowRuntime.start({
-      module: { files: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [], extensions: [] },
+      module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
       stateDir: dir,
       functions,
       ingresses: [new BenchIngress(ADDRESSES, ADDRESSES)],

@@ -1,7 +1,7 @@
 // The public API of @keyflow/connectors: StateFun's Kafka and Kinesis module kinds for the
 // Keyflow runtime.
 
-export { keyflowExtension, connectorKinds } from './connectors-extension';
+export { keyflowKinds } from './keyflow-kinds';
 export { ConnectorKinds } from './connector-kinds';
 export { ConnectorErrorCodes } from './connector-error-codes';
 export type { IngressRouteConfig } from './common/ingress-route';

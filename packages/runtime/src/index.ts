@@ -2,30 +2,33 @@
 
 export { KeyflowRuntime } from './runtime/keyflow-runtime';
 export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
-export type { RuntimeExtension } from './runtime/runtime-extension';
 export { AdminServer } from './admin/admin-server';
 
 export { loadModule, parseModule } from './module/module-loader';
+export type { ModuleLoadOptions } from './module/module-loader';
 export { SpecReader } from './module/spec-reader';
 export { InvalidModuleError, formatModuleProblem } from './module/module-problem';
 export type { ModuleProblem } from './module/module-problem';
-export type { ModuleExtension, ModuleLoadOptions } from './module/module-extension';
+export { ModuleKinds } from './module/kinds/module-kinds';
+export { findKindPackages } from './module/kinds/kind-packages';
+export type { KindPackage } from './module/kinds/kind-packages';
 export type {
   DeliverySemantic,
   EmbeddedEndpointConfig,
   EndpointConfig,
-  ExtensionConfig,
   FileEgressConfig,
   FunctionPattern,
   HttpEndpointConfig,
   HttpIngressConfig,
   HttpIngressRoute,
+  KindRole,
+  ModuleComponent,
   ModuleConfig,
   SidecarConfig,
   SourceLocation,
   TlsConfig,
   TransportConfig,
-} from './module/module-config';
+} from './config/module-config';
 
 export type { FunctionEndpoint } from './endpoints/function-endpoint';
 export { EmbeddedFunctionEndpoint } from './endpoints/embedded-endpoint';

@@ -1,5 +1,6 @@
-import type { DeliverySemantic, ModuleExtension, SpecReader } from '@keyflow/runtime';
+import type { DeliverySemantic, EgressKind, SpecReader } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
+import { KafkaEgress } from './kafka-egress';
 import { readAddress } from './kafka-ingress-kind';
 
 /** The validated spec of an `io.statefun.kafka.v1/egress` document. */
@@ -23,10 +24,10 @@ const DELIVERY_SEMANTICS = ['none', 'at-least-once', 'exactly-once'] as const;
  * (`type`: `none`, `at-least-once` (default), `exactly-once` with `transactionTimeout` or the
  * older `transactionTimeoutMillis`), `properties`.
  */
-export const kafkaEgressKind: ModuleExtension<KafkaEgressConfig> = {
-  kind: ConnectorKinds.KAFKA_EGRESS,
+export const kafkaEgressKind: EgressKind<KafkaEgressConfig> = {
+  name: ConnectorKinds.KAFKA_EGRESS,
   role: 'egress',
-  parse(spec: SpecReader): KafkaEgressConfig {
+  readSpec(spec: SpecReader): KafkaEgressConfig {
     const properties = spec.optionalStringMap('properties') ?? {};
     const delivery = spec.optionalObject('deliverySemantic');
     const deliverySemantic = delivery?.enumOf('type', DELIVERY_SEMANTICS) ?? 'at-least-once';
@@ -42,4 +43,5 @@ export const kafkaEgressKind: ModuleExtension<KafkaEgressConfig> = {
       properties,
     };
   },
+  create: (config, { logger }) => new KafkaEgress(config, { logger }),
 };

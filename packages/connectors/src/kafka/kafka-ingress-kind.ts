@@ -1,5 +1,6 @@
-import type { ModuleExtension, SpecReader } from '@keyflow/runtime';
+import type { IngressKind, SpecReader } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
+import { KafkaIngress } from './kafka-ingress';
 import type { IngressRouteConfig } from '../common/ingress-route';
 import { readRoutingFailurePolicy, type RoutingFailurePolicy } from '../common/routing-failure-policy';
 import { STARTUP_DATE_FORMAT, parseStartupDate } from '../common/startup-date';
@@ -50,10 +51,10 @@ const RESET_POSITIONS = ['earliest', 'latest'] as const;
  * (default), `earliest`, `latest`, `specific-offsets` with `offsets`, `date` with `date`),
  * `autoOffsetResetPosition`, `properties`; and Keyflow's `onRoutingFailure`.
  */
-export const kafkaIngressKind: ModuleExtension<KafkaIngressConfig> = {
-  kind: ConnectorKinds.KAFKA_INGRESS,
+export const kafkaIngressKind: IngressKind<KafkaIngressConfig> = {
+  name: ConnectorKinds.KAFKA_INGRESS,
   role: 'ingress',
-  parse(spec: SpecReader): KafkaIngressConfig {
+  readSpec(spec: SpecReader): KafkaIngressConfig {
     const id = spec.typename('id');
     const properties = spec.optionalStringMap('properties') ?? {};
     const topics = spec.list('topics', { nonEmpty: true }).map((topic) => ({
@@ -77,6 +78,7 @@ export const kafkaIngressKind: ModuleExtension<KafkaIngressConfig> = {
       onRoutingFailure: readRoutingFailurePolicy(spec, ['fail', 'skip', 'dead-letter']),
     };
   },
+  create: (config, { logger }) => new KafkaIngress(config, { logger }),
 };
 
 /** `address`, else the `bootstrap.servers` property (StateFun: the named key wins). */

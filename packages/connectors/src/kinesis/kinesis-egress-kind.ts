@@ -1,5 +1,6 @@
-import type { ModuleExtension, SpecReader } from '@keyflow/runtime';
+import type { EgressKind, SpecReader } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
+import { KinesisEgress } from './kinesis-egress';
 import { readAwsCredentials, readAwsRegion, type AwsCredentialsConfig, type AwsRegionConfig } from './aws-settings';
 
 /** The validated spec of an `io.statefun.kinesis.v1/egress` document. */
@@ -19,10 +20,10 @@ export interface KinesisEgressConfig {
  * `maxOutstandingRecords`, `clientConfigProperties`. Kinesis has no transactions: delivery is
  * at-least-once.
  */
-export const kinesisEgressKind: ModuleExtension<KinesisEgressConfig> = {
-  kind: ConnectorKinds.KINESIS_EGRESS,
+export const kinesisEgressKind: EgressKind<KinesisEgressConfig> = {
+  name: ConnectorKinds.KINESIS_EGRESS,
   role: 'egress',
-  parse(spec: SpecReader): KinesisEgressConfig {
+  readSpec(spec: SpecReader): KinesisEgressConfig {
     return {
       id: spec.typename('id'),
       awsRegion: readAwsRegion(spec),
@@ -31,4 +32,5 @@ export const kinesisEgressKind: ModuleExtension<KinesisEgressConfig> = {
       clientConfigProperties: spec.optionalStringMap('clientConfigProperties') ?? {},
     };
   },
+  create: (config, { logger }) => new KinesisEgress(config, { logger }),
 };

@@ -1,5 +1,6 @@
-import type { ModuleExtension, SpecReader } from '@keyflow/runtime';
+import type { IngressKind, SpecReader } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
+import { KinesisIngress } from './kinesis-ingress';
 import type { IngressRouteConfig } from '../common/ingress-route';
 import { readRoutingFailurePolicy, type RoutingFailurePolicy } from '../common/routing-failure-policy';
 import { STARTUP_DATE_FORMAT, parseStartupDate } from '../common/startup-date';
@@ -43,10 +44,10 @@ const STARTUP_POSITIONS = ['latest', 'earliest', 'date'] as const;
  * (`stream`, `valueType`, `targets`), `clientConfigProperties`; and Keyflow's
  * `onRoutingFailure`, `pollInterval`, `maxRecordsPerPoll` and `shardDiscoveryInterval`.
  */
-export const kinesisIngressKind: ModuleExtension<KinesisIngressConfig> = {
-  kind: ConnectorKinds.KINESIS_INGRESS,
+export const kinesisIngressKind: IngressKind<KinesisIngressConfig> = {
+  name: ConnectorKinds.KINESIS_INGRESS,
   role: 'ingress',
-  parse(spec: SpecReader): KinesisIngressConfig {
+  readSpec(spec: SpecReader): KinesisIngressConfig {
     const streams = spec.list('streams', { nonEmpty: true }).map((stream) => ({
       stream: stream.string('stream'),
       valueType: stream.typename('valueType'),
@@ -70,6 +71,7 @@ export const kinesisIngressKind: ModuleExtension<KinesisIngressConfig> = {
       shardDiscoveryIntervalMs: spec.optionalDuration('shardDiscoveryInterval', { min: 100 }) ?? 10_000,
     };
   },
+  create: (config, { logger }) => new KinesisIngress(config, { logger }),
 };
 
 function readStartupPosition(spec: SpecReader): KinesisStartupPosition {

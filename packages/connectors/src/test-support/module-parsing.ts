@@ -2,7 +2,7 @@
 
 import { basename } from 'node:path';
 import { parseModule, type ModuleConfig } from '@keyflow/runtime';
-import { connectorKinds } from '../connectors-extension';
+import { keyflowKinds } from '../keyflow-kinds';
 
 /** What the loader reports per problem (InvalidModuleError is not part of the runtime's API). */
 interface Problem {
@@ -19,13 +19,13 @@ export function yaml(...lines: string[]): string {
 
 /** Parses `text` as `/work/module.yaml` with the connector kinds. */
 export function parse(text: string): ModuleConfig {
-  return parseModule(text, '/work/module.yaml', { extensions: connectorKinds });
+  return parseModule(text, '/work/module.yaml', { kinds: keyflowKinds });
 }
 
-/** The config of the only extension document of `text`. */
+/** The config of the only document of `text`. */
 export function configOf<T>(text: string): T {
-  const [component] = parse(text).extensions;
-  if (!component) throw new Error('no extension document');
+  const [component] = parse(text).components;
+  if (!component) throw new Error('no document');
   return component.config as T;
 }
 

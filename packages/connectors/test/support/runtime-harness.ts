@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type FunctionClass } from '@keyflow/sdk';
 import { KeyflowRuntime, parseModule, type EgressSink, type Ingress } from '@keyflow/runtime';
-import { keyflowExtension } from '../../src';
+import { keyflowKinds } from '../../src';
 import { testFunctions } from '../fixtures/test-functions';
 
 /** Options of {@link startRuntime}. */
@@ -22,9 +22,9 @@ export async function startRuntime(moduleYaml: string, options: HarnessOptions):
   await mkdir(options.stateDir, { recursive: true });
   await writeFile(file, moduleYaml);
   return KeyflowRuntime.start({
-    module: parseModule(moduleYaml, file, { extensions: keyflowExtension.moduleKinds }),
+    module: parseModule(moduleYaml, file, { kinds: keyflowKinds }),
     stateDir: options.stateDir,
-    extensions: [keyflowExtension],
+    kinds: keyflowKinds,
     functions: options.functions ?? testFunctions,
     egresses: options.egresses ?? [],
     logger: silentLogger,

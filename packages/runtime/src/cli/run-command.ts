@@ -1,21 +1,25 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createLogger, describeError } from '@keyflow/sdk';
 import { AdminServer } from '../admin/admin-server';
 import { storageFromUri } from '../checkpoint/storage-uri';
-import type { ModuleConfig } from '../module/module-config';
+import type { ModuleConfig } from '../config/module-config';
+import { findKindPackages } from '../module/kinds/kind-packages';
+import { ModuleKinds } from '../module/kinds/module-kinds';
 import { loadModule } from '../module/module-loader';
 import { KeyflowRuntime } from '../runtime/keyflow-runtime';
-import type { RuntimeExtension } from '../runtime/runtime-extension';
 import { parseRunArguments } from './cli-arguments';
 
-/** `keyflow run`: loads the modules, starts the runtime, and runs until SIGTERM or SIGINT. */
-export async function runCommand(args: readonly string[], extensions: readonly RuntimeExtension[]): Promise<number> {
+/**
+ * `keyflow run`: loads the modules with the kinds of the kind packages the project depends on
+ * (the package.json files of the working folder and of the module files' folders), starts the
+ * runtime, and runs until SIGTERM or SIGINT.
+ */
+export async function runCommand(args: readonly string[]): Promise<number> {
   const options = parseRunArguments(args);
   const logger = createLogger({ fields: { component: 'keyflow' } });
-  const module = await loadModule(
-    options.modules.map((file) => resolve(file)),
-    { extensions: extensions.flatMap((extension) => extension.moduleKinds) },
-  );
+  const files = options.modules.map((file) => resolve(file));
+  const kinds = findKindPackages([process.cwd(), ...files.map((file) => dirname(file))]).flatMap((found) => found.kinds);
+  const module = await loadModule(files, { kinds });
   printModule(module);
 
   const stateDir = resolve(options.stateDir);
@@ -26,7 +30,7 @@ export async function runCommand(args: readonly string[], extensions: readonly R
     stateBackend: options.memoryState ? 'memory' : 'rocksdb',
     checkpointIntervalMs: options.checkpointIntervalMs,
     checkpointStorage,
-    extensions,
+    kinds,
     logger,
     ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
     ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
@@ -63,6 +67,8 @@ export async function runCommand(args: readonly string[], extensions: readonly R
   });
 }
 
+const RUNTIME_KINDS: ReadonlySet<string> = new Set(Object.values(ModuleKinds));
+
 function printModule(module: ModuleConfig): void {
   console.log(`Keyflow: loaded ${module.files.join(', ')}`);
   for (const endpoint of module.endpoints) {
@@ -77,7 +83,10 @@ function printModule(module: ModuleConfig): void {
   for (const egress of module.fileEgresses) {
     console.log(`  egress    ${egress.id} (file, ${egress.deliverySemantic}) → ${egress.path}`);
   }
-  for (const extension of module.extensions) console.log(`  ${extension.role.padEnd(8)}  ${extension.kindName}`);
+  // The kinds of packages, which have no view of their own.
+  for (const component of module.components.filter((candidate) => !RUNTIME_KINDS.has(candidate.kind))) {
+    console.log(`  ${component.role.padEnd(8)}  ${component.kind}`);
+  }
 }
 
 function printHowToSend(module: ModuleConfig): void {

@@ -2,7 +2,7 @@ import { silentLogger } from '@keyflow/sdk';
 import { CapturingEgress } from '../test-support/capturing-egress';
 import { flushPromises } from '../test-support/flush-promises';
 import { stringValue, textOf } from '../test-support/protocol-factories';
-import type { DeliverySemantic } from '../module/module-config';
+import type { DeliverySemantic } from '../config/module-config';
 import type { EgressRecord } from './egress-record';
 import { EgressRouter, type PendingEgress } from './egress-router';
 

@@ -1,4 +1,4 @@
-import type { DeliverySemantic } from '../module/module-config';
+import type { DeliverySemantic } from '../config/module-config';
 import type { EgressRecord } from './egress-record';
 
 /**

@@ -9,7 +9,7 @@ import {
   type PbTypedValue,
 } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { DeliverySemantic } from '../module/module-config';
+import type { DeliverySemantic } from '../config/module-config';
 import { useTempDir } from '../test-support/temp-dir';
 import type { EgressRecord } from './egress-record';
 import { FileEgress } from './file-egress';

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename, stat, truncate, type FileHandle } from '
 import { dirname } from 'node:path';
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { DeliverySemantic, FileEgressConfig } from '../module/module-config';
+import type { DeliverySemantic, FileEgressConfig } from '../config/module-config';
 import type { EgressRecord } from './egress-record';
 import { egressRecordToJson } from './egress-record-json';
 import type { EgressSink } from './egress-sink';

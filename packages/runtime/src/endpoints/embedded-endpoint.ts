@@ -10,7 +10,7 @@ import {
 } from '@keyflow/sdk/protocol';
 import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { EmbeddedEndpointConfig, FunctionPattern } from '../module/module-config';
+import type { EmbeddedEndpointConfig, FunctionPattern } from '../config/module-config';
 import type { FunctionEndpoint } from './function-endpoint';
 import { matchesPattern } from './function-pattern';
 

@@ -1,7 +1,7 @@
 import { KeyflowError } from '@keyflow/sdk';
 import type { DispatchTarget, DispatchTargets } from './dispatch-target';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { FunctionPattern } from '../module/module-config';
+import type { FunctionPattern } from '../config/module-config';
 import type { FunctionEndpoint } from './function-endpoint';
 import { matchesPattern } from './function-pattern';
 

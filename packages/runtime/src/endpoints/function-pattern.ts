@@ -1,4 +1,4 @@
-import type { FunctionPattern } from '../module/module-config';
+import type { FunctionPattern } from '../config/module-config';
 
 /** True when `typename` is one of the functions `pattern` names. */
 export function matchesPattern(pattern: FunctionPattern, typename: string): boolean {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { KeyflowError, silentLogger } from '@keyflow/sdk';
 import { decodeToFunction, encodeFromFunction, type PbFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { TransportConfig } from '../module/module-config';
+import type { TransportConfig } from '../config/module-config';
 import { HttpFunctionEndpoint, type HttpFunctionEndpointOptions } from './http-endpoint';
 import { capturedLogs } from './test-support/captured-logs';
 import { httpEndpointConfig } from './test-support/endpoint-configs';

@@ -6,7 +6,7 @@ import { capturedLogs } from './test-support/captured-logs';
 import { httpEndpointConfig } from './test-support/endpoint-configs';
 import { answer, freePort, startListenerServer, startRawServer, type RawHandler, type RawServer } from './test-support/raw-server';
 import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
-import type { TransportConfig } from '../module/module-config';
+import type { TransportConfig } from '../config/module-config';
 
 const serveFunctions = createHttpRequestListener(createRequestHandler(TEST_FUNCTIONS));
 const EMPTY_RESULT = encodeFromFunction({

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyflowError, createHttpRequestListener, createRequestHandler, silentLogger } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { TlsConfig } from '../module/module-config';
+import type { TlsConfig } from '../config/module-config';
 import { HttpFunctionEndpoint } from './http-endpoint';
 import { httpEndpointConfig } from './test-support/endpoint-configs';
 import { closeServer, startListenerServer, type RawServer } from './test-support/raw-server';

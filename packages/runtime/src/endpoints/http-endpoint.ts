@@ -8,7 +8,7 @@ import {
 } from '@keyflow/sdk/protocol';
 import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { HttpEndpointConfig, TransportConfig } from '../module/module-config';
+import type { HttpEndpointConfig, TransportConfig } from '../config/module-config';
 import { AttemptFailure, isTransientStatus } from '../http-client/attempt-failure';
 import { ConnectionPool } from '../http-client/connection-pool';
 import { expandUrlTemplate, parseEndpointUrl } from '../http-client/endpoint-url';

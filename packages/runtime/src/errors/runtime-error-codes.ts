@@ -6,6 +6,8 @@ export const RuntimeErrorCodes = {
   MODULE_INVALID: 'KF_MODULE_INVALID',
   /** A module.yaml document has a kind that no loaded package knows. */
   MODULE_UNKNOWN_KIND: 'KF_MODULE_UNKNOWN_KIND',
+  /** A package declares module.yaml kinds in its package.json but does not export them as it says. */
+  KIND_PACKAGE_INVALID: 'KF_KIND_PACKAGE_INVALID',
   /** A module file could not be read. */
   MODULE_UNREADABLE: 'KF_MODULE_UNREADABLE',
   /** A message targets a function type that no endpoint serves. */

@@ -1,5 +1,5 @@
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { TransportConfig } from '../module/module-config';
+import type { TransportConfig } from '../config/module-config';
 import { AttemptFailure } from './attempt-failure';
 import type { EndpointUrl } from './endpoint-url';
 import { OriginPool } from './origin-pool';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { SourceLocation, TlsConfig } from '../module/module-config';
+import type { SourceLocation, TlsConfig } from '../config/module-config';
 
 /** The TLS options of an endpoint's connections, with the PEM files already read. */
 export interface TlsMaterial {

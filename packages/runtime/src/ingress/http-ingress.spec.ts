@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { Types } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { HttpIngressConfig } from '../module/module-config';
+import type { HttpIngressConfig } from '../config/module-config';
 import { MemoryBackend } from '../state/memory-backend';
 import { FakeClock } from '../test-support/fake-clock';
 import { FakeIngressContext } from '../test-support/fake-ingress-context';

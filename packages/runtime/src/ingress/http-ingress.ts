@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { KeyflowError, parseTypename, readRequestBody } from '@keyflow/sdk';
 import { readEnvelope, writeEnvelope, type Envelope } from '../message/envelope';
-import type { HttpIngressConfig, HttpIngressRoute } from '../module/module-config';
+import type { HttpIngressConfig, HttpIngressRoute } from '../config/module-config';
 import { ByteReader, ByteWriter } from '../message/binary-codec';
 import type { BackendOp } from '../state/state-backend';
 import type { Ingress, IngressCheckpoint, IngressContext } from './ingress';

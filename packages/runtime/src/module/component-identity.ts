@@ -1,5 +1,7 @@
-import type { ModuleComponent } from './kinds/builtin-kinds';
+import type { HttpIngressConfig, ModuleComponent } from '../config/module-config';
+import type { EndpointKindConfig } from './kinds/kind';
 import { functionPatternKey } from './kinds/function-pattern';
+import { ModuleKinds } from './kinds/module-kinds';
 import type { SpecPosition, SpecReader } from './spec-reader';
 
 /** What must be unique within a group: an endpoint's function pattern, an ingress id, … */
@@ -14,8 +16,10 @@ export interface ComponentIdentity {
 }
 
 /**
- * The identities of a validated component. Call after the spec was read and finished: it
- * reads extension ids through `at`, which would otherwise hide that key from unknown-key checks.
+ * The identities of a validated component, the same for every kind of a role: an endpoint's
+ * function pattern, the `id` of an ingress, egress or sidecar; and the host and port of an
+ * HTTP ingress. Call after the spec was read and finished: it reads ids through `at`, which
+ * would otherwise hide that key from unknown-key checks.
  */
 export function identitiesOf(component: ModuleComponent, spec: SpecReader): ComponentIdentity[] {
   const at = (group: ComponentIdentity['group'], key: string, specKey: string, shown = JSON.stringify(key)): ComponentIdentity => ({
@@ -25,19 +29,14 @@ export function identitiesOf(component: ModuleComponent, spec: SpecReader): Comp
     path: `spec.${specKey}`,
     position: spec.location(specKey),
   });
-  switch (component.kind) {
-    case 'http':
-    case 'embedded':
-      return [at('endpoint', functionPatternKey(component.functions), 'functions')];
-    case 'sidecar':
-      return [at('sidecar', component.id, 'id')];
-    case 'http-ingress':
-      return [at('ingress', component.id, 'id'), at('listen address', `${component.host}:${component.port}`, 'port', `${component.port} (on ${component.host})`)];
-    case 'file-egress':
-      return [at('egress', component.id, 'id')];
-    case 'extension': {
-      const id = spec.at('id');
-      return typeof id === 'string' ? [at(component.role, id, 'id')] : [];
-    }
+  if (component.role === 'endpoint') {
+    return [at('endpoint', functionPatternKey((component.config as EndpointKindConfig).functions), 'functions')];
   }
+  const id = spec.at('id');
+  const identities = typeof id === 'string' ? [at(component.role, id, 'id')] : [];
+  if (component.kind === ModuleKinds.HTTP_INGRESS) {
+    const { host, port } = component.config as HttpIngressConfig;
+    identities.push(at('listen address', `${host}:${port}`, 'port', `${port} (on ${host})`));
+  }
+  return identities;
 }

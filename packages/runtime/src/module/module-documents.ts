@@ -5,8 +5,9 @@ import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { closestMatch } from './closest-match';
 import { identitiesOf } from './component-identity';
 import type { ComponentIdentity } from './component-identity';
-import type { KindParser, ModuleComponent } from './kinds/builtin-kinds';
-import { ModuleKinds, StateFunConnectorKinds } from './kinds/module-kinds';
+import type { ModuleComponent } from '../config/module-config';
+import type { KindRegistry } from './kinds/kind-registry';
+import { ModuleKinds } from './kinds/module-kinds';
 import type { ModuleProblem, ModuleProblemCode } from './module-problem';
 import { moduleDirOf } from './module-paths';
 import type { ProblemCollector } from './problem-collector';
@@ -21,18 +22,20 @@ export interface ParsedModuleFile {
 }
 
 const KIND_EXPECTED = `a component kind such as '${ModuleKinds.HTTP_ENDPOINT}'`;
-const CONNECTOR_KINDS: ReadonlySet<string> = new Set(Object.values(StateFunConnectorKinds));
-const CONNECTOR_HINT = " (StateFun's Kafka and Kinesis kinds come with @keyflow/connectors)";
+// Kinds of packages are known only once the package is loaded: say how one gets loaded.
+const PACKAGE_HINT =
+  'kinds of packages are known once the package is registered (the kinds option of loadModule; ' +
+  "the keyflow CLI loads the kind packages your package.json depends on, e.g. @keyflow/connectors for StateFun's Kafka and Kinesis kinds)";
 
 /**
  * Reads every YAML document of one module file (`---` separated; empty documents skipped)
- * as a component `{ kind, spec }`, validating each spec with the parser of its kind.
+ * as a component `{ kind, spec }`, validating each spec with the spec reader of its kind.
  * Problems go to `problems`; the components of a file with problems are not to be used.
  */
 export function parseModuleDocuments(
   text: string,
   file: string,
-  kinds: ReadonlyMap<string, KindParser>,
+  kinds: KindRegistry,
   problems: ProblemCollector,
 ): ParsedModuleFile {
   const lineCounter = new LineCounter();
@@ -79,15 +82,15 @@ export function parseModuleDocuments(
 
 function parseComponent(
   root: SpecReader,
-  kinds: ReadonlyMap<string, KindParser>,
+  kinds: KindRegistry,
   problems: ProblemCollector,
 ): { component: ModuleComponent; identities: ComponentIdentity[] } | undefined {
   const kindType = root.typeOf('kind');
   const kind = kindType === 'missing' || kindType === 'null' ? undefined : root.optionalString('kind');
-  const parse = kind === undefined ? undefined : kinds.get(kind);
-  if (kind === undefined || parse === undefined) {
+  const definition = kind === undefined ? undefined : kinds.get(kind);
+  if (kind === undefined || definition === undefined) {
     if (kind === undefined && (kindType === 'missing' || kindType === 'null')) root.error('kind', KIND_EXPECTED);
-    if (kind !== undefined) problems.add(unknownKindProblem(root.location('kind'), kind, [...kinds.keys()]));
+    if (kind !== undefined) problems.add(unknownKindProblem(root.location('kind'), kind, kinds.names()));
     root.ignore('spec');
     root.finish();
     return undefined;
@@ -95,11 +98,12 @@ function parseComponent(
 
   const kindPosition = root.location('kind');
   const spec = root.object('spec');
+  const source = { file: kindPosition.file, line: kindPosition.line };
   let component: ModuleComponent | undefined;
   try {
-    component = parse(spec, { file: kindPosition.file, line: kindPosition.line });
+    component = { kind, role: definition.role, source, config: definition.readSpec(spec, source) };
   } catch (error) {
-    spec.error(undefined, `a spec the ${kind} extension accepts`, `made the ${kind} extension throw: ${describeError(error)}`);
+    spec.error(undefined, `a spec the ${kind} kind accepts`, `made the ${kind} kind throw: ${describeError(error)}`);
   }
   root.finish();
   if (component === undefined) return undefined;
@@ -113,11 +117,9 @@ function parseComponent(
 
 function unknownKindProblem(position: SpecPosition, kind: string, known: readonly string[]): ModuleProblem {
   const hint = closestMatch(kind, known);
-  const message = CONNECTOR_KINDS.has(kind)
-    ? `kind ${JSON.stringify(kind)} is a StateFun connector kind that no loaded package handles, ` +
-      'expected @keyflow/connectors to be installed and its module extensions registered with the runtime (the extensions option of loadModule)'
-    : `kind ${JSON.stringify(kind)} is not a known kind${hint === undefined ? '' : ` (did you mean '${hint}'?)`}, ` +
-      `expected one of: ${known.join(', ')}${known.some((k) => CONNECTOR_KINDS.has(k)) ? '' : CONNECTOR_HINT}`;
+  const message =
+    `kind ${JSON.stringify(kind)} is not a known kind${hint === undefined ? '' : ` (did you mean '${hint}'?)`}, ` +
+    `expected one of: ${known.join(', ')}; ${PACKAGE_HINT}`;
   return { ...position, code: RuntimeErrorCodes.MODULE_UNKNOWN_KIND, path: 'kind', message };
 }
 

@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { ModuleConfig } from './module-config';
-import type { ModuleExtension } from './module-extension';
+import type { ModuleConfig } from '../config/module-config';
+import type { EgressKind, IngressKind } from './kinds/kind';
 import { loadModule, parseModule } from './module-loader';
-import { fakeKafkaEgress, fakeKafkaExtensions, fakeKafkaIngress } from './test-support/fake-kafka-extensions';
+import { CapturingEgress } from '../test-support/capturing-egress';
+import { FakeIngress } from '../test-support/fake-ingress';
+import { fakeKafkaEgress, fakeKafkaIngress, fakeKafkaKinds } from './test-support/fake-kafka-kinds';
 import {
   FIXTURES,
   fixturePath,
@@ -31,7 +33,9 @@ describe('parseModule: a valid module with every kind', () => {
     expect(module.sidecars.map((s) => s.source.line)).toEqual([36]);
     expect(module.httpIngresses.map((i) => i.source.line)).toEqual([53]);
     expect(module.fileEgresses.map((e) => e.source.line)).toEqual([70, 76]);
-    expect(module.extensions).toEqual([]);
+    expect(module.components.map((c) => `${c.source.line} ${c.role}`)).toEqual(
+      ['2 endpoint', '22 endpoint', '30 endpoint', '36 sidecar', '48 endpoint', '53 ingress', '70 egress', '76 egress'],
+    );
   });
 
   it('reads an io.statefun.endpoints.v2/http endpoint with every transport setting', () => {
@@ -197,7 +201,7 @@ describe('parseModule: defaults', () => {
       sidecars: [],
       httpIngresses: [],
       fileEgresses: [],
-      extensions: [],
+      components: [],
     });
     expect(parseModule('---\n# nothing\n---\n~\n', '/m/empty.yaml').endpoints).toEqual([]);
   });
@@ -206,8 +210,8 @@ describe('parseModule: defaults', () => {
 describe('parseModule: a module written for StateFun', () => {
   const file = fixturePath('statefun-module.yaml');
 
-  it('runs unchanged once the Kafka kinds are registered as extensions', () => {
-    const module = parseFixture('statefun-module.yaml', { extensions: fakeKafkaExtensions });
+  it('runs unchanged once the Kafka kinds are registered', () => {
+    const module = parseFixture('statefun-module.yaml', { kinds: fakeKafkaKinds });
     expect(module.endpoints).toEqual([
       expect.objectContaining({
         functions: { kind: 'namespace', namespace: 'shop' },
@@ -215,11 +219,10 @@ describe('parseModule: a module written for StateFun', () => {
         transport: expect.objectContaining({ callMs: 60_000, connectMs: 15_000, poolTtlMs: 20_000, payloadMaxBytes: 8_388_608 }) as unknown,
       }),
     ]);
-    expect(module.extensions).toEqual([
+    expect(module.components.filter((c) => c.role !== 'endpoint')).toEqual([
       {
-        kind: 'extension',
+        kind: 'io.statefun.kafka.v1/ingress',
         source: { file, line: 13 },
-        kindName: 'io.statefun.kafka.v1/ingress',
         role: 'ingress',
         config: {
           id: 'shop/orders',
@@ -233,9 +236,8 @@ describe('parseModule: a module written for StateFun', () => {
         },
       },
       {
-        kind: 'extension',
+        kind: 'io.statefun.kafka.v1/egress',
         source: { file, line: 28 },
-        kindName: 'io.statefun.kafka.v1/egress',
         role: 'egress',
         config: {
           id: 'shop/confirmations',
@@ -248,7 +250,7 @@ describe('parseModule: a module written for StateFun', () => {
     ]);
   });
 
-  it('refuses the Kafka kinds with KF_MODULE_UNKNOWN_KIND, naming @keyflow/connectors, when no extension handles them', () => {
+  it('refuses the Kafka kinds with KF_MODULE_UNKNOWN_KIND, naming @keyflow/connectors, when no package registers them', () => {
     const error = moduleErrorOf(() => parseFixture('statefun-module.yaml'));
     expect(error.code).toBe(RuntimeErrorCodes.MODULE_UNKNOWN_KIND);
     expect(problemLines(error)).toEqual(['statefun-module.yaml:13 kind', 'statefun-module.yaml:28 kind']);
@@ -276,7 +278,7 @@ describe('parseModule: a module written for StateFun', () => {
   });
 });
 
-describe('parseModule: extensions', () => {
+describe('parseModule: kinds of packages', () => {
   const doc = yaml(
     'kind: example.io/thing', // 1
     'spec:', // 2
@@ -285,40 +287,42 @@ describe('parseModule: extensions', () => {
     '  colour: red', // 5
   );
 
-  it('hands the spec to the extension and keeps what it returns as config', () => {
-    const thing: ModuleExtension<{ id: string; size: number }> = {
-      kind: 'example.io/thing',
+  it('hands the spec to the kind and keeps what it returns as config', () => {
+    const thing: EgressKind<{ id: string; size: number }> = {
+      name: 'example.io/thing',
       role: 'egress',
-      parse: (spec) => {
+      readSpec: (spec) => {
         spec.ignore('colour');
         return { id: spec.typename('id'), size: spec.int('size', { min: 1 }) };
       },
+      create: (config) => new CapturingEgress(config.id),
     };
-    expect(parseModule(doc, '/m/module.yaml', { extensions: [thing] }).extensions).toEqual([
-      { kind: 'extension', source: { file: '/m/module.yaml', line: 1 }, kindName: 'example.io/thing', role: 'egress', config: { id: 'example/thing', size: 3 } },
+    expect(parseModule(doc, '/m/module.yaml', { kinds: [thing] }).components).toEqual([
+      { kind: 'example.io/thing', source: { file: '/m/module.yaml', line: 1 }, role: 'egress', config: { id: 'example/thing', size: 3 } },
     ]);
   });
 
-  it('reports the keys an extension did not read as unknown', () => {
-    const thing: ModuleExtension = { kind: 'example.io/thing', role: 'egress', parse: (spec) => spec.typename('id') };
-    const error = moduleErrorOf(() => parseModule(doc, '/m/module.yaml', { extensions: [thing] }));
+  it('reports the keys a kind did not read as unknown', () => {
+    const thing: EgressKind<string> = { name: 'example.io/thing', role: 'egress', readSpec: (spec) => spec.typename('id'), create: (id) => new CapturingEgress(id) };
+    const error = moduleErrorOf(() => parseModule(doc, '/m/module.yaml', { kinds: [thing] }));
     expect(error.code).toBe(RuntimeErrorCodes.MODULE_INVALID);
     expect(problemLines(error)).toEqual(['module.yaml:4 spec.size', 'module.yaml:5 spec.colour']);
   });
 
-  it('turns an extension that throws into a problem at its spec', () => {
-    const broken: ModuleExtension = {
-      kind: 'example.io/thing',
+  it('turns a kind that throws into a problem at its spec', () => {
+    const broken: IngressKind = {
+      name: 'example.io/thing',
       role: 'ingress',
-      parse: () => {
+      readSpec: () => {
         throw new Error('boom');
       },
+      create: () => new FakeIngress('example/thing'),
     };
-    const error = moduleErrorOf(() => parseModule(doc, '/m/module.yaml', { extensions: [broken] }));
-    expect(error.message).toContain('/m/module.yaml:2:1: spec made the example.io/thing extension throw: boom');
+    const error = moduleErrorOf(() => parseModule(doc, '/m/module.yaml', { kinds: [broken] }));
+    expect(error.message).toContain('/m/module.yaml:2:1: spec made the example.io/thing kind throw: boom');
   });
 
-  it('checks extension ids for duplicates within their role', () => {
+  it('checks the ids of package kinds for duplicates within their role', () => {
     const text = yaml(
       'kind: io.statefun.kafka.v1/egress', // 1
       'spec: { id: shop/out, address: "kafka:9092" }', // 2
@@ -326,15 +330,15 @@ describe('parseModule: extensions', () => {
       'kind: io.keyflow.file.v1/egress', // 4
       'spec: { id: shop/out, path: out.jsonl }', // 5
     );
-    const error = moduleErrorOf(() => parseModule(text, '/m/module.yaml', { extensions: [fakeKafkaEgress] }));
+    const error = moduleErrorOf(() => parseModule(text, '/m/module.yaml', { kinds: [fakeKafkaEgress] }));
     expect(problemLines(error)).toEqual(['module.yaml:5 spec.id']);
     expect(error.message).toContain('is already the id of the egress at line 2');
   });
 
-  it('refuses two extensions for one kind, or one for a built-in kind', () => {
-    expect(() => parseModule('', '/m/m.yaml', { extensions: [fakeKafkaIngress, fakeKafkaIngress] })).toThrow(KeyflowError);
-    const http: ModuleExtension = { kind: 'io.statefun.endpoints.v2/http', role: 'ingress', parse: () => null };
-    expect(() => parseModule('', '/m/m.yaml', { extensions: [http] })).toThrow(/handles itself/);
+  it('refuses a kind registered twice, or one named like a built-in kind', () => {
+    expect(() => parseModule('', '/m/m.yaml', { kinds: [fakeKafkaIngress, fakeKafkaIngress] })).toThrow(KeyflowError);
+    const http: IngressKind = { name: 'io.statefun.endpoints.v2/http', role: 'ingress', readSpec: () => null, create: () => new FakeIngress('x/y') };
+    expect(() => parseModule('', '/m/m.yaml', { kinds: [http] })).toThrow(/handles itself/);
   });
 });
 

@@ -4,19 +4,25 @@ import { KeyflowError, describeError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { checkUniqueness } from './module-checks';
 import type { ComponentIdentity } from './component-identity';
-import type { ModuleComponent } from './kinds/builtin-kinds';
-import { buildKindTable } from './kinds/kind-table';
 import type {
   EndpointConfig,
-  ExtensionConfig,
   FileEgressConfig,
   HttpIngressConfig,
+  ModuleComponent,
   ModuleConfig,
   SidecarConfig,
-} from './module-config';
+} from '../config/module-config';
+import type { Kind } from './kinds/kind';
+import { KindRegistry } from './kinds/kind-registry';
+import { ModuleKinds } from './kinds/module-kinds';
 import { parseModuleDocuments } from './module-documents';
-import type { ModuleLoadOptions } from './module-extension';
 import { ProblemCollector } from './problem-collector';
+
+/** Options of {@link loadModule} and {@link parseModule}. */
+export interface ModuleLoadOptions {
+  /** Kinds of packages (the connectors' `keyflowKinds`), in addition to the runtime's own. */
+  readonly kinds?: readonly Kind[];
+}
 
 /** One module file's text and the name it is reported under. */
 interface ModuleSource {
@@ -31,8 +37,8 @@ interface ModuleSource {
  * `KF_MODULE_UNKNOWN_KIND`) listing every problem of every file as `file:line:column: …`.
  *
  * @example
- * import { kafkaExtensions } from '@keyflow/connectors';
- * const module = await loadModule(['module.yaml', 'io.yaml'], { extensions: kafkaExtensions });
+ * import { keyflowKinds } from '@keyflow/connectors';
+ * const module = await loadModule(['module.yaml', 'io.yaml'], { kinds: keyflowKinds });
  */
 export async function loadModule(files: string | readonly string[], options: ModuleLoadOptions = {}): Promise<ModuleConfig> {
   const paths = (typeof files === 'string' ? [files] : [...files]).map((file) => path.resolve(file));
@@ -68,7 +74,7 @@ export function parseModule(text: string, file: string, options: ModuleLoadOptio
 }
 
 function parseModuleSources(sources: readonly ModuleSource[], options: ModuleLoadOptions): ModuleConfig {
-  const kinds = buildKindTable(options.extensions);
+  const kinds = KindRegistry.of(options.kinds);
   const problems = new ProblemCollector();
   const components: ModuleComponent[] = [];
   const identities: ComponentIdentity[] = [];
@@ -85,31 +91,29 @@ function parseModuleSources(sources: readonly ModuleSource[], options: ModuleLoa
   );
 }
 
+// The views of the runtime's own kinds; each kind's spec reader returned its config type.
 function assemble(files: readonly string[], components: readonly ModuleComponent[]): ModuleConfig {
   const endpoints: EndpointConfig[] = [];
   const sidecars: SidecarConfig[] = [];
   const httpIngresses: HttpIngressConfig[] = [];
   const fileEgresses: FileEgressConfig[] = [];
-  const extensions: ExtensionConfig[] = [];
   for (const component of components) {
     switch (component.kind) {
-      case 'http':
-      case 'embedded':
-        endpoints.push(component);
+      case ModuleKinds.HTTP_ENDPOINT:
+      case ModuleKinds.HTTP_ENDPOINT_V1:
+      case ModuleKinds.EMBEDDED_ENDPOINT:
+        endpoints.push(component.config as EndpointConfig);
         break;
-      case 'sidecar':
-        sidecars.push(component);
+      case ModuleKinds.SIDECAR:
+        sidecars.push(component.config as SidecarConfig);
         break;
-      case 'http-ingress':
-        httpIngresses.push(component);
+      case ModuleKinds.HTTP_INGRESS:
+        httpIngresses.push(component.config as HttpIngressConfig);
         break;
-      case 'file-egress':
-        fileEgresses.push(component);
-        break;
-      case 'extension':
-        extensions.push(component);
+      case ModuleKinds.FILE_EGRESS:
+        fileEgresses.push(component.config as FileEgressConfig);
         break;
     }
   }
-  return { files, endpoints, sidecars, httpIngresses, fileEgresses, extensions };
+  return { files, components, endpoints, sidecars, httpIngresses, fileEgresses };
 }

@@ -16,22 +16,20 @@ import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
 import { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
-import { FileEgress } from '../egress/file-egress';
 import { EmbeddedFunctionEndpoint } from '../endpoints/embedded-endpoint';
 import { EndpointRouter, type RoutedEndpoint } from '../endpoints/endpoint-router';
-import { HttpFunctionEndpoint } from '../endpoints/http-endpoint';
-import { SidecarProcess } from '../sidecar/sidecar-process';
-import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import { HttpIngress } from '../ingress/http-ingress';
+import type { SidecarProcess } from '../sidecar/sidecar-process';
 import type { Ingress, IngressContext } from '../ingress/ingress';
-import type { ModuleConfig } from '../module/module-config';
+import type { ModuleConfig } from '../config/module-config';
+import type { Kind } from '../module/kinds/kind';
+import { KindRegistry } from '../module/kinds/kind-registry';
 import { MemoryBackend } from '../state/memory-backend';
 import { RocksDbBackend } from '../state/rocksdb-backend';
 import type { StateBackend } from '../state/state-backend';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
 import { TimerService } from '../timers/timer-service';
-import type { RuntimeExtension } from './runtime-extension';
+import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
 
 /** Options of {@link KeyflowRuntime.start}. */
 export interface RuntimeOptions {
@@ -56,8 +54,8 @@ export interface RuntimeOptions {
   readonly maxQueuedMessages?: number;
   /** Clean address states kept in memory. Default 100,000. */
   readonly stateCacheEntries?: number;
-  /** Packages that add module kinds (the connectors). */
-  readonly extensions?: readonly RuntimeExtension[];
+  /** Kinds of packages the module was loaded with (the connectors' `keyflowKinds`); the runtime's own are always there. */
+  readonly kinds?: readonly Kind[];
   /** Function classes served in-process in addition to module.yaml's endpoints (tests, programs). */
   readonly functions?: readonly FunctionClass[];
   /** More ingresses and egresses built in code. */
@@ -113,36 +111,17 @@ export class KeyflowRuntime {
       const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
       const restored = await restoreState(backend, archive, options.fromSavepoint, logger);
 
-      const sidecars = options.module.sidecars.map((config) => new SidecarProcess(config, { logger }));
+      // Every component is built by its kind: sidecars first (endpoints may wait for them).
+      const bound = bindComponents(options.module, KindRegistry.of(options.kinds));
+      const sidecars = createSidecars(bound, { logger, sidecars: [] });
       undo.push(() => Promise.all(sidecars.map((sidecar) => sidecar.stop())));
       await Promise.all(sidecars.map((sidecar) => sidecar.start()));
-      const router = new EndpointRouter(buildEndpoints(options, sidecars, logger));
+      const context = { logger, sidecars };
+      const router = new EndpointRouter([...createEndpoints(bound, context), ...inProcessEndpoints(options.functions)]);
       undo.push(() => router.close());
 
-      const extensions = options.extensions ?? [];
-      const sinks: EgressSink[] = [
-        ...options.module.fileEgresses.map((config) => new FileEgress(config)),
-        ...(options.egresses ?? []),
-      ];
-      const ingresses: Ingress[] = [
-        ...options.module.httpIngresses.map((config) => new HttpIngress(config)),
-        ...(options.ingresses ?? []),
-      ];
-      for (const config of options.module.extensions) {
-        const extension = extensions.find((candidate) => candidate.moduleKinds.some((kind) => kind.kind === config.kindName));
-        const built =
-          config.role === 'ingress'
-            ? extension?.createIngress?.(config, logger)
-            : extension?.createEgress?.(config, logger);
-        if (!built) {
-          throw new KeyflowError(
-            RuntimeErrorCodes.MODULE_UNKNOWN_KIND,
-            `${config.source.file}:${config.source.line}: no loaded extension builds ${config.kindName}.`,
-          );
-        }
-        if (config.role === 'ingress') ingresses.push(built as Ingress);
-        else sinks.push(built as EgressSink);
-      }
+      const sinks: EgressSink[] = [...createEgresses(bound, context), ...(options.egresses ?? [])];
+      const ingresses: Ingress[] = [...createIngresses(bound, context), ...(options.ingresses ?? [])];
 
       // Parts built before the runtime report fatal errors to it once it exists.
       let reportFailure: (error: Error) => void = () => undefined;
@@ -186,10 +165,10 @@ export class KeyflowRuntime {
       }
       timers.restore(recovered.timers);
       for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
-      const context = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
+      const inputs = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
       for (const ingress of ingresses) {
         undo.push(() => ingress.stop());
-        await ingress.start(context, recovered.ingressPositions.get(ingress.id));
+        await ingress.start(inputs, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
       const interval = options.checkpointIntervalMs ?? 5_000;
@@ -326,28 +305,11 @@ async function restoreState(
   return { source: 'local', checkpointId: 0, deltasApplied: 0, snapshotEntries: 0, skipped: [] };
 }
 
-function buildEndpoints(options: RuntimeOptions, sidecars: readonly SidecarProcess[], logger: Logger): RoutedEndpoint[] {
-  const endpoints: RoutedEndpoint[] = options.module.endpoints.map((config) => {
-    if (config.kind === 'embedded') {
-      return { functions: config.functions, endpoint: EmbeddedFunctionEndpoint.load(config), maxBatchSize: config.maxNumBatchRequests };
-    }
-    const index = options.module.sidecars.findIndex(
-      (candidate) => candidate.socketPath !== undefined && config.urlPathTemplate.includes(candidate.socketPath),
-    );
-    const sidecar = sidecars[index];
-    const endpoint = new HttpFunctionEndpoint(config, {
-      logger,
-      ...(sidecar ? { waitUntilReady: () => sidecar.ready() } : {}),
-    });
-    return { functions: config.functions, endpoint, maxBatchSize: config.maxNumBatchRequests };
-  });
-  if (options.functions && options.functions.length > 0) {
-    const endpoint = EmbeddedFunctionEndpoint.of(options.functions);
-    for (const typename of endpoint.typenames) {
-      endpoints.push({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: 1000 });
-    }
-  }
-  return endpoints;
+// Function classes passed in code, each served in-process under its own typename.
+function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): RoutedEndpoint[] {
+  if (!functions || functions.length === 0) return [];
+  const endpoint = EmbeddedFunctionEndpoint.of(functions);
+  return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: 1000 }));
 }
 
 function ingressContext(

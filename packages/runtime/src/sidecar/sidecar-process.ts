@@ -1,6 +1,6 @@
 import { KeyflowError, silentLogger, type Logger } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { SidecarConfig } from '../module/module-config';
+import type { SidecarConfig } from '../config/module-config';
 import { ProcessOutput } from './process-output';
 import { ReadinessGate } from './readiness-gate';
 import { SupervisedChild } from './supervised-child';
@@ -56,6 +56,11 @@ export class SidecarProcess {
     this.output = new ProcessOutput(this.logger, {});
     this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     this.nextBackoffMs = config.restartBackoffMs;
+  }
+
+  /** The Unix socket the process listens on, if its config names one. */
+  get socketPath(): string | undefined {
+    return this.config.socketPath;
   }
 
   /** The process id of the current run, if one is running. */

@@ -1,6 +1,6 @@
 import type { EgressRecord } from '../egress/egress-record';
 import type { EgressSink } from '../egress/egress-sink';
-import type { DeliverySemantic } from '../module/module-config';
+import type { DeliverySemantic } from '../config/module-config';
 
 /** An egress sink that keeps what it receives, for tests. */
 export class CapturingEgress implements EgressSink {

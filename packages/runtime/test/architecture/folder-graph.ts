@@ -13,8 +13,9 @@ export interface FolderEdge {
 
 /**
  * The imports between the top-level folders of `root` (files directly in `root` count as the
- * folder `.`), read from every `.ts` file that is not a spec: specs may reach anywhere, the code
- * they test may not. Package imports (`@keyflow/sdk`, `node:fs`) are not edges.
+ * folder `.`), read from every `.ts` file that is not test code: specs and `test-support/` folders
+ * may reach anywhere, the code they test may not. Package imports (`@keyflow/sdk`, `node:fs`)
+ * are not edges.
  */
 export function folderEdges(root: string): FolderEdge[] {
   const edges: FolderEdge[] = [];
@@ -92,7 +93,7 @@ function topFolder(root: string, file: string): string {
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
+    if (entry.isDirectory()) return entry.name === 'test-support' ? [] : sourceFiles(path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
   });
 }

@@ -1,31 +1,16 @@
-import type {
-  EndpointConfig,
-  ExtensionConfig,
-  FileEgressConfig,
-  HttpIngressConfig,
-  SidecarConfig,
-  SourceLocation,
-} from '../module-config';
-import type { SpecReader } from '../spec-reader';
-import { parseEmbeddedEndpoint } from './embedded-endpoint-kind';
-import { parseFileEgress } from './file-egress-kind';
-import { parseHttpEndpoint, parseHttpEndpointV1 } from './http-endpoint-kind';
-import { parseHttpIngress } from './http-ingress-kind';
-import { ModuleKinds } from './module-kinds';
-import { parseSidecar } from './sidecar-kind';
+import { embeddedEndpointKind } from './embedded-endpoint-kind';
+import { fileEgressKind } from './file-egress-kind';
+import { httpEndpointKind, httpEndpointV1Kind } from './http-endpoint-kind';
+import { httpIngressKind } from './http-ingress-kind';
+import type { Kind } from './kind';
+import { sidecarKind } from './sidecar-kind';
 
-/** What one module document becomes. */
-export type ModuleComponent = EndpointConfig | SidecarConfig | HttpIngressConfig | FileEgressConfig | ExtensionConfig;
-
-/** Reads the spec of one kind; problems go into the reader. */
-export type KindParser = (spec: SpecReader, source: SourceLocation) => ModuleComponent;
-
-/** The kinds the runtime handles itself, by kind name. */
-export const BUILTIN_KINDS: ReadonlyMap<string, KindParser> = new Map<string, KindParser>([
-  [ModuleKinds.HTTP_ENDPOINT, parseHttpEndpoint],
-  [ModuleKinds.HTTP_ENDPOINT_V1, parseHttpEndpointV1],
-  [ModuleKinds.EMBEDDED_ENDPOINT, parseEmbeddedEndpoint],
-  [ModuleKinds.SIDECAR, parseSidecar],
-  [ModuleKinds.HTTP_INGRESS, parseHttpIngress],
-  [ModuleKinds.FILE_EGRESS, parseFileEgress],
-]);
+/** The kinds that ship with the runtime, registered like any package's kinds. */
+export const BUILTIN_KINDS: readonly Kind[] = [
+  httpEndpointKind,
+  httpEndpointV1Kind,
+  embeddedEndpointKind,
+  sidecarKind,
+  httpIngressKind,
+  fileEgressKind,
+];

@@ -1,7 +1,10 @@
-import type { EmbeddedEndpointConfig, SourceLocation } from '../module-config';
+import type { EmbeddedEndpointConfig, SourceLocation } from '../../config/module-config';
+import { EmbeddedFunctionEndpoint } from '../../endpoints/embedded-endpoint';
 import type { SpecReader } from '../spec-reader';
 import { readFunctionPattern } from './function-pattern';
 import { DEFAULT_MAX_NUM_BATCH_REQUESTS } from './http-endpoint-kind';
+import type { EndpointKind } from './kind';
+import { ModuleKinds } from './module-kinds';
 
 /**
  * `io.keyflow.endpoints.v1/embedded`: functions imported into the runtime process.
@@ -23,3 +26,11 @@ export function parseEmbeddedEndpoint(spec: SpecReader, source: SourceLocation):
     maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? DEFAULT_MAX_NUM_BATCH_REQUESTS,
   };
 }
+
+/** The embedded endpoint kind: functions imported into the runtime process. */
+export const embeddedEndpointKind: EndpointKind<EmbeddedEndpointConfig> = {
+  name: ModuleKinds.EMBEDDED_ENDPOINT,
+  role: 'endpoint',
+  readSpec: parseEmbeddedEndpoint,
+  create: (config) => ({ functions: config.functions, endpoint: EmbeddedFunctionEndpoint.load(config), maxBatchSize: config.maxNumBatchRequests }),
+};

@@ -1,5 +1,8 @@
-import type { DeliverySemantic, FileEgressConfig, SourceLocation } from '../module-config';
+import type { DeliverySemantic, FileEgressConfig, SourceLocation } from '../../config/module-config';
+import { FileEgress } from '../../egress/file-egress';
 import type { SpecReader } from '../spec-reader';
+import type { EgressKind } from './kind';
+import { ModuleKinds } from './module-kinds';
 
 const SEMANTICS: readonly DeliverySemantic[] = ['none', 'at-least-once', 'exactly-once'];
 
@@ -24,6 +27,14 @@ export function parseFileEgress(spec: SpecReader, source: SourceLocation): FileE
     deliverySemantic: readDeliverySemantic(spec) ?? 'at-least-once',
   };
 }
+
+/** The file egress kind: one JSON line per record. */
+export const fileEgressKind: EgressKind<FileEgressConfig> = {
+  name: ModuleKinds.FILE_EGRESS,
+  role: 'egress',
+  readSpec: parseFileEgress,
+  create: (config) => new FileEgress(config),
+};
 
 /** `deliverySemantic: <semantic>` or, as StateFun's Kafka egress writes it, `deliverySemantic: { type: <semantic> }`. */
 function readDeliverySemantic(spec: SpecReader): DeliverySemantic | undefined {

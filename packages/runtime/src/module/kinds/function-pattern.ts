@@ -1,5 +1,5 @@
 import { parseTypename } from '@keyflow/sdk';
-import type { FunctionPattern } from '../module-config';
+import type { FunctionPattern } from '../../config/module-config';
 import type { SpecReader } from '../spec-reader';
 
 const PATTERN_EXPECTED = "a function pattern '<namespace>/*' or '<namespace>/<name>', e.g. 'com.example/*'";

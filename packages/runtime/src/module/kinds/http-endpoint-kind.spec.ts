@@ -1,4 +1,4 @@
-import type { HttpEndpointConfig } from '../module-config';
+import type { HttpEndpointConfig } from '../../config/module-config';
 import { parseModule } from '../module-loader';
 import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
 

@@ -1,5 +1,8 @@
-import type { HttpEndpointConfig, SourceLocation } from '../module-config';
+import type { HttpEndpointConfig, SourceLocation } from '../../config/module-config';
+import { HttpFunctionEndpoint } from '../../endpoints/http-endpoint';
 import type { SpecReader } from '../spec-reader';
+import type { EndpointKind, KindContext } from './kind';
+import { ModuleKinds } from './module-kinds';
 import { readFunctionPattern } from './function-pattern';
 import { defaultTransport, readTimeouts, readTransport } from './transport-config';
 import { readUrlPathTemplate } from './url-path-template';
@@ -54,4 +57,30 @@ export function parseHttpEndpointV1(spec: SpecReader, source: SourceLocation): H
     maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? DEFAULT_MAX_NUM_BATCH_REQUESTS,
     transport: defaultTransport(readTimeouts(spec.optionalObject('timeouts'))),
   };
+}
+
+/** StateFun's HTTP endpoint kind, current version. */
+export const httpEndpointKind: EndpointKind<HttpEndpointConfig> = {
+  name: ModuleKinds.HTTP_ENDPOINT,
+  role: 'endpoint',
+  readSpec: parseHttpEndpoint,
+  create: createHttpEndpoint,
+};
+
+/** StateFun's first HTTP endpoint version. */
+export const httpEndpointV1Kind: EndpointKind<HttpEndpointConfig> = {
+  name: ModuleKinds.HTTP_ENDPOINT_V1,
+  role: 'endpoint',
+  readSpec: parseHttpEndpointV1,
+  create: createHttpEndpoint,
+};
+
+// An endpoint on the socket of a sidecar waits until that sidecar accepts connections.
+function createHttpEndpoint(config: HttpEndpointConfig, { logger, sidecars }: KindContext): ReturnType<EndpointKind['create']> {
+  const sidecar = sidecars.find((candidate) => candidate.socketPath !== undefined && config.urlPathTemplate.includes(candidate.socketPath));
+  const endpoint = new HttpFunctionEndpoint(config, {
+    logger,
+    ...(sidecar ? { waitUntilReady: () => sidecar.ready() } : {}),
+  });
+  return { functions: config.functions, endpoint, maxBatchSize: config.maxNumBatchRequests };
 }

@@ -1,5 +1,8 @@
-import type { HttpIngressConfig, HttpIngressRoute, SourceLocation } from '../module-config';
+import type { HttpIngressConfig, HttpIngressRoute, SourceLocation } from '../../config/module-config';
+import { HttpIngress } from '../../ingress/http-ingress';
 import type { SpecReader } from '../spec-reader';
+import type { IngressKind } from './kind';
+import { ModuleKinds } from './module-kinds';
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
@@ -37,6 +40,14 @@ export function parseHttpIngress(spec: SpecReader, source: SourceLocation): Http
     maxBodyBytes: spec.optionalInt('maxBodyBytes', { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES,
   };
 }
+
+/** The HTTP ingress kind. */
+export const httpIngressKind: IngressKind<HttpIngressConfig> = {
+  name: ModuleKinds.HTTP_INGRESS,
+  role: 'ingress',
+  readSpec: parseHttpIngress,
+  create: (config) => new HttpIngress(config),
+};
 
 function readRoutes(spec: SpecReader): HttpIngressRoute[] {
   const seen = new Map<string, number>();

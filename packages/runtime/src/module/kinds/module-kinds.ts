@@ -13,11 +13,3 @@ export const ModuleKinds = {
   /** Records appended to a file as JSON lines. */
   FILE_EGRESS: 'io.keyflow.file.v1/egress',
 } as const;
-
-/** StateFun I/O kinds that @keyflow/connectors provides as module extensions. */
-export const StateFunConnectorKinds = {
-  KAFKA_INGRESS: 'io.statefun.kafka.v1/ingress',
-  KAFKA_EGRESS: 'io.statefun.kafka.v1/egress',
-  KINESIS_INGRESS: 'io.statefun.kinesis.v1/ingress',
-  KINESIS_EGRESS: 'io.statefun.kinesis.v1/egress',
-} as const;

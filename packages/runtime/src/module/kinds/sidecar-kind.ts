@@ -1,5 +1,8 @@
-import type { SidecarConfig, SourceLocation } from '../module-config';
+import type { SidecarConfig, SourceLocation } from '../../config/module-config';
+import { SidecarProcess } from '../../sidecar/sidecar-process';
 import type { SpecReader } from '../spec-reader';
+import type { SidecarKind } from './kind';
+import { ModuleKinds } from './module-kinds';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_RESTART_BACKOFF_MS = 500;
@@ -32,6 +35,14 @@ export function parseSidecar(spec: SpecReader, source: SourceLocation): SidecarC
     restartBackoffMs: spec.optionalDuration('restartBackoff', { min: 0 }) ?? DEFAULT_RESTART_BACKOFF_MS,
   };
 }
+
+/** The sidecar kind: a process the runtime starts, watches and restarts. */
+export const sidecarKind: SidecarKind<SidecarConfig> = {
+  name: ModuleKinds.SIDECAR,
+  role: 'sidecar',
+  readSpec: parseSidecar,
+  create: (config, { logger }) => new SidecarProcess(config, { logger }),
+};
 
 const COMMAND_EXPECTED = "a program and its arguments, e.g. 'node dist/serve.js' or [node, dist/serve.js]";
 

@@ -1,4 +1,4 @@
-import type { TlsConfig } from '../module-config';
+import type { TlsConfig } from '../../config/module-config';
 import type { SpecReader } from '../spec-reader';
 
 /** One TLS file setting in its two spellings: StateFun's async transport key and Keyflow's `tls` key. */

@@ -1,4 +1,4 @@
-import type { TransportConfig } from '../module-config';
+import type { TransportConfig } from '../../config/module-config';
 import type { SpecReader } from '../spec-reader';
 import { readTlsConfig } from './tls-config';
 

@@ -3,9 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isMap, parseAllDocuments } from 'yaml';
-import type { ModuleConfig } from '../module-config';
-import type { ModuleLoadOptions } from '../module-extension';
-import { parseModule } from '../module-loader';
+import type { ModuleConfig } from '../../config/module-config';
+import { parseModule, type ModuleLoadOptions } from '../module-loader';
 import { InvalidModuleError } from '../module-problem';
 import type { ModuleProblem } from '../module-problem';
 import { ProblemCollector } from '../problem-collector';

@@ -1,6 +1,7 @@
-// What a module.yaml says, after validation. The loader turns YAML documents into these;
-// the runtime builds endpoints, ingresses and egresses from them. Durations are in
-// milliseconds. `source` tells where a document came from, for later error messages.
+// What a module.yaml says, after validation: plain data, below every folder that builds a
+// component from it. The kinds turn YAML documents into these and the runtime builds
+// endpoints, ingresses and egresses from them. Durations are in milliseconds. `source` tells
+// where a document came from, for later error messages.
 
 /** Where a document was declared: the file and the line of its `kind:`. */
 export interface SourceLocation {
@@ -121,25 +122,29 @@ export interface FileEgressConfig {
   readonly deliverySemantic: DeliverySemantic;
 }
 
+/** What a component is for: the runtime builds endpoints, sidecars, ingresses and egresses. */
+export type KindRole = 'endpoint' | 'sidecar' | 'ingress' | 'egress';
+
 /**
- * A document of a kind that a package other than the runtime handles (Kafka, Kinesis).
- * The runtime validates nothing in it; the extension registered for `kindName` does.
+ * One document of a module file, as its kind read it: the kind's name and role, where it was
+ * declared, and the config the kind's spec reader returned (only that kind knows its type).
  */
-export interface ExtensionConfig {
-  readonly kind: 'extension';
+export interface ModuleComponent {
+  /** The document's `kind:`, e.g. `io.statefun.kafka.v1/ingress`. */
+  readonly kind: string;
+  readonly role: KindRole;
   readonly source: SourceLocation;
-  readonly kindName: string;
-  readonly role: 'ingress' | 'egress';
-  /** The extension's own validated config. */
   readonly config: unknown;
 }
 
 /** A whole module: every document of one or more module files. */
 export interface ModuleConfig {
   readonly files: readonly string[];
+  /** Every document of every file, in order: what the runtime builds, each through its kind. */
+  readonly components: readonly ModuleComponent[];
+  // Views of `components` for the runtime's own kinds, for printing and inspecting a module.
   readonly endpoints: readonly EndpointConfig[];
   readonly sidecars: readonly SidecarConfig[];
   readonly httpIngresses: readonly HttpIngressConfig[];
   readonly fileEgresses: readonly FileEgressConfig[];
-  readonly extensions: readonly ExtensionConfig[];
 }

@@ -1,8 +1,10 @@
 // A stand-in for @keyflow/connectors' Kafka kinds, written the way a connector author would,
-// to show and test the extension mechanism. Not the real connector.
+// to show and test how a package's kinds are read. Not the real connector: its components are
+// the runtime's test fakes.
 
-import { StateFunConnectorKinds } from '../kinds/module-kinds';
-import type { ModuleExtension } from '../module-extension';
+import { CapturingEgress } from '../../test-support/capturing-egress';
+import { FakeIngress } from '../../test-support/fake-ingress';
+import type { EgressKind, IngressKind, Kind } from '../kinds/kind';
 import type { SpecReader } from '../spec-reader';
 
 const STARTUP_POSITIONS = ['group-offsets', 'earliest', 'latest', 'specific-offsets', 'date'] as const;
@@ -29,10 +31,11 @@ export interface FakeKafkaEgressConfig {
 
 const ADDRESS = { expected: "a Kafka bootstrap address such as 'kafka:9092'" };
 
-export const fakeKafkaIngress: ModuleExtension<FakeKafkaIngressConfig> = {
-  kind: StateFunConnectorKinds.KAFKA_INGRESS,
+export const fakeKafkaIngress: IngressKind<FakeKafkaIngressConfig> = {
+  name: 'io.statefun.kafka.v1/ingress',
   role: 'ingress',
-  parse(spec: SpecReader): FakeKafkaIngressConfig {
+  create: (config) => new FakeIngress(config.id),
+  readSpec(spec: SpecReader): FakeKafkaIngressConfig {
     const position = spec.optionalObject('startupPosition');
     const startupPosition = position?.enumOf('type', STARTUP_POSITIONS) ?? 'group-offsets';
     return {
@@ -52,10 +55,11 @@ export const fakeKafkaIngress: ModuleExtension<FakeKafkaIngressConfig> = {
   },
 };
 
-export const fakeKafkaEgress: ModuleExtension<FakeKafkaEgressConfig> = {
-  kind: StateFunConnectorKinds.KAFKA_EGRESS,
+export const fakeKafkaEgress: EgressKind<FakeKafkaEgressConfig> = {
+  name: 'io.statefun.kafka.v1/egress',
   role: 'egress',
-  parse(spec: SpecReader): FakeKafkaEgressConfig {
+  create: (config) => new CapturingEgress(config.id, config.deliverySemantic),
+  readSpec(spec: SpecReader): FakeKafkaEgressConfig {
     const delivery = spec.optionalObject('deliverySemantic');
     const deliverySemantic = delivery?.enumOf('type', DELIVERY_SEMANTICS) ?? 'at-least-once';
     const transactionTimeoutMs = delivery?.optionalDuration('transactionTimeout', { min: 1 });
@@ -73,4 +77,4 @@ export const fakeKafkaEgress: ModuleExtension<FakeKafkaEgressConfig> = {
 };
 
 /** Both fake Kafka kinds, as a connector package would export them. */
-export const fakeKafkaExtensions: readonly ModuleExtension[] = [fakeKafkaIngress, fakeKafkaEgress];
+export const fakeKafkaKinds: readonly Kind[] = [fakeKafkaIngress, fakeKafkaEgress];
