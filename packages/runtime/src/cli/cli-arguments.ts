@@ -15,92 +15,165 @@ export interface RunArguments {
   readonly adminPort: number | undefined;
 }
 
+/** Checkpoints more often than this cost more than they protect; 0 still turns them off. */
+export const MIN_CHECKPOINT_INTERVAL_MS = 100;
+
 export const RUN_USAGE = `Usage: keyflow run --module <module.yaml> [options]
 
 Options:
   --module <file>              module.yaml to run (repeatable)
   --state-dir <dir>            where state and ingress logs live (default: .keyflow/state)
-  --memory-state               keep state in memory only (nothing survives a restart)
-  --checkpoint-interval <dur>  time between checkpoints, e.g. 5s (default 5s; 0 disables)
+  --memory-state               keep live state in memory instead of RocksDB. Checkpoints are still
+                               written: a restart restores the newest complete one from
+                               --checkpoint-dir, and the HTTP ingress replays what it accepted
+                               since; other changes after that checkpoint are lost
+  --checkpoint-interval <dur>  time between checkpoints, with a unit: 500ms, 5s, 1m (default 5s;
+                               at least ${MIN_CHECKPOINT_INTERVAL_MS}ms; 0 turns periodic checkpoints off)
   --checkpoint-dir <uri>       where checkpoints go: file:///path, a folder, or s3://bucket/prefix
                                (default: <state-dir>/checkpoints; for S3 set KEYFLOW_S3_ENDPOINT
                                for a local server, credentials as for the AWS SDK)
   --from-savepoint <uri>       start from a savepoint that 'keyflow savepoint' printed
   --compaction-interval <n>    write a full snapshot every n checkpoints (default 20)
   --retain-checkpoints <n>     complete checkpoints kept restorable (default 3)
-  --port-admin <port>          serve GET /health, GET /metrics, POST /checkpoint on this port
-  --help                       show this text`;
+  --port-admin <port>          serve the admin API on 127.0.0.1:<port> (0: a free port):
+                                 GET  /health           200 {"status":"ok"}; 503 once processing failed
+                                 GET  /metrics          the runtime's counters as JSON
+                                 POST /checkpoint       take a checkpoint; answers when it is durable
+                                 POST /savepoint        start a savepoint; answers 202 with its job
+                                 GET  /savepoints/<id>  a savepoint job's progress, then its URI
+  --help                       show this text
 
-/** Parses `keyflow run`'s arguments. Throws `KF_CLI_USAGE` with what was wrong. */
-export function parseRunArguments(args: readonly string[]): RunArguments {
-  const modules: string[] = [];
-  let stateDir = '.keyflow/state';
-  let memoryState = false;
-  let checkpointIntervalMs = 5_000;
-  let checkpointDir: string | undefined;
-  let fromSavepoint: string | undefined;
-  let compactionInterval: number | undefined;
-  let retainCheckpoints: number | undefined;
-  let adminPort: number | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const [flag, inline] = splitFlag(args[index] as string);
-    const value = (): string => {
-      const next = inline ?? args[++index];
-      if (next === undefined || next.startsWith('--')) throw usage(`${flag} needs a value.`);
-      return next;
-    };
-    switch (flag) {
-      case '--module':
-        modules.push(value());
-        break;
-      case '--state-dir':
-        stateDir = value();
-        break;
-      case '--memory-state':
-        memoryState = true;
-        break;
-      case '--checkpoint-interval':
-        checkpointIntervalMs = toMillis(parseDuration(value()), '--checkpoint-interval');
-        break;
-      case '--checkpoint-dir':
-        checkpointDir = value();
-        break;
-      case '--from-savepoint':
-        fromSavepoint = value();
-        break;
-      case '--compaction-interval':
-        compactionInterval = positiveInteger(value(), flag);
-        break;
-      case '--retain-checkpoints':
-        retainCheckpoints = positiveInteger(value(), flag);
-        break;
-      case '--port-admin': {
-        const port = Number(value());
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage('--port-admin needs a port number from 0 to 65535.');
-        adminPort = port;
-        break;
-      }
-      default:
-        throw usage(`Unknown option ${flag}.`);
-    }
-  }
-  if (modules.length === 0) throw usage('--module is required.');
-  return { modules, stateDir, memoryState, checkpointIntervalMs, checkpointDir, fromSavepoint, compactionInterval, retainCheckpoints, adminPort };
+Environment (read for options not given as flags; a flag wins over its variable):
+  KEYFLOW_MODULE               --module (several files separated by commas)
+  KEYFLOW_STATE_DIR            --state-dir
+  KEYFLOW_MEMORY_STATE         --memory-state (true or false)
+  KEYFLOW_CHECKPOINT_INTERVAL  --checkpoint-interval
+  KEYFLOW_CHECKPOINT_DIR       --checkpoint-dir
+  KEYFLOW_FROM_SAVEPOINT       --from-savepoint
+  KEYFLOW_COMPACTION_INTERVAL  --compaction-interval
+  KEYFLOW_RETAIN_CHECKPOINTS   --retain-checkpoints
+  KEYFLOW_PORT_ADMIN           --port-admin
+  KEYFLOW_LOG_LEVEL            debug, info (default), warn or error`;
+
+type Flag =
+  | '--module'
+  | '--state-dir'
+  | '--memory-state'
+  | '--checkpoint-interval'
+  | '--checkpoint-dir'
+  | '--from-savepoint'
+  | '--compaction-interval'
+  | '--retain-checkpoints'
+  | '--port-admin';
+
+/** The environment variable of each flag. */
+export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
+  '--module': 'KEYFLOW_MODULE',
+  '--state-dir': 'KEYFLOW_STATE_DIR',
+  '--memory-state': 'KEYFLOW_MEMORY_STATE',
+  '--checkpoint-interval': 'KEYFLOW_CHECKPOINT_INTERVAL',
+  '--checkpoint-dir': 'KEYFLOW_CHECKPOINT_DIR',
+  '--from-savepoint': 'KEYFLOW_FROM_SAVEPOINT',
+  '--compaction-interval': 'KEYFLOW_COMPACTION_INTERVAL',
+  '--retain-checkpoints': 'KEYFLOW_RETAIN_CHECKPOINTS',
+  '--port-admin': 'KEYFLOW_PORT_ADMIN',
+};
+
+/** A raw setting and where it came from, for error messages. */
+interface Setting {
+  readonly text: string;
+  readonly source: string;
 }
 
-function positiveInteger(text: string, flag: string): number {
+/**
+ * Parses `keyflow run`'s arguments, falling back to the `KEYFLOW_*` variables of `env` for
+ * options not given as flags. Throws `KF_CLI_USAGE` with what was wrong and where.
+ */
+export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEnv = process.env): RunArguments {
+  const flags = new Map<Flag, Setting[]>();
+  for (let index = 0; index < args.length; index++) {
+    const [name, inline] = splitFlag(args[index] as string);
+    if (!isFlag(name)) throw usage(`Unknown option ${name}.`);
+    let text: string;
+    if (name === '--memory-state') {
+      text = inline ?? 'true';
+    } else {
+      const next = inline ?? args[++index];
+      if (next === undefined || next.startsWith('--')) throw usage(`${name} needs a value.`);
+      text = next;
+    }
+    flags.set(name, [...(flags.get(name) ?? []), { text, source: name }]);
+  }
+  const settings = (flag: Flag): Setting[] => {
+    const given = flags.get(flag);
+    if (given) return given;
+    const variable = RUN_ENVIRONMENT[flag];
+    const text = env[variable];
+    if (text === undefined || text.trim() === '') return [];
+    const values = flag === '--module' ? text.split(',').map((part) => part.trim()).filter((part) => part !== '') : [text.trim()];
+    return values.map((value) => ({ text: value, source: variable }));
+  };
+  const last = (flag: Flag): Setting | undefined => settings(flag).at(-1);
+  const optional = <T>(flag: Flag, parse: (setting: Setting) => T): T | undefined => {
+    const setting = last(flag);
+    return setting === undefined ? undefined : parse(setting);
+  };
+
+  const modules = settings('--module').map((setting) => setting.text);
+  if (modules.length === 0) throw usage(`--module is required (or set ${RUN_ENVIRONMENT['--module']}).`);
+  return {
+    modules,
+    stateDir: last('--state-dir')?.text ?? '.keyflow/state',
+    memoryState: optional('--memory-state', parseBoolean) ?? false,
+    checkpointIntervalMs: optional('--checkpoint-interval', parseCheckpointInterval) ?? 5_000,
+    checkpointDir: last('--checkpoint-dir')?.text,
+    fromSavepoint: last('--from-savepoint')?.text,
+    compactionInterval: optional('--compaction-interval', positiveInteger),
+    retainCheckpoints: optional('--retain-checkpoints', positiveInteger),
+    adminPort: optional('--port-admin', port),
+  };
+}
+
+function isFlag(name: string): name is Flag {
+  return Object.prototype.hasOwnProperty.call(RUN_ENVIRONMENT, name);
+}
+
+function parseBoolean({ text, source }: Setting): boolean {
+  if (/^(true|1|yes)$/i.test(text)) return true;
+  if (/^(false|0|no)$/i.test(text)) return false;
+  throw usage(`${source} is '${text}'; give true or false.`);
+}
+
+function parseCheckpointInterval({ text, source }: Setting): number {
+  if (text === '0') return 0;
+  if (/^\d+(\.\d+)?$/.test(text)) throw usage(`${source} is '${text}' without a unit; write it with one, e.g. ${text}ms or ${text}s.`);
+  let millis: number;
+  try {
+    millis = toMillis(text as Duration, source);
+  } catch {
+    throw usage(`${source} is '${text}'; give a duration with a unit: 500ms, 5s, 1m, 1h (or 0 to turn periodic checkpoints off).`);
+  }
+  if (millis > 0 && millis < MIN_CHECKPOINT_INTERVAL_MS) {
+    throw usage(`${source} is '${text}', below the minimum of ${MIN_CHECKPOINT_INTERVAL_MS}ms; give ${MIN_CHECKPOINT_INTERVAL_MS}ms or more (or 0 to turn periodic checkpoints off).`);
+  }
+  return millis;
+}
+
+function positiveInteger({ text, source }: Setting): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw usage(`${flag} needs a whole number of at least 1.`);
+  if (!/^\d+$/.test(text) || value < 1) throw usage(`${source} is '${text}'; give a whole number of at least 1.`);
+  return value;
+}
+
+function port({ text, source }: Setting): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) throw usage(`${source} is '${text}'; give a port number from 0 to 65535.`);
   return value;
 }
 
 function splitFlag(arg: string): [string, string | undefined] {
   const equals = arg.indexOf('=');
   return equals > 0 && arg.startsWith('--') ? [arg.slice(0, equals), arg.slice(equals + 1)] : [arg, undefined];
-}
-
-function parseDuration(text: string): Duration {
-  return (/^\d+(\.\d+)?$/.test(text) ? Number(text) : text) as Duration;
 }
 
 function usage(message: string): KeyflowError {

@@ -1,0 +1,109 @@
+import { KeyflowError } from '@keyflow/sdk';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { MIN_CHECKPOINT_INTERVAL_MS, RUN_ENVIRONMENT, RUN_USAGE, parseRunArguments } from './cli-arguments';
+
+function usageError(args: readonly string[], env: NodeJS.ProcessEnv = {}): KeyflowError {
+  try {
+    parseRunArguments(args, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(KeyflowError);
+    expect((error as KeyflowError).code).toBe(RuntimeErrorCodes.CLI_USAGE);
+    return error as KeyflowError;
+  }
+  throw new Error(`expected ${args.join(' ')} to be refused`);
+}
+
+describe('parseRunArguments', () => {
+  it('gives the defaults when only --module is set', () => {
+    expect(parseRunArguments(['--module', 'm.yaml'], {})).toEqual({
+      modules: ['m.yaml'],
+      stateDir: '.keyflow/state',
+      memoryState: false,
+      checkpointIntervalMs: 5_000,
+      checkpointDir: undefined,
+      fromSavepoint: undefined,
+      compactionInterval: undefined,
+      retainCheckpoints: undefined,
+      adminPort: undefined,
+    });
+  });
+
+  it('reads every option from its KEYFLOW_* variable (the Kubernetes manifests set them)', () => {
+    const env = {
+      KEYFLOW_MODULE: '/etc/keyflow/module.yaml, /etc/keyflow/io.yaml',
+      KEYFLOW_STATE_DIR: '/var/lib/keyflow/state',
+      KEYFLOW_MEMORY_STATE: 'true',
+      KEYFLOW_CHECKPOINT_INTERVAL: '10s',
+      KEYFLOW_CHECKPOINT_DIR: 's3://bucket/app',
+      KEYFLOW_FROM_SAVEPOINT: 'file:///savepoints/1',
+      KEYFLOW_COMPACTION_INTERVAL: '7',
+      KEYFLOW_RETAIN_CHECKPOINTS: '2',
+      KEYFLOW_PORT_ADMIN: '8091',
+    };
+    expect(parseRunArguments([], env)).toEqual({
+      modules: ['/etc/keyflow/module.yaml', '/etc/keyflow/io.yaml'],
+      stateDir: '/var/lib/keyflow/state',
+      memoryState: true,
+      checkpointIntervalMs: 10_000,
+      checkpointDir: 's3://bucket/app',
+      fromSavepoint: 'file:///savepoints/1',
+      compactionInterval: 7,
+      retainCheckpoints: 2,
+      adminPort: 8091,
+    });
+    expect(Object.values(RUN_ENVIRONMENT).sort()).toEqual(Object.keys(env).sort());
+  });
+
+  it('lets a flag win over its variable, and ignores empty variables', () => {
+    const env = { KEYFLOW_MODULE: 'env.yaml', KEYFLOW_STATE_DIR: '/env/state', KEYFLOW_MEMORY_STATE: 'true', KEYFLOW_PORT_ADMIN: '' };
+    const parsed = parseRunArguments(['--module', 'a.yaml', '--module=b.yaml', '--state-dir', 'flag-state', '--memory-state=false'], env);
+    expect(parsed.modules).toEqual(['a.yaml', 'b.yaml']);
+    expect(parsed.stateDir).toBe('flag-state');
+    expect(parsed.memoryState).toBe(false);
+    expect(parsed.adminPort).toBeUndefined();
+  });
+
+  it('requires a module, naming the flag and the variable', () => {
+    const error = usageError([]);
+    expect(error.message).toContain('--module');
+    expect(error.message).toContain('KEYFLOW_MODULE');
+  });
+
+  it.each([
+    ['500ms', 500],
+    ['5s', 5_000],
+    ['1.5m', 90_000],
+    [`${MIN_CHECKPOINT_INTERVAL_MS}ms`, MIN_CHECKPOINT_INTERVAL_MS],
+    ['0', 0],
+    ['0s', 0],
+  ])('takes --checkpoint-interval %s', (text, millis) => {
+    expect(parseRunArguments(['--module', 'm.yaml', '--checkpoint-interval', text], {}).checkpointIntervalMs).toBe(millis);
+  });
+
+  it.each(['5000', '10ms', 'soon', '-1s'])('refuses --checkpoint-interval %s (no unit, below the minimum, or not a duration)', (text) => {
+    expect(usageError(['--module', 'm.yaml', '--checkpoint-interval', text]).message).toContain('--checkpoint-interval');
+  });
+
+  it('names the variable when a value from the environment is wrong', () => {
+    expect(usageError(['--module', 'm.yaml'], { KEYFLOW_CHECKPOINT_INTERVAL: '50ms' }).message).toContain('KEYFLOW_CHECKPOINT_INTERVAL');
+    expect(usageError(['--module', 'm.yaml'], { KEYFLOW_PORT_ADMIN: 'admin' }).message).toContain('KEYFLOW_PORT_ADMIN');
+    expect(usageError(['--module', 'm.yaml'], { KEYFLOW_MEMORY_STATE: 'maybe' }).message).toContain('KEYFLOW_MEMORY_STATE');
+  });
+
+  it.each([
+    [['--modul', 'x.yaml']],
+    [['--module']],
+    [['--module', 'm.yaml', '--port-admin', '70000']],
+    [['--module', 'm.yaml', '--retain-checkpoints', '0']],
+    [['--module', 'm.yaml', '--compaction-interval', '1.5']],
+  ])('refuses %j', (args) => {
+    usageError(args);
+  });
+
+  it('documents every admin route and every variable in the usage', () => {
+    for (const route of ['GET  /health', 'GET  /metrics', 'POST /checkpoint', 'POST /savepoint', 'GET  /savepoints/<id>']) {
+      expect(RUN_USAGE).toContain(route);
+    }
+    for (const variable of Object.values(RUN_ENVIRONMENT)) expect(RUN_USAGE).toContain(variable);
+  });
+});
