@@ -1,6 +1,8 @@
 // Copies what a Node.js service needs at run time into a folder for a container image: the
 // given workspace packages (package.json and dist/ only) and every production dependency they
-// reach, laid out as node_modules so Node resolves them exactly as in the workspace.
+// reach, laid out as node_modules so Node resolves them exactly as in the workspace, and a
+// package.json that depends on the given packages (the `keyflow` CLI finds kind packages such
+// as @keyflow/connectors through it).
 //
 // Usage: node docker/collect-production.mjs <out-dir> [--omit <name>]... <package>...
 // <package> is a workspace package folder (copied as node_modules/<name>) or the name of an
@@ -109,4 +111,15 @@ for (const root of roots) {
     collect(found, root);
   }
 }
+const dependencies = {};
+for (const [real, target] of workspaces) {
+  const manifest = JSON.parse(readFileSync(join(real, 'package.json'), 'utf8'));
+  dependencies[manifest.name] = manifest.version;
+  void target;
+}
+for (const root of roots) {
+  const found = workspaceName(resolve(repo, root)) === undefined ? locate(root, repo) : undefined;
+  if (found !== undefined) dependencies[root] = JSON.parse(readFileSync(join(found, 'package.json'), 'utf8')).version;
+}
+writeFileSync(join(out, 'package.json'), JSON.stringify({ name: 'keyflow-image', private: true, dependencies }, null, 2) + '\n');
 console.log(`collected ${done.size} packages into ${out}`);

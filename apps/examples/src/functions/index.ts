@@ -1,6 +1,7 @@
 // The example application's functions.
 export { Cart, HISTORY_LENGTH } from './cart.function';
 export { CartCommandType, CartLineType, CartReceiptType, type CartCommand, type CartLine, type CartReceipt } from './cart-messages';
+export { COUNTS_EGRESS, Counter, STREAM_COUNTS_EGRESS, StreamCounter, countRecord } from './counter.function';
 export { Greeter } from './greeter.function';
 export { Inbox } from './inbox.function';
 export { GreetingType, type Greeting } from './messages';

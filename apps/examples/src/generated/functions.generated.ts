@@ -4,13 +4,14 @@
 
 import type { FunctionClass } from '@keyflow/sdk';
 import { Cart } from '../functions/cart.function';
+import { Counter, StreamCounter } from '../functions/counter.function';
 import { Greeter } from '../functions/greeter.function';
 import { Inbox } from '../functions/inbox.function';
 
-export { Cart, Greeter, Inbox };
+export { Cart, Counter, Greeter, Inbox, StreamCounter };
 
 /** Every function of project examples, sorted by typename. */
-export const functions: readonly FunctionClass[] = [Cart, Greeter, Inbox];
+export const functions: readonly FunctionClass[] = [Cart, Counter, Greeter, Inbox, StreamCounter];
 
 /** The typename of each class in {@link functions}, in the same order. */
-export const typenames = ['example/cart', 'example/greeter', 'example/inbox'] as const;
+export const typenames = ['example/cart', 'example/counter', 'example/greeter', 'example/inbox', 'example/stream-counter'] as const;

@@ -5,6 +5,7 @@
 import { type Context, type MessageSpec, Types, type ValueOf } from '@keyflow/sdk';
 import { CartCommandType } from '../functions/cart-messages';
 import type { Cart } from '../functions/cart.function';
+import type { Counter, StreamCounter } from '../functions/counter.function';
 import type { Greeter } from '../functions/greeter.function';
 import type { Inbox } from '../functions/inbox.function';
 import { GreetingType } from '../functions/messages';
@@ -33,6 +34,17 @@ export const CartMessages = {
     type: CartCommandType,
   }),
 } as const;
+
+/** The state of `example/counter` (class {@link Counter}): the exact type of `ctx.storage`. */
+export interface CounterStorage {
+  /** State `count` (`Types.long`, io.statefun.types/long). */
+  count?: Counter['count'];
+}
+
+/**
+ * What `example/counter` sees while it handles a message, with `ctx.storage` typed as {@link CounterStorage}.
+ */
+export type CounterContext = Context<CounterStorage>;
 
 /** The state of `example/greeter` (class {@link Greeter}): the exact type of `ctx.storage`. */
 export interface GreeterStorage {
@@ -76,9 +88,22 @@ export const InboxMessages = {
   }),
 } as const;
 
+/** The state of `example/stream-counter` (class {@link StreamCounter}): the exact type of `ctx.storage`. */
+export interface StreamCounterStorage {
+  /** State `count` (`Types.long`, io.statefun.types/long). */
+  count?: StreamCounter['count'];
+}
+
+/**
+ * What `example/stream-counter` sees while it handles a message, with `ctx.storage` typed as {@link StreamCounterStorage}.
+ */
+export type StreamCounterContext = Context<StreamCounterStorage>;
+
 /** The storage type of each function of the project, by typename. */
 export interface StorageByTypename {
   'example/cart': CartStorage;
+  'example/counter': CounterStorage;
   'example/greeter': GreeterStorage;
   'example/inbox': InboxStorage;
+  'example/stream-counter': StreamCounterStorage;
 }
