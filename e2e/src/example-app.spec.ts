@@ -13,6 +13,7 @@ interface Paths {
   readonly state: string;
   readonly egress: string;
   readonly receipts: string;
+  readonly heartbeats: string;
   readonly port: number;
 }
 
@@ -21,6 +22,7 @@ async function exampleModule(): Promise<Paths> {
   const port = await freePort();
   const egress = join(dir, 'greetings.jsonl');
   const receipts = join(dir, 'receipts.jsonl');
+  const heartbeats = join(dir, 'heartbeats.jsonl');
   const source = await readFile(join(ROOT, 'apps/examples/deploy/module.yaml'), 'utf8');
   const functionsModule = /module: (\S+)/.exec(source)?.[1];
   if (!functionsModule) throw new Error('apps/examples/deploy/module.yaml has no embedded module');
@@ -28,10 +30,11 @@ async function exampleModule(): Promise<Paths> {
     .replace(/module: \S+/, `module: ${join(ROOT, 'apps/examples/deploy', functionsModule)}`)
     .replace(/port: \d+/, `port: ${port}`)
     .replace(/path: \S+greetings\.jsonl/, `path: ${egress}`)
-    .replace(/path: \S+receipts\.jsonl/, `path: ${receipts}`);
+    .replace(/path: \S+receipts\.jsonl/, `path: ${receipts}`)
+    .replace(/path: \S+heartbeats\.jsonl/, `path: ${heartbeats}`);
   const module = join(dir, 'module.yaml');
   await writeFile(module, text);
-  return { dir, module, state: join(dir, 'state'), egress, receipts, port };
+  return { dir, module, state: join(dir, 'state'), egress, receipts, heartbeats, port };
 }
 
 async function greetings(path: string): Promise<string[]> {
@@ -54,6 +57,19 @@ async function receipts(path: string): Promise<unknown[]> {
       .split('\n')
       .filter((line) => line.length > 0)
       .map((line) => JSON.parse((JSON.parse(line) as { value: string }).value) as unknown);
+  } catch {
+    return [];
+  }
+}
+
+/** The beats a heartbeat published, parsed. */
+async function beats(path: string): Promise<{ id: string; beat: number; scheduledAt: string; missed: number }[]> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse((JSON.parse(line) as { value: string }).value) as { id: string; beat: number; scheduledAt: string; missed: number });
   } catch {
     return [];
   }
@@ -168,6 +184,31 @@ describe('the example app', () => {
       return all.length >= 1 ? all : undefined;
     }, 'the receipt');
     expect(published).toEqual([{ cart: 'c1', lines: [{ sku: 'tea', quantity: 3, priceCents: 450 }], totalCents: 1350 }]);
+    keyflow.child.kill('SIGTERM');
+    expect(await keyflow.exited).toBe(0);
+  });
+
+  it('beats on a durable schedule until stopped', async () => {
+    const keyflow = await start();
+    const heartbeat = (command: object): Promise<Response> =>
+      fetch(`http://127.0.0.1:${paths.port}/heartbeat/h1`, { method: 'POST', body: JSON.stringify(command) });
+    expect((await heartbeat({ op: 'start', every: '300ms' })).status).toBe(202);
+    const published = await eventually(async () => {
+      const all = await beats(paths.heartbeats);
+      return all.length >= 3 ? all : undefined;
+    }, 'three beats');
+    expect(published.slice(0, 3).map((beat) => [beat.id, beat.beat])).toEqual([['h1', 1], ['h1', 2], ['h1', 3]]);
+    // Each beat is due one period after the previous one, plus the beats it coalesced.
+    for (let index = 1; index < published.length; index++) {
+      const previous = published[index - 1]!;
+      expect(Date.parse(published[index]!.scheduledAt) - Date.parse(previous.scheduledAt)).toBe(300 * (1 + previous.missed));
+    }
+    expect((await heartbeat({ op: 'stop' })).status).toBe(202);
+    // The stop is handled within a beat or two; after that nothing more is published.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const afterStop = (await beats(paths.heartbeats)).length;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await beats(paths.heartbeats)).toHaveLength(afterStop);
     keyflow.child.kill('SIGTERM');
     expect(await keyflow.exited).toBe(0);
   });

@@ -6,12 +6,13 @@ import type { FunctionClass } from '@keyflow/sdk';
 import { Cart } from '../functions/cart.function';
 import { Counter, StreamCounter } from '../functions/counter.function';
 import { Greeter } from '../functions/greeter.function';
+import { Heartbeat } from '../functions/heartbeat.function';
 import { Inbox } from '../functions/inbox.function';
 
-export { Cart, Counter, Greeter, Inbox, StreamCounter };
+export { Cart, Counter, Greeter, Heartbeat, Inbox, StreamCounter };
 
 /** Every function of project examples, sorted by typename. */
-export const functions: readonly FunctionClass[] = [Cart, Counter, Greeter, Inbox, StreamCounter];
+export const functions: readonly FunctionClass[] = [Cart, Counter, Greeter, Heartbeat, Inbox, StreamCounter];
 
 /** The typename of each class in {@link functions}, in the same order. */
-export const typenames = ['example/cart', 'example/counter', 'example/greeter', 'example/inbox', 'example/stream-counter'] as const;
+export const typenames = ['example/cart', 'example/counter', 'example/greeter', 'example/heartbeat', 'example/inbox', 'example/stream-counter'] as const;

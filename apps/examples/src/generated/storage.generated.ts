@@ -7,6 +7,8 @@ import { CartCommandType } from '../functions/cart-messages';
 import type { Cart } from '../functions/cart.function';
 import type { Counter, StreamCounter } from '../functions/counter.function';
 import type { Greeter } from '../functions/greeter.function';
+import { HeartbeatCommandType } from '../functions/heartbeat-messages';
+import type { Heartbeat } from '../functions/heartbeat.function';
 import type { Inbox } from '../functions/inbox.function';
 import { GreetingType } from '../functions/messages';
 
@@ -67,6 +69,27 @@ export const GreeterMessages = {
   }),
 } as const;
 
+/** The state of `example/heartbeat` (class {@link Heartbeat}): the exact type of `ctx.storage`. */
+export interface HeartbeatStorage {
+  /** State `beats` (`Types.int`, io.statefun.types/int). */
+  beats?: Heartbeat['beats'];
+}
+
+/**
+ * What `example/heartbeat` sees while it handles a message, with `ctx.storage` typed as {@link HeartbeatStorage}.
+ */
+export type HeartbeatContext = Context<HeartbeatStorage>;
+
+/** Typed messages to `example/heartbeat`: one builder per message type it reads in `apply`. */
+export const HeartbeatMessages = {
+  /** A `example/HeartbeatCommand` message to the instance `id` of `example/heartbeat`. */
+  heartbeatCommand: (id: string, value: ValueOf<typeof HeartbeatCommandType>): MessageSpec<ValueOf<typeof HeartbeatCommandType>> => ({
+    target: { typename: 'example/heartbeat', id },
+    value,
+    type: HeartbeatCommandType,
+  }),
+} as const;
+
 /** The state of `example/inbox` (class {@link Inbox}): the exact type of `ctx.storage`. */
 export interface InboxStorage {
   /** State `received` (`Types.int`, io.statefun.types/int). */
@@ -104,6 +127,7 @@ export interface StorageByTypename {
   'example/cart': CartStorage;
   'example/counter': CounterStorage;
   'example/greeter': GreeterStorage;
+  'example/heartbeat': HeartbeatStorage;
   'example/inbox': InboxStorage;
   'example/stream-counter': StreamCounterStorage;
 }
