@@ -13,7 +13,9 @@ import {
   MapStateEntrySchema,
   MapStateValueSchema,
 } from '../generated/io/keyflow/sdk/collection-state_pb';
+import { defined } from '../test-support/run-function';
 import { utf8 } from '../test-support/typed-values';
+import { indexMapStateValue } from './collection-values';
 
 // The layout is the .proto's: the protobuf-es classes generated from it are the reference.
 describe('map state values', () => {
@@ -69,6 +71,41 @@ describe('map state values', () => {
       ['sku-2', 1_800_000_000_000],
     ]);
     expect(fromBinary(MapStateEntrySchema, toBinary(MapStateEntrySchema, reference.entries[1] ?? create(MapStateEntrySchema))).key).toBe('sku-1');
+  });
+
+  it('are indexed in place with the same entries, skipping unknown fields, and refused when out of key order', () => {
+    const reference = toBinary(
+      MapStateValueSchema,
+      create(MapStateValueSchema, {
+        valueTypename: 'io.statefun.types/int',
+        entries: [
+          { key: 'a', value: Uint8Array.of(8, 1), expiresAtMillis: 1_800_000_000_000n },
+          { key: 'b', value: Uint8Array.of(8, 2) },
+        ],
+      }),
+    );
+    // An unknown varint field (number 1000) at the top and inside the first entry.
+    const unknown = [0xc0, 0x3e, 0x05];
+    const entryStart = reference.indexOf(0x12);
+    const firstLength = reference[entryStart + 1] as number;
+    const patched = new Uint8Array([
+      ...unknown,
+      ...reference.subarray(0, entryStart),
+      0x12,
+      firstLength + unknown.length,
+      ...reference.subarray(entryStart + 2, entryStart + 2 + firstLength),
+      ...unknown,
+      ...reference.subarray(entryStart + 2 + firstLength),
+    ]);
+    const index = defined(indexMapStateValue(patched));
+    expect(index.valueTypename).toBe('io.statefun.types/int');
+    expect([index.keyAt(0), index.keyAt(1)]).toEqual(['a', 'b']);
+    expect(index.entryAt(0)).toEqual({ value: Uint8Array.of(8, 1), expiresAtMillis: 1_800_000_000_000 });
+    expect(index.find('b')).toBe(1);
+    expect(index.find('c')).toBe(-1);
+    const outOfOrder = toBinary(MapStateValueSchema, create(MapStateValueSchema, { entries: [{ key: 'b' }, { key: 'a' }] }));
+    expect(indexMapStateValue(outOfOrder)).toBeUndefined();
+    expect(() => indexMapStateValue(patched.subarray(0, patched.length - 2))).toThrow();
   });
 
   it('throw on truncated bytes', () => {

@@ -1,9 +1,11 @@
 // The wire layout of list and map state under any StateFun runtime: one PersistedValue per
-// collection, laid out as proto/io/keyflow/sdk/collection-state.proto describes. Written by hand
-// with protobuf-es's wire primitives (the generated classes are the reference the tests compare
-// against), as the sdk does for every message on its hot path.
+// collection, laid out as proto/io/keyflow/sdk/collection-state.proto describes. Written with
+// the sdk's own WireWriter/WireReader (the generated classes are the reference the tests compare
+// against): a value-backed collection is decoded and re-encoded whole on every change, so this is
+// its hot path.
 
-import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { WireReader } from './wire-reader';
+import { WireWriter } from './wire-writer';
 
 /** The typename of a map state's value: a `MapStateValue`. */
 export const MAP_STATE_TYPENAME = 'io.keyflow.types/map';
@@ -19,8 +21,10 @@ export interface StoredMapEntry {
 /** A decoded `MapStateValue`. */
 export interface PbMapStateValue {
   readonly valueTypename: string;
-  /** By key; a key written twice keeps its last entry. */
+  /** By key, in the order they were stored; a key written twice keeps its last entry. */
   readonly entries: Map<string, StoredMapEntry>;
+  /** True when the stored keys were in ascending key order, each once (as the sdk writes them). */
+  readonly inKeyOrder: boolean;
 }
 
 /** A decoded `ListStateValue`. */
@@ -29,75 +33,288 @@ export interface PbListStateValue {
   readonly elements: Uint8Array[];
 }
 
+// Tags: field number << 3 | wire type (0: varint, 2: length-delimited).
+const TAG_TYPENAME = 0x0a; // field 1, both messages
+const TAG_ITEMS = 0x12; // field 2: MapStateValue.entries, ListStateValue.elements
+const TAG_KEY = 0x0a;
+const TAG_VALUE = 0x12;
+const TAG_EXPIRES_AT = 0x18;
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+const writer = new WireWriter();
+
+/**
+ * Writes one `MapStateValue`, entry by entry, in the order given (the caller keeps key order).
+ * One at a time: it reuses a module-wide scratch buffer until {@link finish}.
+ */
+export class MapStateValueWriter {
+  /** How many entries were written. */
+  count = 0;
+
+  constructor(valueTypename: string) {
+    writer.reset();
+    if (valueTypename !== '') writer.tag(1, 2).string(valueTypename);
+  }
+
+  entry(key: string, entry: StoredMapEntry): void {
+    writer.uint32(TAG_ITEMS);
+    const start = writer.fork();
+    if (key !== '') writer.uint32(TAG_KEY).string(key);
+    if (entry.value.length > 0) writer.uint32(TAG_VALUE).bytes(entry.value);
+    if (entry.expiresAtMillis !== 0) writer.uint32(TAG_EXPIRES_AT).int64(entry.expiresAtMillis);
+    writer.join(start);
+    this.count++;
+  }
+
+  /** Copies the entries at positions `from` to `to` (exclusive) of an index as they are stored. */
+  storedEntries(index: MapStateIndex, from: number, to: number): void {
+    if (to <= from) return;
+    writer.append(index.bytes.subarray(index.spans[6 * from], index.spans[6 * (to - 1) + 1]));
+    this.count += to - from;
+  }
+
+  /** The bytes written, copied out. */
+  finish(): Uint8Array {
+    return writer.finish();
+  }
+}
+
 /**
  * Encodes a map state's value. Entries are written in key order (JavaScript's string order),
  * so equal maps give equal bytes whatever order they were built in.
  */
 export function encodeMapStateValue(valueTypename: string, entries: ReadonlyMap<string, StoredMapEntry>): Uint8Array {
-  const writer = new BinaryWriter();
-  if (valueTypename !== '') writer.tag(1, WireType.LengthDelimited).string(valueTypename);
-  const keys = [...entries.keys()].sort();
-  for (const key of keys) {
-    const entry = entries.get(key) as StoredMapEntry;
-    writer.tag(2, WireType.LengthDelimited).fork();
-    if (key !== '') writer.tag(1, WireType.LengthDelimited).string(key);
-    if (entry.value.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(entry.value);
-    if (entry.expiresAtMillis !== 0) writer.tag(3, WireType.Varint).int64(entry.expiresAtMillis);
-    writer.join();
-  }
-  return writer.finish();
+  const out = new MapStateValueWriter(valueTypename);
+  for (const key of [...entries.keys()].sort()) out.entry(key, entries.get(key) as StoredMapEntry);
+  return out.finish();
 }
 
-/** Decodes a map state's value; throws a `RangeError`/`Error` on malformed bytes. */
+/** Decodes a map state's value; throws on malformed bytes. Values are views of `bytes`. */
 export function decodeMapStateValue(bytes: Uint8Array): PbMapStateValue {
-  const reader = new BinaryReader(bytes);
+  const reader = new WireReader(bytes);
   let valueTypename = '';
   const entries = new Map<string, StoredMapEntry>();
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1 && wireType === WireType.LengthDelimited) valueTypename = reader.string();
-    else if (field === 2 && wireType === WireType.LengthDelimited) {
-      const entry = reader.bytes();
-      const [key, stored] = decodeMapEntry(entry);
-      entries.set(key, stored);
-    } else reader.skip(wireType);
+  let inKeyOrder = true;
+  let previous: string | undefined;
+  while (reader.more()) {
+    const tag = reader.tag();
+    if (tag === TAG_TYPENAME) valueTypename = reader.string();
+    else if (tag === TAG_ITEMS) {
+      const outer = reader.enter();
+      let key = '';
+      let value = EMPTY;
+      let expiresAtMillis = 0;
+      while (reader.more()) {
+        const field = reader.tag();
+        if (field === TAG_KEY) key = reader.string();
+        else if (field === TAG_VALUE) value = reader.bytes();
+        else if (field === TAG_EXPIRES_AT) expiresAtMillis = reader.int64();
+        else reader.skip(field & 7, field >>> 3);
+      }
+      reader.leave(outer);
+      if (previous !== undefined && !(previous < key)) inKeyOrder = false;
+      previous = key;
+      entries.set(key, { value, expiresAtMillis });
+    } else reader.skip(tag & 7, tag >>> 3);
   }
-  return { valueTypename, entries };
+  return { valueTypename, entries, inKeyOrder };
 }
 
-function decodeMapEntry(bytes: Uint8Array): [string, StoredMapEntry] {
-  const reader = new BinaryReader(bytes);
-  let key = '';
-  let value: Uint8Array = new Uint8Array(0);
-  let expiresAtMillis = 0;
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1 && wireType === WireType.LengthDelimited) key = reader.string();
-    else if (field === 2 && wireType === WireType.LengthDelimited) value = reader.bytes();
-    else if (field === 3 && wireType === WireType.Varint) expiresAtMillis = Number(reader.int64());
-    else reader.skip(wireType);
+/**
+ * A `MapStateValue` read in place for lookups and merges, without decoding its entries: where
+ * each entry's field, key and value are, and its expiry. Keys are decoded only when asked for
+ * (a lookup decodes about log2(n) of them). Only for values whose keys are in ascending order,
+ * each once, as the sdk writes them; {@link indexMapStateValue} checks that lazily, see there.
+ */
+export class MapStateIndex {
+  readonly #keys: (string | undefined)[];
+
+  constructor(
+    readonly valueTypename: string,
+    readonly bytes: Uint8Array,
+    /** Per entry: field start (at its tag), field end, key start, key end, value start, value end. */
+    readonly spans: Int32Array,
+    readonly expiresAt: Float64Array,
+  ) {
+    this.#keys = new Array<string | undefined>(expiresAt.length);
   }
-  return [key, { value, expiresAtMillis }];
+
+  get size(): number {
+    return this.expiresAt.length;
+  }
+
+  /** The key of the entry at `position`. */
+  keyAt(position: number): string {
+    let key = this.#keys[position];
+    if (key === undefined) {
+      const { spans } = this;
+      key = utf8.decode(this.bytes.subarray(spans[6 * position + 2], spans[6 * position + 3]));
+      this.#keys[position] = key;
+    }
+    return key;
+  }
+
+  /** The stored entry at `position`. */
+  entryAt(position: number): StoredMapEntry {
+    const { spans } = this;
+    return { value: this.bytes.subarray(spans[6 * position + 4], spans[6 * position + 5]), expiresAtMillis: this.expiresAt[position] as number };
+  }
+
+  /** The position of `key`, or -1 (binary search: the keys are in order). */
+  find(key: string): number {
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const candidate = this.keyAt(middle);
+      if (candidate === key) return middle;
+      if (candidate < key) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** True when every key is greater than the one before (decodes every key). */
+  isInKeyOrder(): boolean {
+    for (let position = 1; position < this.size; position++) if (!(this.keyAt(position - 1) < this.keyAt(position))) return false;
+    return true;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Indexes a map state's value without decoding its entries; throws on malformed bytes. The sdk
+ * writes keys in ascending order, each once, and trusts a value whose entries' key bytes
+ * ascend; a value written otherwise (by another writer) is undefined here: decode it with
+ * {@link decodeMapStateValue}.
+ */
+export function indexMapStateValue(bytes: Uint8Array): MapStateIndex | undefined {
+  // A tight loop over the bytes: this runs for every batch that changes a value-backed map.
+  const length = bytes.length;
+  let pos = 0;
+  const varint = (): number => {
+    let result = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= length) throw new RangeError('premature EOF');
+      const byte = bytes[pos++] as number;
+      if (shift < 28) result |= (byte & 0x7f) << shift;
+      else result += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return result >>> 0 === result ? result : result >>> 0;
+      if (shift > 63) throw new Error('invalid varint');
+    }
+  };
+  let valueTypename = '';
+  let spans = new Int32Array(6 * 64);
+  let expiries = new Float64Array(64);
+  let count = 0;
+  let previousKeyStart = -1;
+  let previousKeyEnd = -1;
+  while (pos < length) {
+    const fieldStart = pos;
+    const tag = varint();
+    if (tag === TAG_TYPENAME) {
+      const size = varint();
+      if (pos + size > length) throw new RangeError('premature EOF');
+      valueTypename = utf8.decode(bytes.subarray(pos, pos + size));
+      pos += size;
+      continue;
+    }
+    if (tag !== TAG_ITEMS) {
+      // An unknown field: let the reference reader skip it (rare: the sdk writes none).
+      const reader = new WireReader(bytes);
+      reader.pos = pos;
+      reader.skip(tag & 7, tag >>> 3);
+      pos = reader.pos;
+      continue;
+    }
+    const size = varint();
+    const end = pos + size;
+    if (end > length) throw new RangeError('premature EOF');
+    let keyStart = 0;
+    let keyEnd = 0;
+    let valueStart = 0;
+    let valueEnd = 0;
+    let expiresAtMillis = 0;
+    while (pos < end) {
+      const field = varint();
+      if (field === TAG_KEY || field === TAG_VALUE) {
+        const fieldLength = varint();
+        if (pos + fieldLength > end) throw new RangeError('premature EOF');
+        if (field === TAG_KEY) {
+          keyStart = pos;
+          keyEnd = pos + fieldLength;
+        } else {
+          valueStart = pos;
+          valueEnd = pos + fieldLength;
+        }
+        pos += fieldLength;
+      } else if (field === TAG_EXPIRES_AT) {
+        const reader = new WireReader(bytes.subarray(0, end));
+        reader.pos = pos;
+        expiresAtMillis = reader.int64();
+        pos = reader.pos;
+      } else {
+        const reader = new WireReader(bytes.subarray(0, end));
+        reader.pos = pos;
+        reader.skip(field & 7, field >>> 3);
+        pos = reader.pos;
+      }
+    }
+    if (pos !== end) throw new RangeError('premature EOF');
+    // UTF-8 byte order is code point order, which is JavaScript's string order except past
+    // U+FFFF; keys there fall back to a full decode, as do keys out of order or repeated.
+    if (previousKeyStart >= 0 && compareBytes(bytes, previousKeyStart, previousKeyEnd, keyStart, keyEnd) >= 0) return undefined;
+    for (let index = keyStart; index < keyEnd; index++) if ((bytes[index] as number) >= 0xf0) return undefined;
+    previousKeyStart = keyStart;
+    previousKeyEnd = keyEnd;
+    if (count === expiries.length) {
+      const grownSpans = new Int32Array(spans.length * 2);
+      grownSpans.set(spans);
+      spans = grownSpans;
+      const grownExpiries = new Float64Array(expiries.length * 2);
+      grownExpiries.set(expiries);
+      expiries = grownExpiries;
+    }
+    const base = 6 * count;
+    spans[base] = fieldStart;
+    spans[base + 1] = end;
+    spans[base + 2] = keyStart;
+    spans[base + 3] = keyEnd;
+    spans[base + 4] = valueStart;
+    spans[base + 5] = valueEnd;
+    expiries[count++] = expiresAtMillis;
+  }
+  return new MapStateIndex(valueTypename, bytes, spans.subarray(0, 6 * count), expiries.subarray(0, count));
+}
+
+function compareBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let offset = 0; offset < length; offset++) {
+    const difference = (bytes[aStart + offset] as number) - (bytes[bStart + offset] as number);
+    if (difference !== 0) return difference;
+  }
+  return aEnd - aStart - (bEnd - bStart);
 }
 
 /** Encodes a list state's value. */
 export function encodeListStateValue(elementTypename: string, elements: readonly Uint8Array[]): Uint8Array {
-  const writer = new BinaryWriter();
-  if (elementTypename !== '') writer.tag(1, WireType.LengthDelimited).string(elementTypename);
-  for (const element of elements) writer.tag(2, WireType.LengthDelimited).bytes(element);
+  writer.reset();
+  if (elementTypename !== '') writer.tag(1, 2).string(elementTypename);
+  for (const element of elements) writer.uint32(TAG_ITEMS).bytes(element);
   return writer.finish();
 }
 
-/** Decodes a list state's value; throws on malformed bytes. */
+/** Decodes a list state's value; throws on malformed bytes. Elements are views of `bytes`. */
 export function decodeListStateValue(bytes: Uint8Array): PbListStateValue {
-  const reader = new BinaryReader(bytes);
+  const reader = new WireReader(bytes);
   let elementTypename = '';
   const elements: Uint8Array[] = [];
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1 && wireType === WireType.LengthDelimited) elementTypename = reader.string();
-    else if (field === 2 && wireType === WireType.LengthDelimited) elements.push(reader.bytes());
-    else reader.skip(wireType);
+  while (reader.more()) {
+    const tag = reader.tag();
+    if (tag === TAG_TYPENAME) elementTypename = reader.string();
+    else if (tag === TAG_ITEMS) elements.push(reader.bytes());
+    else reader.skip(tag & 7, tag >>> 3);
   }
   return { elementTypename, elements };
 }

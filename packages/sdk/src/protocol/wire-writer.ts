@@ -133,6 +133,11 @@ export class WireWriter {
     return this;
   }
 
+  /** Appends bytes that are already protobuf (whole fields copied from another message). */
+  append(bytes: Uint8Array): this {
+    return this.#raw(bytes);
+  }
+
   /** Starts a length-delimited sub-message; pass the result to {@link join} when it is written. */
   fork(): number {
     this.#ensure(1);
