@@ -24,6 +24,7 @@ statefun.bind({
     const text = message.asString();
     const me = ctx.self.id;
     const out = (line) => ctx.send(egressMessageBuilder({ typename: OUT, value: line, valueType: STRING }));
+    if (text === 'noop') return;
     if (text === 'report') {
       const last = ctx.storage.last;
       out(`report:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}:${last ? last.seq : 0}`);

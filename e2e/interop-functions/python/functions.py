@@ -25,6 +25,8 @@ functions = StatefulFunctions()
 async def customer(ctx, message):
     text = message.as_string()
     me = ctx.address.id
+    if text == "noop":
+        return
     if text == "report":
         last = ctx.storage.last
         line = f"report:{me}:{ctx.storage.total or 0}:{ctx.storage.orders or 0}:{last['seq'] if last else 0}"

@@ -98,6 +98,11 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
       120_000,
     );
     await sleep(NEVER_DELAY_MS + 1_000);
+    // A message without effects, then the reports: they come out only if the runtime took the
+    // no-effect replies (the Python SDK's is an empty FromFunction) as StateFun does.
+    await Promise.all(
+      SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(ingressPort, ordersPath(sdk, customer), 'noop', `noop-${sdk}-${customer}`))),
+    );
     await Promise.all(
       SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(ingressPort, ordersPath(sdk, customer), 'report', `report-${sdk}-${customer}`))),
     );

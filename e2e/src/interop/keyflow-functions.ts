@@ -34,6 +34,7 @@ export function interopFunctions(namespace: string): readonly FunctionClass[] {
     apply(ctx: Context<Customer>, msg: Message): void {
       const text = msg.asString();
       const me = ctx.self.id;
+      if (text === 'noop') return;
       if (text === 'report') {
         out(ctx, `report:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}:${ctx.storage.last?.seq ?? 0}`);
         return;

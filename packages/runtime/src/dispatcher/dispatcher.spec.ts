@@ -394,12 +394,16 @@ describe('Dispatcher', () => {
       expect(h.fatal).toHaveLength(1);
     });
 
-    it('treats an empty FromFunction as an endpoint failure', async () => {
+    it('reads an empty FromFunction as a batch without effects, as StateFun does (the official Python SDK sends one)', async () => {
       const h = harness();
       h.endpoint(COUNTER).script({ kind: 'empty' });
       send(h, 'a', 'm1');
-      await flushPromises();
-      expect(h.fatal[0]).toMatchObject({ code: RuntimeErrorCodes.ENDPOINT_FAILED });
+      await h.dispatcher.whenIdle();
+      send(h, 'a', 'm2');
+      await h.dispatcher.whenIdle();
+      expect(h.fatal).toEqual([]);
+      expect(h.endpoint(COUNTER).requests.map(argumentsOf)).toEqual([['m1'], ['m2']]);
+      expect(h.dispatcher.stats()).toMatchObject({ queuedMessages: 0, activeAddresses: 0, batches: 2 });
     });
 
     it('stops with KF_NO_ENDPOINT when a message from outside targets an unserved function type', async () => {

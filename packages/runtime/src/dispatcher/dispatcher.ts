@@ -16,6 +16,9 @@ import { applyStateMutations } from './state-mutations';
 /** How often a batch may be answered with missing state before the runtime gives up. */
 const MAX_STATE_NEGOTIATIONS = 5;
 
+/** What an empty FromFunction means. */
+const NO_EFFECTS: PbInvocationResponse = Object.freeze({ stateMutations: [], outgoingMessages: [], delayedInvocations: [], outgoingEgresses: [] });
+
 /**
  * After this long of uninterrupted work, mailboxes pause until the event loop has run once.
  * In-process functions answer through promises alone, so without a pause a busy runtime would
@@ -317,15 +320,11 @@ export class Dispatcher {
   ): Promise<void> | undefined {
     if (this.#failure) return undefined;
     const { mailbox, target } = call;
-    if (response.kind === 'invocationResult') {
-      this.#apply(mailbox, specs, state, prepared, response.result);
+    // An empty FromFunction is a batch without effects, as StateFun reads it: the official
+    // Python SDK answers a batch that changed nothing that way.
+    if (response.kind === 'invocationResult' || response.kind === 'empty') {
+      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result);
       return undefined;
-    }
-    if (response.kind === 'empty') {
-      throw new KeyflowError(
-        RuntimeErrorCodes.ENDPOINT_FAILED,
-        `${target.endpoint.description} answered the batch for ${describeAddress(mailbox.address)} with an empty FromFunction message.`,
-      );
     }
     if (call.attempt >= MAX_STATE_NEGOTIATIONS) {
       throw new KeyflowError(

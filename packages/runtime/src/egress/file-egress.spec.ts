@@ -1,5 +1,5 @@
-import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Types } from '@keyflow/sdk';
 import {
   KAFKA_PRODUCER_RECORD_TYPENAME,
@@ -172,6 +172,30 @@ describe('FileEgress', () => {
       await restarted.commit(3, [text('c')]);
       await restarted.close();
       expect(await values(out())).toEqual(['a', 'b', 'c']);
+    });
+
+    it("does not duplicate the first checkpoint's records after a crash between their append and the first marker", async () => {
+      await mkdir(dirname(out()), { recursive: true });
+      await writeFile(out(), '{"kept":"from before"}\n');
+      // The crash: the append of checkpoint 1 reaches the file, nothing after it happens.
+      const probe = await open(join(dir.path, 'probe'), 'w');
+      const fileHandle = Object.getPrototypeOf(probe) as { sync(this: unknown): Promise<void> };
+      await probe.close();
+      const before = (await stat(out())).size;
+      const original = fileHandle.sync;
+      const sync = jest.spyOn(fileHandle, 'sync').mockImplementation(async function (this: unknown) {
+        if ((await stat(out())).size > before) throw new Error('crashed');
+        return original.call(this);
+      });
+      const crashed = fileEgress(out(), 'exactly-once');
+      await expect(crashed.commit(1, [text('a')])).rejects.toThrow('crashed');
+      sync.mockRestore();
+      expect(await lines(out())).toHaveLength(2);
+
+      const restarted = fileEgress(out(), 'exactly-once');
+      await restarted.commit(1, [text('a')]);
+      await restarted.close();
+      expect(await lines(out())).toEqual([{ kept: 'from before' }, expect.objectContaining({ value: 'a' })]);
     });
 
     it('cuts off the torn tail of a crashed append before appending the checkpoint again', async () => {

@@ -92,7 +92,17 @@ export class FileEgress implements EgressSink {
       this.#marker = JSON.parse(await readFile(this.#markerPath, 'utf8')) as CommitMarker;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.#error('read the commit marker of', error);
-      this.#marker = { checkpointId: 0, size: await this.#sizeOfFile() };
+      // Written before the first append: without it, a crash between the first checkpoint's
+      // append and its marker would leave those records counted as there before, and the
+      // checkpoint, delivered again, would append them twice.
+      const initial: CommitMarker = { checkpointId: 0, size: await this.#sizeOfFile() };
+      try {
+        await mkdir(dirname(this.#markerPath), { recursive: true });
+        await writeFileAtomically(this.#markerPath, JSON.stringify(initial));
+      } catch (writeError) {
+        throw this.#error('write the commit marker of', writeError);
+      }
+      this.#marker = initial;
     }
     return this.#marker;
   }

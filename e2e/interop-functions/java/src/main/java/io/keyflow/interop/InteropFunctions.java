@@ -90,6 +90,7 @@ public final class InteropFunctions {
       String me = context.self().id();
       int total = context.storage().get(TOTAL).orElse(0);
       int orders = context.storage().get(ORDERS).orElse(0);
+      if (text.equals("noop")) return context.done();
       if (text.equals("report")) {
         int lastSeq = context.storage().get(LAST).map(order -> order.seq).orElse(0);
         out(context, "report:" + me + ":" + total + ":" + orders + ":" + lastSeq);
