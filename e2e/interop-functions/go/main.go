@@ -80,6 +80,10 @@ func (w workload) customer(ctx statefun.Context, message statefun.Message) error
 	if err != nil {
 		return err
 	}
+	neverMs, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return err
+	}
 	seq, amount := int32(seq64), int32(amount64)
 	storage.Set(total, t+amount)
 	storage.Set(orders, n+1)
@@ -95,7 +99,7 @@ func (w workload) customer(ctx statefun.Context, message statefun.Message) error
 	}
 	if seq%3 == 0 {
 		never := statefun.MessageBuilder{Target: ctx.Self(), Value: fmt.Sprintf("never:%d", seq)}
-		ctx.SendAfterWithCancellationToken(10*time.Second, token(fmt.Sprintf("never-%s-%d", me, seq)), never)
+		ctx.SendAfterWithCancellationToken(time.Duration(neverMs)*time.Millisecond, token(fmt.Sprintf("never-%s-%d", me, seq)), never)
 	}
 	if seq%3 == 1 && seq > 1 {
 		ctx.CancelDelayedMessage(token(fmt.Sprintf("never-%s-%d", me, seq-1)))

@@ -39,7 +39,7 @@ statefun.bind({
       out(`never:${me}:${text.split(':')[1]}`);
       return;
     }
-    const [seq, amount] = text.split(':').map(Number);
+    const [seq, amount, neverMs] = text.split(':').map(Number);
     ctx.storage.total = (ctx.storage.total ?? 0) + amount;
     ctx.storage.orders = (ctx.storage.orders ?? 0) + 1;
     ctx.storage.last = { seq, amount };
@@ -49,7 +49,7 @@ statefun.bind({
     else ctx.sendAfter(50, confirm);
     if (seq % 3 === 0) {
       const never = messageBuilder({ typename: `${namespace}/customer`, id: me, value: `never:${seq}`, valueType: STRING });
-      ctx.sendAfter(10000, never, `never-${me}-${seq}`);
+      ctx.sendAfter(neverMs, never, `never-${me}-${seq}`);
     }
     if (seq % 3 === 1 && seq > 1) ctx.cancelDelayedMessage(`never-${me}-${seq - 1}`);
   },

@@ -40,8 +40,7 @@ async def customer(ctx, message):
         seq = text.split(":")[1]
         ctx.send_egress(egress_message_builder(target_typename=OUT, value=f"never:{me}:{seq}", value_type=StringType))
         return
-    seq_text, amount_text = text.split(":")
-    seq, amount = int(seq_text), int(amount_text)
+    seq, amount, never_ms = (int(part) for part in text.split(":"))
     ctx.storage.total = (ctx.storage.total or 0) + amount
     ctx.storage.orders = (ctx.storage.orders or 0) + 1
     ctx.storage.last = {"seq": seq, "amount": amount}
@@ -54,7 +53,7 @@ async def customer(ctx, message):
         ctx.send_after(timedelta(milliseconds=50), confirm)
     if seq % 3 == 0:
         never = message_builder(target_typename=f"{NAMESPACE}/customer", target_id=me, str_value=f"never:{seq}")
-        ctx.send_after(timedelta(seconds=10), never, cancellation_token=f"never-{me}-{seq}")
+        ctx.send_after(timedelta(milliseconds=never_ms), never, cancellation_token=f"never-{me}-{seq}")
     if seq % 3 == 1 and seq > 1:
         ctx.cancel_delayed_message(f"never-{me}-{seq - 1}")
 

@@ -5,7 +5,6 @@ import { eventually, freePort, startKeyflow, type KeyflowProcess } from '../supp
 import { seededRandom } from '../support/seeded-random';
 import {
   CUSTOMERS,
-  NEVER_DELAY_MS,
   canonical,
   confirmations,
   egressLines,
@@ -48,6 +47,12 @@ async function postUntilAccepted(port: number, path: string, body: string, idemp
 
 interface RunOptions {
   readonly perCustomer: number;
+  /**
+   * The delay of the `never` messages that the next order cancels. A cancellation that fails
+   * shows once this much time has passed, which the run waits for; it must exceed the time
+   * between two orders of a customer, restarts of the runtime included.
+   */
+  readonly neverDelayMs: number;
   /** kill -9 the runtime after each of these numbers of accepted orders. */
   readonly killAfter: readonly number[];
 }
@@ -69,7 +74,7 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
     const lanes = SDKS.flatMap((sdk) =>
       CUSTOMERS.map(async (customer) => {
         for (const order of orders.filter((candidate) => candidate.sdk === sdk && candidate.customer === customer)) {
-          await postUntilAccepted(ingressPort, ordersPath(sdk, customer), `${order.seq}:${order.amount}`, idempotencyKey(order));
+          await postUntilAccepted(ingressPort, ordersPath(sdk, customer), `${order.seq}:${order.amount}:${options.neverDelayMs}`, idempotencyKey(order));
           accepted++;
           if (killsDue.length > 0 && accepted >= (killsDue[0] as number) && restarting === undefined) {
             killsDue.shift();
@@ -88,7 +93,7 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
     expect(killsDue).toEqual([]);
 
     // Every order is processed once its confirmation is out; a `never` message that a
-    // cancellation missed would arrive within NEVER_DELAY_MS after that.
+    // cancellation missed would arrive within neverDelayMs after that.
     await eventually(
       async () => {
         const counts = await Promise.all(SDKS.map(async (sdk) => confirmations(await egressLines(dir, sdk))));
@@ -97,7 +102,7 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
       'every order confirmed',
       120_000,
     );
-    await sleep(NEVER_DELAY_MS + 1_000);
+    await sleep(options.neverDelayMs + 1_000);
     // A message without effects, then the reports: they come out only if the runtime took the
     // no-effect replies (the Python SDK's is an empty FromFunction) as StateFun does.
     await Promise.all(
@@ -148,8 +153,8 @@ describe('the StateFun SDK matrix under keyflow run', () => {
     await Promise.all(services.map((service) => service.stop()));
   });
 
-  it('gives every SDK the exact result', () => runWorkload(services, { perCustomer: 5, killAfter: [] }), 180_000);
+  it('gives every SDK the exact result', () => runWorkload(services, { perCustomer: 5, neverDelayMs: 3_000, killAfter: [] }), 180_000);
 
   it('gives every SDK the exact result through kill -9 of the runtime', () =>
-    runWorkload(services, { perCustomer: 14, killAfter: [40, 110, 180, 240] }), 300_000);
+    runWorkload(services, { perCustomer: 14, neverDelayMs: 30_000, killAfter: [40, 110, 180, 240] }), 300_000);
 });

@@ -6,7 +6,6 @@ import { SDKS, namespaceOf, type FunctionService, type Sdk } from './sdk-service
 // (e2e/interop-functions/README.md says what the functions do).
 
 export const CUSTOMERS = ['c0', 'c1', 'c2', 'c3'] as const;
-export const NEVER_DELAY_MS = 10_000;
 const KAFKA_RECORD = 'type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord';
 const STRING = 'io.statefun.types/string';
 

@@ -47,7 +47,7 @@ export function interopFunctions(namespace: string): readonly FunctionClass[] {
         out(ctx, `never:${me}:${text.split(':')[1]}`);
         return;
       }
-      const [seq, amount] = text.split(':').map(Number) as [number, number];
+      const [seq, amount, neverMs] = text.split(':').map(Number) as [number, number, number];
       ctx.storage.total = (ctx.storage.total ?? 0) + amount;
       ctx.storage.orders = (ctx.storage.orders ?? 0) + 1;
       ctx.storage.last = { seq, amount };
@@ -55,7 +55,7 @@ export function interopFunctions(namespace: string): readonly FunctionClass[] {
       const confirm = { target: ctx.self, value: `confirm:${seq}` };
       if (seq % 2 === 0) ctx.sendAfter(50, confirm, `confirm-${me}-${seq}`);
       else ctx.sendAfter(50, confirm);
-      if (seq % 3 === 0) ctx.sendAfter('10s', { target: ctx.self, value: `never:${seq}` }, `never-${me}-${seq}`);
+      if (seq % 3 === 0) ctx.sendAfter(neverMs, { target: ctx.self, value: `never:${seq}` }, `never-${me}-${seq}`);
       if (seq % 3 === 1 && seq > 1) ctx.cancelDelayedMessage(`never-${me}-${seq - 1}`);
     }
   }

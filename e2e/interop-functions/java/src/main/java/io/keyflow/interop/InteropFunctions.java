@@ -112,6 +112,7 @@ public final class InteropFunctions {
       String[] parts = text.split(":");
       int seq = Integer.parseInt(parts[0]);
       int amount = Integer.parseInt(parts[1]);
+      long neverMs = Long.parseLong(parts[2]);
       context.storage().set(TOTAL, total + amount);
       context.storage().set(ORDERS, orders + 1);
       context.storage().set(LAST, new Order(seq, amount));
@@ -121,7 +122,7 @@ public final class InteropFunctions {
       else context.sendAfter(Duration.ofMillis(50), confirm);
       if (seq % 3 == 0) {
         Message never = MessageBuilder.forAddress(context.self()).withValue("never:" + seq).build();
-        context.sendAfter(Duration.ofSeconds(10), "never-" + me + "-" + seq, never);
+        context.sendAfter(Duration.ofMillis(neverMs), "never-" + me + "-" + seq, never);
       }
       if (seq % 3 == 1 && seq > 1) context.cancelDelayedMessage("never-" + me + "-" + (seq - 1));
       return context.done();
