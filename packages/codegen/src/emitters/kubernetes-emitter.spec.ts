@@ -123,6 +123,11 @@ describe('emitKubernetes', () => {
     expect(httpIngressPorts(readIoDocuments('k.yaml', 'kind: io.keyflow.http.v1/ingress\nspec:\n  id: a/b\n  port: 9001\n---\nkind: io.keyflow.file.v1/egress\nspec: { id: a/c, path: x }\n').documents)).toEqual([9001]);
   });
 
+  it('uses images the node has without pulling them again', () => {
+    expect(objects['functions-deployment.yaml']).toMatchObject({ spec: { template: { spec: { containers: [{ imagePullPolicy: 'IfNotPresent' }] } } } });
+    expect(objects['runtime-statefulset.yaml']).toMatchObject({ spec: { template: { spec: { containers: [{ imagePullPolicy: 'IfNotPresent' }] } } } });
+  });
+
   it('rolls the function Deployment without taking a replica away first', () => {
     expect(objects['functions-deployment.yaml']).toMatchObject({
       spec: { replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } },

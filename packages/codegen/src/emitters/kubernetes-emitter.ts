@@ -105,6 +105,8 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
             {
               name: 'functions',
               image: options.functionsImage,
+              // Never pull an image the node already has (kind loads images; `:latest` would otherwise always pull).
+              imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: options.functionsPort }],
               env: [
                 { name: 'HOST', value: '0.0.0.0' },
@@ -170,6 +172,7 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
             {
               name: 'runtime',
               image: options.runtimeImage,
+              imagePullPolicy: 'IfNotPresent',
               args: [
                 'run',
                 '--module',
