@@ -6,17 +6,16 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
-const { dirname, join, relative } = require('node:path');
+const { join, relative } = require('node:path');
 
-/** Packages the CLI needs built: this one, and the connectors when they sit next to it. */
+/**
+ * Packages the CLI needs built: this one, and the connectors when they sit next to it in the
+ * workspace (found by folder, not by a require of their name, which Nx would read as a
+ * dependency of the runtime on the connectors and a cycle in the build graph).
+ */
 function packagesToBuild() {
   const runtimeRoot = join(__dirname, '..');
-  const roots = [runtimeRoot];
-  try {
-    roots.push(dirname(require.resolve('@keyflow/connectors/package.json', { paths: [runtimeRoot] })));
-  } catch {
-    // Not installed: the CLI runs without Kafka and Kinesis kinds and says so when a module needs them.
-  }
+  const roots = [runtimeRoot, join(runtimeRoot, '..', 'connectors')];
   return roots.filter(
     (root) => existsSync(join(root, 'src', 'index.ts')) && existsSync(join(root, 'tsconfig.lib.json')) && !existsSync(join(root, 'dist', 'index.js')),
   );
