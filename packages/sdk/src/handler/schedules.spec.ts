@@ -98,6 +98,28 @@ describe('ctx.schedule on the wire', () => {
     expect(mutation?.stateValue?.typename).toBe(SCHEDULES_STATE_TYPENAME);
   });
 
+  it('unschedules with a cancellation of the token, keeping the generation counter in state', async () => {
+    const stored = invocationResult(
+      await createRequestHandler([Ticker], { clock: () => START })(
+        toFunction({
+          target: ticker('t1'),
+          state: { ticks: undefined, [SCHEDULES_STATE_NAME]: undefined },
+          invocations: [{ argument: command({ op: 'every', every: '1m', text: 'beat' }) }],
+        }),
+      ),
+    ).stateMutations[0]?.stateValue;
+    const effects = await effectsOf([Ticker], {
+      target: ticker('t1'),
+      state: { ticks: undefined, [SCHEDULES_STATE_NAME]: stored },
+      invocations: [{ argument: command({ op: 'unschedule' }) }],
+    });
+    expect(effects.delayedInvocations).toEqual([
+      { isCancellationRequest: true, cancellationToken: TOKEN, delayInMs: 0, target: undefined, argument: undefined },
+    ]);
+    const table = JSON.parse(Buffer.from(defined(effects.stateMutations[0]?.stateValue).value).toString('utf8')) as unknown;
+    expect(table).toEqual({ generation: 1, schedules: {} });
+  });
+
   it('asks for the reserved state when a batch sets a schedule without it, and returns no effect', async () => {
     const specs = await missingSpecsOf([Ticker], {
       target: ticker('t1'),
