@@ -45,9 +45,35 @@ export function checkTimeZone(timeZone: unknown, where: string): string {
   );
 }
 
+/** Offsets are cached per quarter hour: no zone changes its offset twice within one. */
+const BUCKET_MS = 15 * 60_000;
+const BUCKETS_KEPT = 50_000;
+/** Per zone: bucket → the zone's offset throughout the bucket, or `null` when it changes inside. */
+const offsetsByZone = new Map<string, Map<number, number | null>>();
+
 /** The wall time (local fields as UTC milliseconds) of `instant` in `timeZone`. */
 export function wallTimeOf(instant: number, timeZone: string): number {
   if (timeZone === 'UTC') return instant;
+  let offsets = offsetsByZone.get(timeZone);
+  if (!offsets) {
+    offsets = new Map();
+    offsetsByZone.set(timeZone, offsets);
+  }
+  const bucket = Math.floor(instant / BUCKET_MS);
+  let offset = offsets.get(bucket);
+  if (offset === undefined) {
+    const start = bucket * BUCKET_MS;
+    const end = start + BUCKET_MS - 1;
+    const atStart = exactWallTimeOf(start, timeZone) - start;
+    offset = exactWallTimeOf(end, timeZone) - end === atStart ? atStart : null;
+    if (offsets.size >= BUCKETS_KEPT) offsets.clear();
+    offsets.set(bucket, offset);
+  }
+  return offset === null ? exactWallTimeOf(instant, timeZone) : instant + offset;
+}
+
+/** {@link wallTimeOf} read from Intl, for one instant. */
+function exactWallTimeOf(instant: number, timeZone: string): number {
   const millis = ((instant % 1000) + 1000) % 1000;
   const seconds = instant - millis;
   let year = 0;
