@@ -18,7 +18,7 @@ describe('module.yaml files emitted by codegen', () => {
       }),
     ]);
     expect(module.httpIngresses.map((ingress) => ingress.id)).toEqual(['example/http']);
-    expect(module.fileEgresses.map((egress) => egress.id)).toEqual(['example/greetings']);
+    expect(module.fileEgresses.map((egress) => egress.id)).toEqual(['example/greetings', 'example/receipts', 'example/heartbeats']);
   });
 
   it('loads the StateFun-format module (remote endpoint) unchanged', async () => {
