@@ -1,0 +1,46 @@
+# Shared settings and helpers of the tools/kind scripts (sourced, not run).
+# Everything built here lives in a cache outside the repository so a second run skips it.
+
+set -euo pipefail
+
+KIND_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${KIND_DIR}/../.." && pwd)"
+CACHE="${KEYFLOW_KIND_CACHE:-/var/cache/keyflow/kind}"
+BIN="${CACHE}/bin"
+RUN_DIR="${CACHE}/run"
+
+DOCKER_DATA_ROOT="${CACHE}/docker"
+DOCKER_SOCK="${RUN_DIR}/docker.sock"
+export DOCKER_HOST="unix://${DOCKER_SOCK}"
+export PATH="${BIN}:${PATH}"
+
+# Go builds (the runc wrapper) keep their module and build caches with the rest of the cache.
+export GOMODCACHE="${CACHE}/go/mod"
+export GOCACHE="${CACHE}/go/build"
+export GOFLAGS="-buildvcs=false"
+export CGO_ENABLED=0
+
+KF_START_SECONDS="${KF_START_SECONDS:-$(date +%s)}"
+export KF_START_SECONDS
+
+# Prints "[kind 3m12s] <message>" so long runs show where they are.
+log() {
+  local elapsed=$(( $(date +%s) - KF_START_SECONDS ))
+  printf '[kind %dm%02ds] %s\n' $((elapsed / 60)) $((elapsed % 60)) "$*" >&2
+}
+
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# Runs heavy work at low priority so other processes on the machine keep running.
+heavy() {
+  nice -n 10 "$@"
+}
+
+require_root() {
+  [[ "$(id -u)" == 0 ]] || die "KF_KIND_NOT_ROOT: tools/kind installs packages and runs its own dockerd; run it as root."
+}
+
+mkdir -p "${CACHE}" "${BIN}" "${RUN_DIR}" "${CACHE}/logs"

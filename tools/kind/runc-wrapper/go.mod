@@ -1,0 +1,3 @@
+module keyflow.local/kind-runc-wrapper
+
+go 1.22
