@@ -17,7 +17,7 @@ import { flushPromises } from '../test-support/flush-promises';
 import { address, envelope, stringValue, textOf } from '../test-support/protocol-factories';
 import { useTempDir } from '../test-support/temp-dir';
 import { CheckpointCoordinator } from './checkpoint-coordinator';
-import { CHECKPOINT_MARKER_KEY, MAILBOXES_KEY, pendingEgressKey } from './checkpoint-keys';
+import { CHECKPOINT_MARKER_KEY, MAILBOXES_KEY, pendingEgressKey } from '../state/keyspace';
 import { decodePendingEgress } from './pending-egress-codec';
 
 const COUNTER = 'test/counter';
@@ -103,7 +103,7 @@ describe('CheckpointCoordinator', () => {
     h.timers.schedule(key('a'), 'tok', envelope(target('z'), 'timer-before'), h.clock.now + 1_000);
     router.emit(exactRecord('egress-before'));
     ingress.position = '5';
-    ingress.pendingOps = [{ type: 'put', key: 'i/test/ingress\u0000k1', value: Buffer.from('1') }];
+    ingress.pendingOps = [{ type: 'put', key: 'k1', value: Buffer.from('1') }];
 
     h.backend.holdWrites();
     const taking = coordinator.checkpoint();
@@ -177,7 +177,7 @@ describe('CheckpointCoordinator', () => {
     h.timers.schedule(key('a'), '', envelope(target('z'), 'timer-1'), h.clock.now + 100);
     router.emit(exactRecord('egress-1'));
     ingress.position = '1';
-    ingress.pendingOps = [{ type: 'put', key: 'i/test/ingress\u0000k1', value: Buffer.from('1') }];
+    ingress.pendingOps = [{ type: 'put', key: 'k1', value: Buffer.from('1') }];
     h.backend.failNextWrite();
 
     await expect(coordinator.checkpoint()).rejects.toMatchObject({ code: RuntimeErrorCodes.STATE_BACKEND_FAILED });

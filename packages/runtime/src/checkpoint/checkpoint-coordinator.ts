@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { Dispatcher } from '../dispatcher/dispatcher';
-import { decodeEnvelopes, encodeEnvelopes, type Envelope } from '../message/envelope';
-import type { EgressRouter, PendingEgress } from '../egress/egress-router';
+import type { Envelope } from '../message/envelope';
+import type { EgressRouter } from '../egress/egress-router';
 import type { Ingress } from '../ingress/ingress';
+import { CHECKPOINT_MARKER_KEY } from '../state/keyspace';
 import type { BackendOp, StateBackend } from '../state/state-backend';
-import { StateStore } from '../state/state-store';
-import { decodeDelayedMessage, TIMER_KEY_PREFIX, type DelayedMessage } from '../timers/delayed-message';
+import type { StateStore } from '../state/state-store';
+import type { DelayedMessage } from '../timers/delayed-message';
 import type { TimerService } from '../timers/timer-service';
 import type { CheckpointArchive, SnapshotProgress } from './checkpoint-archive';
 import { CheckpointErrorCodes } from './checkpoint-error-codes';
-import { encodeMarker, readMarker } from './checkpoint-marker';
-import {
-  CHECKPOINT_MARKER_KEY,
-  INGRESS_POSITION_PREFIX,
-  MAILBOXES_KEY,
-  PENDING_EGRESS_PREFIX,
-  pendingEgressKey,
-} from './checkpoint-keys';
-import { decodePendingEgress, encodePendingEgress } from './pending-egress-codec';
+import { encodeMarker } from './checkpoint-marker';
+import type { Capture, CheckpointParticipant } from './checkpoint-participant';
+import { EgressParticipant } from './participants/egress-participant';
+import { ingressParticipant } from './participants/ingress-participant';
+import { mailboxParticipant } from './participants/mailbox-participant';
+import { stateParticipant } from './participants/state-participant';
+import { timerParticipant } from './participants/timer-participant';
+import { readRestorePlan } from './restore-plan';
 
-/** What the coordinator snapshots. */
-export interface CheckpointParticipants {
+/** What the coordinator checkpoints, and where. */
+export interface CheckpointCoordinatorOptions {
   readonly backend: StateBackend;
   readonly state: StateStore;
   readonly timers: TimerService;
@@ -68,14 +68,17 @@ export interface CheckpointResult {
 
 
 /**
- * Takes consistent checkpoints without stopping the world: everything is captured in one
- * synchronous step — the state delta is sealed, the mailboxes (in-flight batches included),
- * delayed-message changes, ingress positions and pending exactly-once egress are copied —
- * and then written to the backend in one atomic batch while processing goes on. Only after
- * that write do exactly-once egress records leave and ingresses release their input.
+ * Takes consistent checkpoints without stopping the world: every participant — state,
+ * timers, mailboxes, exactly-once egress, each ingress — is captured in one synchronous step,
+ * and what they captured is written to the backend in one atomic batch while processing goes
+ * on. Only after that write are they told it is durable (exactly-once egress records leave,
+ * ingresses release their input); if it fails, they take back what they captured.
  */
 export class CheckpointCoordinator {
-  readonly #participants: CheckpointParticipants;
+  readonly #options: CheckpointCoordinatorOptions;
+  /** In order: captured in it, told in it (state first, synchronously; egress before ingresses), restored in it. */
+  readonly #participants: readonly CheckpointParticipant[];
+  readonly #egress: EgressParticipant;
   readonly #clock: () => number;
   #lastId = 0;
   #lineage: string = randomUUID();
@@ -84,13 +87,18 @@ export class CheckpointCoordinator {
   #baseWrite: Promise<void> | undefined;
   #running: Promise<CheckpointResult> | undefined;
   #interval: NodeJS.Timeout | undefined;
-  #deliveredEgressKeys: string[] = [];
-  /** Exactly-once egress of committed checkpoints whose delivery failed or is under way, oldest first. */
-  readonly #undeliveredEgress: { readonly checkpointId: number; readonly pending: PendingEgress }[] = [];
 
-  constructor(participants: CheckpointParticipants) {
-    this.#participants = participants;
-    this.#clock = participants.clock ?? Date.now;
+  constructor(options: CheckpointCoordinatorOptions) {
+    this.#options = options;
+    this.#egress = new EgressParticipant(options.egress, options.backend);
+    this.#participants = [
+      stateParticipant(options.state),
+      timerParticipant(options.timers),
+      mailboxParticipant(options.dispatcher),
+      this.#egress,
+      ...options.ingresses.map(ingressParticipant),
+    ];
+    this.#clock = options.clock ?? Date.now;
   }
 
   /** The id of the last committed checkpoint. */
@@ -99,37 +107,21 @@ export class CheckpointCoordinator {
   }
 
   /**
-   * Reads the last committed checkpoint from the backend and finishes what it left undone:
-   * exactly-once egress records it committed but had not delivered are delivered now.
+   * Resumes from the last committed checkpoint in the backend: reads its restore plan, then
+   * hands each participant its part — first the exactly-once egress it committed but had not
+   * delivered (nothing new may reach a sink before it), then delayed messages and the queued
+   * and in-flight messages. Ingresses resume from the returned positions when the runtime
+   * starts them.
    */
   async recover(): Promise<RecoveredCheckpoint> {
-    const { backend, egress } = this.#participants;
-    const marker = await readMarker(backend);
-    this.#lastId = marker?.checkpointId ?? 0;
-    if (marker) this.#lineage = marker.lineage;
-    const bases = (await this.#participants.archive?.bases()) ?? [];
+    const plan = await readRestorePlan(this.#options.backend);
+    this.#lastId = plan.checkpointId;
+    if (plan.lineage !== undefined) this.#lineage = plan.lineage;
+    const bases = (await this.#options.archive?.bases()) ?? [];
     this.#lastBaseId = bases.filter((base) => base.lineage === this.#lineage).at(-1)?.checkpointId ?? 0;
-
-    const mailboxBytes = await backend.get(MAILBOXES_KEY);
-    const timers: DelayedMessage[] = [];
-    for await (const [, value] of backend.scan(TIMER_KEY_PREFIX)) timers.push(decodeDelayedMessage(value));
-    const ingressPositions = new Map<string, Uint8Array>();
-    for await (const [key, value] of backend.scan(INGRESS_POSITION_PREFIX)) {
-      ingressPositions.set(key.slice(INGRESS_POSITION_PREFIX.length), value);
-    }
-    const delivered: BackendOp[] = [];
-    for await (const [key, value] of backend.scan(PENDING_EGRESS_PREFIX)) {
-      const checkpointId = Number(key.slice(PENDING_EGRESS_PREFIX.length));
-      await egress.commit(checkpointId, decodePendingEgress(value));
-      delivered.push({ type: 'del', key });
-    }
-    await backend.write(delivered);
-    return {
-      checkpointId: this.#lastId,
-      mailboxes: mailboxBytes ? decodeEnvelopes(mailboxBytes) : [],
-      timers,
-      ingressPositions,
-    };
+    const order = [this.#egress, ...this.#participants.filter((participant) => participant !== this.#egress)];
+    for (const participant of order) await participant.restore?.(plan);
+    return { checkpointId: plan.checkpointId, mailboxes: plan.mailboxes, timers: plan.timers, ingressPositions: plan.ingressPositions };
   }
 
   /**
@@ -147,7 +139,7 @@ export class CheckpointCoordinator {
     this.#interval = setInterval(() => {
       if (this.#running) return;
       this.checkpoint().catch((error: unknown) => {
-        this.#participants.logger.error('checkpoint failed; processing goes on and the next one retries', { error });
+        this.#options.logger.error('checkpoint failed; processing goes on and the next one retries', { error });
       });
     }, intervalMs);
     this.#interval.unref();
@@ -188,7 +180,7 @@ export class CheckpointCoordinator {
     const started = this.#clock();
     let entries: AsyncIterable<readonly [string, Uint8Array]> | undefined;
     const checkpoint = await this.checkpoint(() => {
-      entries = this.#participants.backend.snapshot();
+      entries = this.#options.backend.snapshot();
     });
     try {
       const manifest = await archive.writeSnapshot(
@@ -212,29 +204,13 @@ export class CheckpointCoordinator {
   }
 
   async #take(onCommitted: (() => void) | undefined): Promise<CheckpointResult> {
-    const { backend, state, timers, dispatcher, ingresses, egress, logger, archive } = this.#participants;
+    const { backend, egress, logger, archive } = this.#options;
     const started = this.#clock();
     const checkpointId = this.#lastId + 1;
 
     // The instant: nothing below awaits until every participant is captured.
-    const delta = state.seal();
-    const timerOps = timers.takeOps();
-    const mailboxes = dispatcher.snapshot();
-    const positions = ingresses.map((ingress) => ({ ingress, ...ingress.checkpoint() }));
-    const pendingEgress = egress.takePending(checkpointId);
-    const deliveredEgressKeys = this.#deliveredEgressKeys;
-    this.#deliveredEgressKeys = [];
-
-    const ops: BackendOp[] = StateStore.opsOf(delta);
-    ops.push(...timerOps);
-    ops.push({ type: 'put', key: MAILBOXES_KEY, value: encodeEnvelopes(mailboxes) });
-    for (const { ingress, position, ops: ingressOps } of positions) {
-      ops.push(...ingressOps, { type: 'put', key: INGRESS_POSITION_PREFIX + ingress.id, value: position });
-    }
-    if (pendingEgress.size > 0) {
-      ops.push({ type: 'put', key: pendingEgressKey(checkpointId), value: encodePendingEgress(pendingEgress) });
-    }
-    for (const key of deliveredEgressKeys) ops.push({ type: 'del', key });
+    const captures: Capture[] = this.#participants.map((participant) => participant.capture(checkpointId));
+    const ops: BackendOp[] = captures.flatMap((capture) => capture.ops);
     ops.push({ type: 'put', key: CHECKPOINT_MARKER_KEY, value: encodeMarker({ checkpointId, lineage: this.#lineage, time: started }) });
 
     let archivedBytes = 0;
@@ -256,24 +232,18 @@ export class CheckpointCoordinator {
       await backend.write(ops);
     } catch (error) {
       // Nothing was written: what this checkpoint captured goes into the next one.
-      state.unseal(delta);
-      timers.restoreOps(timerOps);
-      egress.restorePending(pendingEgress);
-      this.#deliveredEgressKeys.unshift(...deliveredEgressKeys);
+      for (const capture of captures) capture.aborted?.();
       throw error;
     }
-    state.committed(delta);
     this.#lastId = checkpointId;
     onCommitted?.();
     this.#compact(checkpointId);
-
-    await this.#deliverEgress(checkpointId, pendingEgress);
-    for (const { ingress, position } of positions) await ingress.checkpointCommitted(position);
+    for (const capture of captures) await capture.committed?.();
 
     const result: CheckpointResult = {
       checkpointId,
-      addresses: delta.size,
-      messages: mailboxes.length,
+      addresses: captures.reduce((sum, capture) => sum + (capture.counts?.addresses ?? 0), 0),
+      messages: captures.reduce((sum, capture) => sum + (capture.counts?.messages ?? 0), 0),
       bytes: archivedBytes,
       durationMs: this.#clock() - started,
     };
@@ -287,9 +257,9 @@ export class CheckpointCoordinator {
    * retained checkpoints no longer need. One snapshot at a time.
    */
   #compact(checkpointId: number): void {
-    const { archive, backend, logger } = this.#participants;
+    const { archive, backend, logger } = this.#options;
     if (!archive || this.#baseWrite) return;
-    const due = this.#needsBase || checkpointId - this.#lastBaseId >= (this.#participants.compactionInterval ?? 20);
+    const due = this.#needsBase || checkpointId - this.#lastBaseId >= (this.#options.compactionInterval ?? 20);
     if (!due) return;
     const entries = backend.snapshot();
     const lineage = this.#lineage;
@@ -298,7 +268,7 @@ export class CheckpointCoordinator {
       .writeBase(checkpointId, lineage, this.#clock(), entries)
       .then(async (manifest) => {
         this.#lastBaseId = checkpointId;
-        const pruned = await archive.prune(this.#participants.retain ?? 3);
+        const pruned = await archive.prune(this.#options.retain ?? 3);
         logger.debug('wrote a checkpoint base', { checkpointId, entries: manifest.entries, pruned });
       })
       .catch((error: unknown) => {
@@ -308,16 +278,5 @@ export class CheckpointCoordinator {
       .finally(() => {
         this.#baseWrite = undefined;
       });
-  }
-
-  async #deliverEgress(checkpointId: number, pending: PendingEgress): Promise<void> {
-    if (pending.size > 0) this.#undeliveredEgress.push({ checkpointId, pending });
-    // Oldest first, and none past one that failed: a sink skips a checkpoint id at or below the
-    // last one it committed, so delivering a newer checkpoint first would lose the older records.
-    for (let next = this.#undeliveredEgress[0]; next; next = this.#undeliveredEgress[0]) {
-      await this.#participants.egress.commit(next.checkpointId, next.pending);
-      this.#undeliveredEgress.shift();
-      this.#deliveredEgressKeys.push(pendingEgressKey(next.checkpointId));
-    }
   }
 }

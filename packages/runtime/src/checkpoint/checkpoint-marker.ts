@@ -1,5 +1,5 @@
 import type { StateBackend } from '../state/state-backend';
-import { CHECKPOINT_MARKER_KEY } from './checkpoint-keys';
+import { CHECKPOINT_MARKER_KEY } from '../state/keyspace';
 
 /** What the backend records of the last checkpoint committed into it. */
 export interface CheckpointMarker {

@@ -2,8 +2,10 @@ import { KeyflowError, isKeyflowError, type Logger } from '@keyflow/sdk';
 import type { StateBackend } from '../state/state-backend';
 import { CheckpointArchive } from './checkpoint-archive';
 import { CheckpointErrorCodes } from './checkpoint-error-codes';
+import { planArchiveRestore } from './archive-restore-plan';
 import type { BaseManifest, DeltaManifest } from './checkpoint-files';
 import { readMarker } from './checkpoint-marker';
+import { storageFromUri } from './storage-uri';
 
 /** How the backend was brought to the state it starts from. */
 export interface RestoreReport {
@@ -19,10 +21,34 @@ export interface RestoreReport {
 const WRITE_BATCH = 10_000;
 
 /**
+ * The first step of recovery: brings the backend to the checkpoint the runtime starts from —
+ * a savepoint when one is given, else the newest complete checkpoint of the archive when it is
+ * newer than the backend's own. The coordinator's `recover` then hands the participants their parts.
+ */
+export async function restoreBackend(
+  backend: StateBackend,
+  from: { readonly archive: CheckpointArchive | undefined; readonly fromSavepoint: string | undefined; readonly logger: Logger },
+): Promise<RestoreReport> {
+  const { archive, fromSavepoint, logger } = from;
+  if (fromSavepoint !== undefined) {
+    const savepoint = new CheckpointArchive(storageFromUri(fromSavepoint));
+    const manifest = await savepoint.snapshotManifest('');
+    if (!manifest) {
+      throw new KeyflowError(
+        CheckpointErrorCodes.SAVEPOINT_FAILED,
+        `${fromSavepoint} holds no complete savepoint (no manifest.json); pass the URI that 'keyflow savepoint' printed.`,
+      );
+    }
+    return restoreFromSnapshot(backend, savepoint, manifest, '');
+  }
+  if (archive) return restoreFromArchive(backend, archive, logger);
+  return { source: 'local', checkpointId: 0, deltasApplied: 0, snapshotEntries: 0, skipped: [] };
+}
+
+/**
  * Brings `backend` to the newest complete and valid checkpoint of `archive`, if that is newer
- * than what the backend holds: by applying the missing deltas when the backend is on the same
- * lineage, or else by loading a base and the deltas after it. Every file is verified before the
- * backend is touched; a damaged checkpoint is skipped for an older one.
+ * than what the backend holds, following {@link planArchiveRestore} step by step. Every file
+ * is verified before the backend is touched; a damaged checkpoint is skipped for an older one.
  */
 export async function restoreFromArchive(backend: StateBackend, archive: CheckpointArchive, logger: Logger): Promise<RestoreReport> {
   const local = await readMarker(backend);
@@ -33,59 +59,26 @@ export async function restoreFromArchive(backend: StateBackend, archive: Checkpo
   const skipped: number[] = [];
 
   for (;;) {
-    const target = [...deltas].reverse().find((delta) => !badDeltas.has(delta.checkpointId) && delta.checkpointId > (local?.checkpointId ?? 0));
-    if (!target) break;
-    const lineage = deltas.filter((delta) => delta.lineage === target.lineage && !badDeltas.has(delta.checkpointId));
-    const chainFrom = (from: number): DeltaManifest[] | undefined => {
-      const chain: DeltaManifest[] = [];
-      for (let id = from; id <= target.checkpointId; id++) {
-        const delta = lineage.find((candidate) => candidate.checkpointId === id);
-        if (!delta) return undefined;
-        chain.push(delta);
-      }
-      return chain;
-    };
+    const step = planArchiveRestore({ local, deltas, bases, badDeltas, badBases });
+    if (step.kind === 'keep-local') break;
+    if (step.kind === 'give-up') {
+      badDeltas.add(step.checkpointId);
+      skipped.push(step.checkpointId);
+      continue;
+    }
     try {
-      if (local && local.lineage === target.lineage) {
-        const chain = chainFrom(local.checkpointId + 1);
-        if (chain) {
-          const ops = await readAll(archive, chain, badDeltas);
-          for (const deltaOps of ops) await backend.write(deltaOps);
-          return { source: 'archive', checkpointId: target.checkpointId, deltasApplied: chain.length, snapshotEntries: 0, skipped };
-        }
-      }
-      const base = [...bases]
-        .reverse()
-        .find(
-          (candidate) =>
-            candidate.lineage === target.lineage &&
-            !badBases.has(candidate.checkpointId) &&
-            candidate.checkpointId <= target.checkpointId &&
-            chainFrom(candidate.checkpointId + 1) !== undefined,
-        );
-      const chain = chainFrom((base?.checkpointId ?? 0) + 1);
-      if (!chain) {
-        badDeltas.add(target.checkpointId);
-        skipped.push(target.checkpointId);
-        continue;
-      }
-      const ops = await readAll(archive, chain, badDeltas);
-      await backend.clear();
+      const ops = await readAll(archive, step.chain, badDeltas);
       let entries = 0;
-      if (base) {
-        try {
-          entries = await loadSnapshot(backend, archive, base, CheckpointArchive.baseFolder(base.checkpointId));
-        } catch (error) {
-          if (isKeyflowError(error, CheckpointErrorCodes.CORRUPT)) badBases.add(base.checkpointId);
-          throw error;
-        }
+      if (step.kind === 'load-base') {
+        await backend.clear();
+        if (step.base) entries = await loadBase(backend, archive, step.base, badBases);
       }
       for (const deltaOps of ops) await backend.write(deltaOps);
-      return { source: 'archive', checkpointId: target.checkpointId, deltasApplied: chain.length, snapshotEntries: entries, skipped };
+      return { source: 'archive', checkpointId: step.target.checkpointId, deltasApplied: step.chain.length, snapshotEntries: entries, skipped };
     } catch (error) {
       if (!isKeyflowError(error, CheckpointErrorCodes.CORRUPT)) throw error;
-      logger.warn('a checkpoint in storage is damaged; trying an older one', { checkpointId: target.checkpointId, error: error.message });
-      if (!skipped.includes(target.checkpointId)) skipped.push(target.checkpointId);
+      logger.warn('a checkpoint in storage is damaged; trying an older one', { checkpointId: step.target.checkpointId, error: error.message });
+      if (!skipped.includes(step.target.checkpointId)) skipped.push(step.target.checkpointId);
     }
   }
   const marker = await readMarker(backend);
@@ -117,6 +110,16 @@ async function readAll(archive: CheckpointArchive, chain: readonly DeltaManifest
     }
   }
   return all;
+}
+
+/** Loads a base, marking it damaged when a file of it is. */
+async function loadBase(backend: StateBackend, archive: CheckpointArchive, base: BaseManifest, badBases: Set<number>): Promise<number> {
+  try {
+    return await loadSnapshot(backend, archive, base, CheckpointArchive.baseFolder(base.checkpointId));
+  } catch (error) {
+    if (isKeyflowError(error, CheckpointErrorCodes.CORRUPT)) badBases.add(base.checkpointId);
+    throw error;
+  }
 }
 
 async function loadSnapshot(backend: StateBackend, archive: CheckpointArchive, manifest: BaseManifest, folder: string): Promise<number> {

@@ -14,7 +14,6 @@ import { IngressLog } from './ingress-log';
 import { ingressValueBytes } from './ingress-value';
 
 /** Prefix of the idempotency keys an HTTP ingress stores through checkpoints. */
-const IDEMPOTENCY_KEY_PREFIX = 'i/';
 
 interface Accepted {
   /** The request's `Idempotency-Key` scoped to its route and id (see {@link scopedKey}); '' when none. */
@@ -111,7 +110,7 @@ export class HttpIngress implements Ingress {
   checkpoint(): IngressCheckpoint {
     const ops: BackendOp[] = this.#newKeys.map(([key, use]) => ({
       type: 'put' as const,
-      key: this.#storageKey(key),
+      key,
       value: encodeKeyUse(use),
     }));
     this.#keysInCheckpoint = this.#newKeys.length;
@@ -119,7 +118,7 @@ export class HttpIngress implements Ingress {
     for (const [key, { acceptedAt }] of this.#keys) {
       if (acceptedAt >= oldest) continue;
       this.#keys.delete(key);
-      ops.push({ type: 'del', key: this.#storageKey(key) });
+      ops.push({ type: 'del', key });
     }
     return { position: Buffer.from(JSON.stringify({ next: this.#next })), ops };
   }
@@ -263,14 +262,7 @@ export class HttpIngress implements Ingress {
 
   async #restoreKeys(): Promise<void> {
     const context = this.#context as IngressContext;
-    const prefix = this.#storageKey('');
-    for await (const [key, value] of context.backend.scan(prefix)) {
-      this.#keys.set(key.slice(prefix.length), decodeKeyUse(value));
-    }
-  }
-
-  #storageKey(idempotencyKey: string): string {
-    return `${IDEMPOTENCY_KEY_PREFIX}${this.id}\u0000${idempotencyKey}`;
+    for await (const [key, value] of context.store.scan()) this.#keys.set(key, decodeKeyUse(value));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@keyflow/sdk';
 import type { Envelope } from '../message/envelope';
-import type { BackendOp, StateBackend } from '../state/state-backend';
+import type { BackendOp } from '../state/state-backend';
 
 /** What the runtime gives an ingress. */
 export interface IngressContext {
@@ -15,18 +15,30 @@ export interface IngressContext {
   readonly logger: Logger;
   /** A folder this runtime owns, for the ingress's own files. */
   readonly stateDir: string;
-  /** The state backend, to read what the ingress stored through checkpoints. */
-  readonly backend: StateBackend;
+  /** What this ingress stored through its checkpoints (and only that). */
+  readonly store: IngressStore;
   readonly clock: () => number;
   /** Stops the runtime: the ingress met an error it cannot get past (e.g. a `fail` routing policy). */
   fail(error: Error): void;
+}
+
+/**
+ * An ingress's own part of the state backend, read back at start: the entries its checkpoints
+ * wrote ({@link IngressCheckpoint.ops}), under the keys it gave them. Other data is out of sight.
+ */
+export interface IngressStore {
+  /** Every entry the ingress stored, in key order. */
+  scan(): AsyncIterable<readonly [string, Uint8Array]>;
 }
 
 /** What an ingress contributes to a checkpoint, captured synchronously at its instant. */
 export interface IngressCheckpoint {
   /** Where to resume: every input before it has been handed to the dispatcher. Opaque to the runtime. */
   readonly position: Uint8Array;
-  /** The ingress's own data to persist with the checkpoint (e.g. idempotency keys). */
+  /**
+   * The ingress's own data to persist with the checkpoint (e.g. idempotency keys), keyed as the
+   * ingress likes: the runtime keeps each ingress's keys apart from everything else.
+   */
   readonly ops: readonly BackendOp[];
 }
 

@@ -1,17 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLogger, KeyflowError, type FunctionClass, type Logger } from '@keyflow/sdk';
+import { createLogger, type FunctionClass, type Logger } from '@keyflow/sdk';
 import { CheckpointArchive, type SnapshotProgress } from '../checkpoint/checkpoint-archive';
 import {
   CheckpointCoordinator,
   type CheckpointResult,
   type SavepointResult,
 } from '../checkpoint/checkpoint-coordinator';
-import { CheckpointErrorCodes } from '../checkpoint/checkpoint-error-codes';
-import { restoreFromArchive, restoreFromSnapshot, type RestoreReport } from '../checkpoint/checkpoint-restorer';
+import { restoreBackend } from '../checkpoint/checkpoint-restorer';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage';
 import { FolderCheckpointStorage } from '../checkpoint/folder-storage';
-import { storageFromUri } from '../checkpoint/storage-uri';
 import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
 import { EgressRouter } from '../egress/egress-router';
@@ -26,6 +24,7 @@ import { KindRegistry } from '../module/kinds/kind-registry';
 import { MemoryBackend } from '../state/memory-backend';
 import { RocksDbBackend } from '../state/rocksdb-backend';
 import type { StateBackend } from '../state/state-backend';
+import { ingressDataPrefix, scanRegion } from '../state/keyspace';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
 import { TimerService } from '../timers/timer-service';
@@ -109,7 +108,8 @@ export class KeyflowRuntime {
     const undo: (() => Promise<unknown>)[] = [() => backend.close()];
     try {
       const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
-      const restored = await restoreState(backend, archive, options.fromSavepoint, logger);
+      // Recovery, step 1: the backend is brought to the checkpoint to start from; step 2 is the coordinator's.
+      const restored = await restoreBackend(backend, { archive, fromSavepoint: options.fromSavepoint, logger });
 
       // Every component is built by its kind: sidecars first (endpoints may wait for them).
       const bound = bindComponents(options.module, KindRegistry.of(options.kinds));
@@ -163,12 +163,10 @@ export class KeyflowRuntime {
         const newest = (await archive?.deltas())?.at(-1)?.checkpointId ?? 0;
         coordinator.startNewLineage(newest);
       }
-      timers.restore(recovered.timers);
-      for (const envelope of recovered.mailboxes) dispatcher.enqueue(envelope);
-      const inputs = ingressContext(dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
       for (const ingress of ingresses) {
         undo.push(() => ingress.stop());
-        await ingress.start(inputs, recovered.ingressPositions.get(ingress.id));
+        const context = ingressContext(ingress.id, dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
+        await ingress.start(context, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
       const interval = options.checkpointIntervalMs ?? 5_000;
@@ -283,28 +281,6 @@ export class KeyflowRuntime {
   }
 }
 
-/** Brings the backend to the state the runtime starts from: a savepoint, or the newest checkpoint. */
-async function restoreState(
-  backend: StateBackend,
-  archive: CheckpointArchive | undefined,
-  fromSavepoint: string | undefined,
-  logger: Logger,
-): Promise<RestoreReport> {
-  if (fromSavepoint !== undefined) {
-    const savepoint = new CheckpointArchive(storageFromUri(fromSavepoint));
-    const manifest = await savepoint.snapshotManifest('');
-    if (!manifest) {
-      throw new KeyflowError(
-        CheckpointErrorCodes.SAVEPOINT_FAILED,
-        `${fromSavepoint} holds no complete savepoint (no manifest.json); pass the URI that 'keyflow savepoint' printed.`,
-      );
-    }
-    return restoreFromSnapshot(backend, savepoint, manifest, '');
-  }
-  if (archive) return restoreFromArchive(backend, archive, logger);
-  return { source: 'local', checkpointId: 0, deltasApplied: 0, snapshotEntries: 0, skipped: [] };
-}
-
 // Function classes passed in code, each served in-process under its own typename.
 function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): RoutedEndpoint[] {
   if (!functions || functions.length === 0) return [];
@@ -312,7 +288,9 @@ function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): Ro
   return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: 1000 }));
 }
 
+// Each ingress gets its own context: it sees its own region of the backend, nothing else.
 function ingressContext(
+  ingressId: string,
   dispatcher: Dispatcher,
   router: EndpointRouter,
   backend: StateBackend,
@@ -330,7 +308,7 @@ function ingressContext(
     servesFunction: (typename) => router.serves(typename),
     logger,
     stateDir,
-    backend,
+    store: { scan: () => scanRegion(backend, ingressDataPrefix(ingressId)) },
     clock,
     fail,
   };

@@ -3,7 +3,8 @@ import { ControllableBackend } from '../test-support/controllable-backend';
 import { flushPromises } from '../test-support/flush-promises';
 import { stringValue } from '../test-support/protocol-factories';
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
-import { STATE_KEY_PREFIX, StateStore } from './state-store';
+import { STATE_KEY_PREFIX } from './keyspace';
+import { StateStore } from './state-store';
 
 function stateOf(values: Record<string, string>, at = 1_000): AddressState {
   return new Map(

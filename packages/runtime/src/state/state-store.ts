@@ -1,9 +1,7 @@
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
 import { LruCache } from './lru-cache';
+import { stateKey } from './keyspace';
 import type { BackendOp, StateBackend } from './state-backend';
-
-/** Prefix of address state keys in the backend. */
-export const STATE_KEY_PREFIX = 's/';
 
 /** The most keys one backend read asks for. */
 const MAX_READ_BATCH = 1_000;
@@ -64,7 +62,7 @@ export class StateStore {
   async load(key: string): Promise<AddressState | null> {
     const known = this.peek(key);
     if (known !== undefined) return known;
-    const bytes = await this.#read(STATE_KEY_PREFIX + key);
+    const bytes = await this.#read(stateKey(key));
     // A write may have happened while the read was under way; it wins.
     const raced = this.peek(key);
     if (raced !== undefined) return raced;
@@ -125,8 +123,8 @@ export class StateStore {
     for (const [key, state] of delta) {
       ops.push(
         state === null
-          ? { type: 'del', key: STATE_KEY_PREFIX + key }
-          : { type: 'put', key: STATE_KEY_PREFIX + key, value: encodeAddressState(state) },
+          ? { type: 'del', key: stateKey(key) }
+          : { type: 'put', key: stateKey(key), value: encodeAddressState(state) },
       );
     }
     return ops;

@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@keyflow/sdk';
 import type { Envelope } from '../message/envelope';
-import type { IngressContext } from '../ingress/ingress';
+import type { IngressContext, IngressStore } from '../ingress/ingress';
 import { MemoryBackend } from '../state/memory-backend';
 import type { StateBackend } from '../state/state-backend';
 
@@ -16,7 +16,8 @@ export class FakeIngressContext implements IngressContext {
   paused = false;
   readonly pressureListeners: ((paused: boolean) => void)[] = [];
   readonly logger: Logger;
-  readonly backend: StateBackend;
+  /** The ingress's store: the whole of `backend`, where a test writes an ingress's checkpoint ops as they are. */
+  readonly store: IngressStore;
   readonly clock: () => number;
 
   constructor(
@@ -29,7 +30,8 @@ export class FakeIngressContext implements IngressContext {
     } = {},
   ) {
     this.served = new Set(options.served ?? []);
-    this.backend = options.backend ?? new MemoryBackend();
+    const backend = options.backend ?? new MemoryBackend();
+    this.store = { scan: () => backend.scan('') };
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? silentLogger;
   }

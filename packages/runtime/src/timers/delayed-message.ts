@@ -14,14 +14,6 @@ export interface DelayedMessage {
   readonly envelope: Envelope;
 }
 
-/** Prefix of delayed-message keys in the state backend. */
-export const TIMER_KEY_PREFIX = 't/';
-
-/** The backend key of a delayed message: zero-padded so that key order is id order. */
-export function timerKey(id: number): string {
-  return TIMER_KEY_PREFIX + id.toString().padStart(16, '0');
-}
-
 export function encodeDelayedMessage(message: DelayedMessage): Buffer {
   const writer = new ByteWriter(96);
   writer.varint(message.id).double(message.dueAt).string(message.owner).string(message.token);

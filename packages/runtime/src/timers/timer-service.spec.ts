@@ -1,7 +1,8 @@
 import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
 import { address, envelope, textOf } from '../test-support/protocol-factories';
-import { decodeDelayedMessage, encodeDelayedMessage, timerKey, type DelayedMessage } from './delayed-message';
+import { timerKey } from '../state/keyspace';
+import { decodeDelayedMessage, encodeDelayedMessage, type DelayedMessage } from './delayed-message';
 import { TimerService } from './timer-service';
 
 const START = 1_000_000;

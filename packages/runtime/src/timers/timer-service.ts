@@ -1,6 +1,7 @@
 import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
-import { encodeDelayedMessage, timerKey, type DelayedMessage } from './delayed-message';
+import { timerKey } from '../state/keyspace';
+import { encodeDelayedMessage, type DelayedMessage } from './delayed-message';
 import { TimerHeap } from './timer-heap';
 
 /** The longest setTimeout Node accepts. */

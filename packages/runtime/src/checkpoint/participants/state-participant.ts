@@ -1,0 +1,22 @@
+import { StateStore } from '../../state/state-store';
+import type { CheckpointParticipant } from '../checkpoint-participant';
+
+/**
+ * Function state: the writes since the last checkpoint, sealed at the instant. State is read
+ * from the backend on demand, so there is nothing to restore.
+ */
+export function stateParticipant(state: StateStore): CheckpointParticipant {
+  return {
+    name: 'state',
+    capture() {
+      const delta = state.seal();
+      return {
+        ops: StateStore.opsOf(delta),
+        counts: { addresses: delta.size },
+        // Synchronously: no read may find the delta neither sealed nor in the cache.
+        committed: () => state.committed(delta),
+        aborted: () => state.unseal(delta),
+      };
+    },
+  };
+}
