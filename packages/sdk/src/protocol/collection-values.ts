@@ -4,7 +4,7 @@
 // against): a value-backed collection is decoded and re-encoded whole on every change, so this is
 // its hot path.
 
-import { WireReader } from './wire-reader';
+import { RepeatedString, WireReader } from './wire-reader';
 import { WireWriter } from './wire-writer';
 
 /** The typename of a map state's value: a `MapStateValue`. */
@@ -133,8 +133,8 @@ export class MapStateIndex {
     readonly valueTypename: string,
     readonly bytes: Uint8Array,
     /** Per entry: field start (at its tag), field end, key start, key end, value start, value end. */
-    readonly spans: Int32Array,
-    readonly expiresAt: Float64Array,
+    readonly spans: readonly number[],
+    readonly expiresAt: readonly number[],
   ) {
     this.#keys = new Array<string | undefined>(expiresAt.length);
   }
@@ -190,103 +190,63 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * {@link decodeMapStateValue}.
  */
 export function indexMapStateValue(bytes: Uint8Array): MapStateIndex | undefined {
-  // A tight loop over the bytes: this runs for every batch that changes a value-backed map.
-  const length = bytes.length;
-  let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (pos >= length) throw new RangeError('premature EOF');
-      const byte = bytes[pos++] as number;
-      if (shift < 28) result |= (byte & 0x7f) << shift;
-      else result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result >>> 0 === result ? result : result >>> 0;
-      if (shift > 63) throw new Error('invalid varint');
-    }
-  };
+  // This runs for every batch that changes a value-backed map: no closures, plain arrays.
+  const reader = new WireReader(bytes);
   let valueTypename = '';
-  let spans = new Int32Array(6 * 64);
-  let expiries = new Float64Array(64);
-  let count = 0;
+  const spans: number[] = [];
+  const expiries: number[] = [];
   let previousKeyStart = -1;
   let previousKeyEnd = -1;
-  while (pos < length) {
-    const fieldStart = pos;
-    const tag = varint();
+  while (reader.more()) {
+    const fieldStart = reader.pos;
+    const tag = reader.tag();
     if (tag === TAG_TYPENAME) {
-      const size = varint();
-      if (pos + size > length) throw new RangeError('premature EOF');
-      valueTypename = utf8.decode(bytes.subarray(pos, pos + size));
-      pos += size;
+      valueTypename = reader.string(lastValueTypename);
       continue;
     }
     if (tag !== TAG_ITEMS) {
-      // An unknown field: let the reference reader skip it (rare: the sdk writes none).
-      const reader = new WireReader(bytes);
-      reader.pos = pos;
       reader.skip(tag & 7, tag >>> 3);
-      pos = reader.pos;
       continue;
     }
-    const size = varint();
-    const end = pos + size;
-    if (end > length) throw new RangeError('premature EOF');
+    const outer = reader.enter();
     let keyStart = 0;
     let keyEnd = 0;
     let valueStart = 0;
     let valueEnd = 0;
     let expiresAtMillis = 0;
-    while (pos < end) {
-      const field = varint();
-      if (field === TAG_KEY || field === TAG_VALUE) {
-        const fieldLength = varint();
-        if (pos + fieldLength > end) throw new RangeError('premature EOF');
-        if (field === TAG_KEY) {
-          keyStart = pos;
-          keyEnd = pos + fieldLength;
-        } else {
-          valueStart = pos;
-          valueEnd = pos + fieldLength;
-        }
-        pos += fieldLength;
-      } else if (field === TAG_EXPIRES_AT) {
-        const reader = new WireReader(bytes.subarray(0, end));
-        reader.pos = pos;
-        expiresAtMillis = reader.int64();
-        pos = reader.pos;
-      } else {
-        const reader = new WireReader(bytes.subarray(0, end));
-        reader.pos = pos;
-        reader.skip(field & 7, field >>> 3);
-        pos = reader.pos;
-      }
+    while (reader.more()) {
+      const field = reader.tag();
+      if (field === TAG_KEY) {
+        const length = reader.uint32();
+        keyStart = reader.pos;
+        reader.pos += length;
+        keyEnd = reader.pos;
+        reader.assertBounds();
+      } else if (field === TAG_VALUE) {
+        const length = reader.uint32();
+        valueStart = reader.pos;
+        reader.pos += length;
+        valueEnd = reader.pos;
+        reader.assertBounds();
+      } else if (field === TAG_EXPIRES_AT) expiresAtMillis = reader.int64();
+      else reader.skip(field & 7, field >>> 3);
     }
-    if (pos !== end) throw new RangeError('premature EOF');
+    const end = reader.end;
+    reader.leave(outer);
     // UTF-8 byte order is code point order, which is JavaScript's string order except past
     // U+FFFF; keys there fall back to a full decode, as do keys out of order or repeated.
     if (previousKeyStart >= 0 && compareBytes(bytes, previousKeyStart, previousKeyEnd, keyStart, keyEnd) >= 0) return undefined;
     for (let index = keyStart; index < keyEnd; index++) if ((bytes[index] as number) >= 0xf0) return undefined;
     previousKeyStart = keyStart;
     previousKeyEnd = keyEnd;
-    if (count === expiries.length) {
-      const grownSpans = new Int32Array(spans.length * 2);
-      grownSpans.set(spans);
-      spans = grownSpans;
-      const grownExpiries = new Float64Array(expiries.length * 2);
-      grownExpiries.set(expiries);
-      expiries = grownExpiries;
-    }
-    const base = 6 * count;
-    spans[base] = fieldStart;
-    spans[base + 1] = end;
-    spans[base + 2] = keyStart;
-    spans[base + 3] = keyEnd;
-    spans[base + 4] = valueStart;
-    spans[base + 5] = valueEnd;
-    expiries[count++] = expiresAtMillis;
+    spans.push(fieldStart, end, keyStart, keyEnd, valueStart, valueEnd);
+    expiries.push(expiresAtMillis);
   }
-  return new MapStateIndex(valueTypename, bytes, spans.subarray(0, 6 * count), expiries.subarray(0, count));
+  return new MapStateIndex(valueTypename, bytes, spans, expiries);
 }
+
+/** The value typename of the last map indexed: maps of one state repeat it from batch to batch. */
+const lastValueTypename = new RepeatedString();
 
 function compareBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
   const length = Math.min(aEnd - aStart, bEnd - bStart);

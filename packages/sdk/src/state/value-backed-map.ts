@@ -56,7 +56,6 @@ export class ValueBackedMap implements MapBacking {
     const { cleared, puts, deletes } = changes;
     if (!cleared && puts.size === 0 && deletes.size === 0) return [];
     const out = new MapStateValueWriter(type.typename);
-    const live = (entry: StoredMapEntry): boolean => entry.expiresAtMillis === 0 || entry.expiresAtMillis > nowMillis;
     const stored = cleared ? NO_ENTRIES : this.#load();
     if ('index' in stored) {
       this.#merge(stored.index, changes, nowMillis, out);
@@ -64,7 +63,7 @@ export class ValueBackedMap implements MapBacking {
       const { map } = stored;
       for (const key of [...new Set([...map.keys(), ...puts.keys()])].sort()) {
         const entry = deletes.has(key) ? undefined : (puts.get(key) ?? map.get(key));
-        if (entry && live(entry)) out.entry(key, entry);
+        if (entry && isLive(entry, nowMillis)) out.entry(key, entry);
       }
     }
     if (out.count === 0) {
@@ -80,7 +79,6 @@ export class ValueBackedMap implements MapBacking {
    */
   #merge(index: MapStateIndex, changes: MapChanges, nowMillis: number, out: MapStateValueWriter): void {
     const { puts, deletes } = changes;
-    const live = (entry: StoredMapEntry): boolean => entry.expiresAtMillis === 0 || entry.expiresAtMillis > nowMillis;
     // Per stored entry: replaced or deleted by the batch.
     const changed = new Uint8Array(index.size);
     for (const key of deletes) {
@@ -106,7 +104,7 @@ export class ValueBackedMap implements MapBacking {
       out.storedEntries(index, runStart, position);
       for (; next < added.length && (last || (added[next] as string) < (key as string)); next++) {
         const entry = puts.get(added[next] as string) as StoredMapEntry;
-        if (live(entry)) out.entry(added[next] as string, entry);
+        if (isLive(entry, nowMillis)) out.entry(added[next] as string, entry);
       }
       if (unchanged) {
         runStart = position;
@@ -115,7 +113,7 @@ export class ValueBackedMap implements MapBacking {
       runStart = position + 1;
       if (last || deletes.has(index.keyAt(position))) continue;
       const put = puts.get(index.keyAt(position));
-      if (put && live(put)) out.entry(index.keyAt(position), put);
+      if (put && isLive(put, nowMillis)) out.entry(index.keyAt(position), put);
     }
   }
 
@@ -164,4 +162,8 @@ export class ValueBackedMap implements MapBacking {
     }
     return loaded;
   }
+}
+
+function isLive(entry: StoredMapEntry, nowMillis: number): boolean {
+  return entry.expiresAtMillis === 0 || entry.expiresAtMillis > nowMillis;
 }
