@@ -6,7 +6,7 @@ import { resolveCodegenOptions } from '../codegen/codegen-options';
 import { scanProject } from '../scanner/scan-project';
 import { functionSource, projectSources } from '../test-support/project-sources';
 import { parseYamlDocuments } from '../test-support/yaml-documents';
-import { emitKubernetes, httpIngressPorts } from './kubernetes-emitter';
+import { emitKubernetes, httpIngressPorts, listenOnPodAddress } from './kubernetes-emitter';
 import { readIoDocuments } from './io-documents';
 
 const { functions } = scanProject(projectSources({ 'src/a.function.ts': functionSource('example/greeter', 'Greeter') }));
@@ -126,6 +126,16 @@ describe('emitKubernetes', () => {
   it('uses images the node has without pulling them again', () => {
     expect(objects['functions-deployment.yaml']).toMatchObject({ spec: { template: { spec: { containers: [{ imagePullPolicy: 'IfNotPresent' }] } } } });
     expect(objects['runtime-statefulset.yaml']).toMatchObject({ spec: { template: { spec: { containers: [{ imagePullPolicy: 'IfNotPresent' }] } } } });
+  });
+
+  it('makes an HTTP ingress without a host listen on the pod address, leaving others as written', () => {
+    const [block, withHost, egress] = readIoDocuments(
+      'k.yaml',
+      'kind: io.keyflow.http.v1/ingress\nspec:\n  id: a/b\n  port: 9001\n---\nkind: io.keyflow.http.v1/ingress\nspec:\n  id: a/c\n  host: 10.0.0.1\n  port: 9002\n---\nkind: io.keyflow.file.v1/egress\nspec:\n  id: a/d\n  path: x\n',
+    ).documents;
+    expect(parseYamlDocuments(listenOnPodAddress(block as never).text)).toEqual([{ kind: 'io.keyflow.http.v1/ingress', spec: { host: '0.0.0.0', id: 'a/b', port: 9001 } }]);
+    expect(listenOnPodAddress(withHost as never)).toBe(withHost);
+    expect(listenOnPodAddress(egress as never)).toBe(egress);
   });
 
   it('rolls the function Deployment without taking a replica away first', () => {

@@ -38,6 +38,20 @@ export const RUNTIME_ADMIN_PORT = 8091;
 const HTTP_INGRESS_KIND = 'io.keyflow.http.v1/ingress';
 const PORT_FIELD = /\bport\s*:\s*(\d+)/;
 
+const BLOCK_SPEC_LINE = /^spec:[ \t]*(#.*)?$/m;
+const HOST_FIELD = /^[ \t]+host[ \t]*:/m;
+
+/**
+ * An HTTP ingress listens on 127.0.0.1 unless its spec says otherwise, which no Service can
+ * reach: in the pod it listens on every interface (`host: 0.0.0.0`) unless a host is set.
+ * Documents whose spec is not a block mapping are left as they are.
+ */
+export function listenOnPodAddress(document: IoDocument): IoDocument {
+  if (document.kind !== HTTP_INGRESS_KIND || HOST_FIELD.test(document.text) || !BLOCK_SPEC_LINE.test(document.text)) return document;
+  const text = document.text.replace(BLOCK_SPEC_LINE, (line) => `${line}\n  host: 0.0.0.0 # added for Kubernetes: reachable through the Service`);
+  return { ...document, text };
+}
+
 /** The ports the module's HTTP ingresses listen on, so the runtime's Service exposes them. */
 export function httpIngressPorts(documents: readonly IoDocument[]): number[] {
   const ports = documents
@@ -81,7 +95,7 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
       '',
     ].join('\n'),
     remoteEndpoints(options, input.functions),
-    { documents: input.ioDocuments, keep: () => true },
+    { documents: input.ioDocuments.map(listenOnPodAddress), keep: () => true },
   );
   const moduleChecksum = createHash('sha256').update(runtimeModule).digest('hex');
   const runtimePorts = [
