@@ -59,7 +59,7 @@ describe('the Kafka headers example', () => {
     });
     const record = decodeKafkaProducerRecord(defined(effects.outgoingEgresses[0]?.argument).value);
     expect(Buffer.from(record.valueBytes).toString()).toBe('payload');
-    expect(record.headers?.map(({ key, value }) => `${key}=${Buffer.from(value).toString('hex')}`)).toEqual([
+    expect(record.headers?.map(({ key, value }) => `${key}=${Buffer.from(value ?? new Uint8Array(0)).toString('hex')}`)).toEqual([
       `trace-id=${Buffer.from('t-1').toString('hex')}`,
       'tag=61',
       'tag=ff',

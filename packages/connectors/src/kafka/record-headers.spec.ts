@@ -1,13 +1,15 @@
 import { fromKafkaHeaders, kafkaHeadersSize, toKafkaHeaders } from './record-headers';
 
-const pairs = (headers: { key: string; value: Uint8Array }[] | undefined) => headers?.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]);
+const pairs = (headers: { key: string; value: Uint8Array | null }[] | undefined) =>
+  headers?.map(({ key, value }) => [key, value === null ? null : Buffer.from(value).toString('hex')]);
 
 describe('Kafka record headers', () => {
-  it('come from kafkajs as a list: each value of a repeated key in order, strings as UTF-8, null as empty bytes', () => {
+  it('come from kafkajs as a list: each value of a repeated key in order, strings as UTF-8, null as null', () => {
     const headers = fromKafkaHeaders({
       'trace-id': Buffer.from('t-1'),
       tag: [Buffer.from('a'), Buffer.from([0xff, 0x00]), 'é'],
-      empty: null as unknown as Buffer,
+      nothing: null as unknown as Buffer,
+      empty: Buffer.alloc(0),
       skipped: undefined,
     });
     expect(pairs(headers)).toEqual([
@@ -15,6 +17,7 @@ describe('Kafka record headers', () => {
       ['tag', '61'],
       ['tag', 'ff00'],
       ['tag', 'c3a9'],
+      ['nothing', null],
       ['empty', ''],
     ]);
   });
@@ -36,6 +39,17 @@ describe('Kafka record headers', () => {
     expect(headers?.['trace-id']).toEqual(Buffer.from('t'));
     expect(toKafkaHeaders(undefined)).toBeUndefined();
     expect(toKafkaHeaders([])).toBeUndefined();
+  });
+
+  it('go to kafkajs with a null value as an empty one (kafkajs 2.2 cannot write a null header value)', () => {
+    const headers = toKafkaHeaders([
+      { key: 'n', value: null },
+      { key: 'm', value: Uint8Array.of(1) },
+      { key: 'm', value: null },
+    ]);
+    expect(headers?.['n']).toEqual(Buffer.alloc(0));
+    expect(headers?.['m']).toEqual([Buffer.from([1]), Buffer.alloc(0)]);
+    expect(kafkaHeadersSize([{ key: 'n', value: null }])).toBe(1 + 2);
   });
 
   it('keep a header named __proto__ as a header', () => {

@@ -1,18 +1,18 @@
 import type { PbHeader } from '@keyflow/sdk/protocol';
 import type { IHeaders } from 'kafkajs';
 
-// Kafka record headers between kafkajs and Keyflow's header extension of the protocol
-// (`ToFunction.Invocation.headers`, `KafkaProducerRecord.headers`: a list, since Kafka allows
-// a key more than once).
-
-const EMPTY = new Uint8Array(0);
+// Kafka record headers between kafkajs and the protocol's headers (an invocation argument's
+// `TypedValue.metadata`, `KafkaProducerRecord.headers`: a list, since Kafka allows a key more than
+// once; a null value, which Kafka allows too, stays null).
 
 /**
  * The headers of a consumed record as a list, or undefined when it has none (the common case,
  * which allocates nothing). kafkajs gives one entry per key, an array when the key repeats, so
  * the values of a key keep their record order and keys come in the order they first appear. A
- * null header value (Kafka allows it) becomes empty bytes: the protocol has no null bytes.
+ * null header value stays null, distinct from an empty one.
  */
+const EMPTY = Buffer.alloc(0);
+
 export function fromKafkaHeaders(headers: IHeaders | undefined): PbHeader[] | undefined {
   let list: PbHeader[] | undefined;
   for (const key in headers) {
@@ -28,14 +28,16 @@ export function fromKafkaHeaders(headers: IHeaders | undefined): PbHeader[] | un
 
 /**
  * The headers of a record to produce, for kafkajs: a repeated key becomes an array of its
- * values, in order. Undefined when there are none.
+ * values, in order. A null value is written as an empty one: kafkajs 2.2 cannot write Kafka's
+ * null header value (its record encoder takes the value's length before it checks for null, and
+ * throws). Undefined when there are none.
  */
 export function toKafkaHeaders(headers: readonly PbHeader[] | undefined): IHeaders | undefined {
   if (headers === undefined || headers.length === 0) return undefined;
   // No prototype: a header named `__proto__` or `constructor` is a header like any other.
-  const result: Record<string, Buffer | Buffer[]> = Object.create(null) as Record<string, Buffer | Buffer[]>;
+  const result = Object.create(null) as Record<string, Buffer | Buffer[]>;
   for (const { key, value } of headers) {
-    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const bytes = value === null ? EMPTY : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const existing = result[key];
     if (existing === undefined) result[key] = bytes;
     else if (Array.isArray(existing)) existing.push(bytes);
@@ -47,11 +49,11 @@ export function toKafkaHeaders(headers: readonly PbHeader[] | undefined): IHeade
 /** The bytes on the wire of `headers`, to size produce requests. */
 export function kafkaHeadersSize(headers: readonly PbHeader[] | undefined): number {
   let size = 0;
-  for (const { key, value } of headers ?? []) size += Buffer.byteLength(key, 'utf8') + value.length + 2;
+  for (const { key, value } of headers ?? []) size += Buffer.byteLength(key, 'utf8') + (value?.length ?? 0) + 2;
   return size;
 }
 
-function headerBytes(value: Buffer | string | null): Uint8Array {
-  if (value === null) return EMPTY;
+function headerBytes(value: Buffer | string | null): Uint8Array | null {
+  if (value === null) return null;
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
 }

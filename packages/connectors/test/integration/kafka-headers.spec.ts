@@ -3,10 +3,11 @@ import { kafkaRelayModule } from '../support/kafka-relay-module';
 import { RecordingEgress } from '../support/recording-egress';
 import { startRuntime, tempDir } from '../support/runtime-harness';
 
-// Kafka record headers, a Keyflow extension of StateFun's protocol, against a real broker: the
-// headers of an ingress record reach an embedded function as `msg.headers`, and the headers a
-// function gives `kafkaEgressMessage` are on the record a kafkajs consumer reads, with
-// at-least-once and with exactly-once delivery.
+// Kafka record headers against a real broker: the headers of an ingress record reach an
+// embedded function as `msg.headers`, and the headers a function gives `kafkaEgressMessage` are
+// on the record a kafkajs consumer reads, with at-least-once and with exactly-once delivery.
+// (kafkajs 2.2 can neither produce nor, in the egress, write a null header value; the null
+// values of consumed records are covered by record-headers.spec.ts.)
 
 jest.setTimeout(60_000);
 
@@ -19,7 +20,7 @@ const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
 
 /** Every header of a read record as `key=<hex>`, per key in record order. */
 function headerPairs(record: ReadRecord | undefined): string[] {
-  return Object.entries(record?.headerValues ?? {}).flatMap(([key, values]) => values.map((value) => `${key}=${value.toString('hex')}`));
+  return Object.entries(record?.headerValues ?? {}).flatMap(([key, values]) => values.map((value) => `${key}=${value === null ? 'null' : value.toString('hex')}`));
 }
 
 describe('Kafka headers', () => {
@@ -37,7 +38,7 @@ describe('Kafka headers', () => {
     await createTopics([input, out], 1);
     await produce(input, [
       // A repeated key (kafkajs writes an array as one header per value) and a binary value.
-      { key: 'ann', value: `${out}|hello`, headers: { 'trace-id': 't-1', tag: ['first', BINARY], bin: Buffer.from([0x00]) } },
+      { key: 'ann', value: `${out}|hello`, headers: { 'trace-id': 't-1', tag: ['first', BINARY], bin: Buffer.from([0x00]), blank: Buffer.alloc(0) } },
       { key: 'bob', value: `${out}|plain` },
     ]);
 
@@ -52,14 +53,14 @@ describe('Kafka headers', () => {
     }
 
     // What the function saw in msg.headers, and msg.header('trace-id').
-    expect([...seen.lines].sort()).toEqual([`ann|trace-id=${hex('t-1')},tag=${hex('first')},tag=ff00c3,bin=00|t-1`, 'bob||-']);
+    expect([...seen.lines].sort()).toEqual([`ann|trace-id=${hex('t-1')},tag=${hex('first')},tag=ff00c3,bin=00,blank=|t-1`, 'bob||-']);
 
     // What a kafkajs consumer reads: the record's headers passed on, plus the function's own.
     const ann = records.find((record) => record.key === 'ann');
     const bob = records.find((record) => record.key === 'bob');
     expect(records).toHaveLength(2);
     expect(ann?.value).toBe('hello');
-    expect(headerPairs(ann)).toEqual([`trace-id=${hex('t-1')}`, `tag=${hex('first')}`, 'tag=ff00c3', 'bin=00', `relayed-by=${hex('ann')}`]);
+    expect(headerPairs(ann)).toEqual([`trace-id=${hex('t-1')}`, `tag=${hex('first')}`, 'tag=ff00c3', 'bin=00', 'blank=', `relayed-by=${hex('ann')}`]);
     expect(bob?.value).toBe('plain');
     expect(headerPairs(bob)).toEqual([`relayed-by=${hex('bob')}`]);
   });

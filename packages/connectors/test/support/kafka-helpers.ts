@@ -13,8 +13,8 @@ export interface ReadRecord {
   readonly partition: number;
   readonly offset: number;
   readonly headers: Readonly<Record<string, string>>;
-  /** Every header value as bytes, per key, in record order (a key may repeat). */
-  readonly headerValues: Readonly<Record<string, readonly Buffer[]>>;
+  /** Every header value as bytes (null for Kafka's null value), per key, in record order (a key may repeat). */
+  readonly headerValues: Readonly<Record<string, readonly (Buffer | null)[]>>;
 }
 
 /** A kafkajs client for the test broker, quiet. */
@@ -119,10 +119,12 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return result;
 }
 
-function headerValuesOf(headers: IHeaders | undefined): Record<string, Buffer[]> {
-  const result: Record<string, Buffer[]> = {};
+function headerValuesOf(headers: IHeaders | undefined): Record<string, (Buffer | null)[]> {
+  const result: Record<string, (Buffer | null)[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value !== undefined) result[name] = (Array.isArray(value) ? value : [value]).map((item) => Buffer.from(item));
+    // kafkajs gives Kafka's null header value as null, though its IHeaders type omits it.
+    const values = (Array.isArray(value) ? value : [value]) as (Buffer | string | null | undefined)[];
+    if (value !== undefined) result[name] = values.map((item) => (item === null || item === undefined ? null : Buffer.from(item)));
   }
   return result;
 }

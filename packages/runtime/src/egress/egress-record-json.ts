@@ -15,7 +15,7 @@ export interface EgressRecordJson {
   readonly key?: string;
   readonly stream?: string;
   readonly partitionKey?: string;
-  /** A Kafka record's headers, in order, when it has any; each value as {@link egressRecordToJson} writes bytes. */
+  /** A Kafka record's headers, in order, when it has any; each value as {@link egressRecordToJson} writes bytes, or null for Kafka's null. */
   readonly headers?: readonly { readonly key: string; readonly value: unknown }[];
   readonly value: unknown;
 }
@@ -41,7 +41,7 @@ export function egressRecordToJson(record: EgressRecord): EgressRecordJson {
   const { typename, value } = record.value;
   if (typename === KAFKA_PRODUCER_RECORD_TYPENAME) {
     const kafka = decodeKafkaProducerRecord(value);
-    const headers = kafka.headers?.map((header) => ({ key: header.key, value: bytesToJson(header.value) }));
+    const headers = kafka.headers?.map((header) => ({ key: header.key, value: header.value === null ? null : bytesToJson(header.value) }));
     return {
       egress: record.egress,
       typename,

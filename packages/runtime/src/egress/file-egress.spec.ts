@@ -190,6 +190,7 @@ describe('FileEgress', () => {
       const crashed = fileEgress(out(), 'exactly-once');
       await expect(crashed.commit(1, [text('a')])).rejects.toThrow('crashed');
       sync.mockRestore();
+      await crashed.close();
       expect(await lines(out())).toHaveLength(2);
 
       const restarted = fileEgress(out(), 'exactly-once');

@@ -31,8 +31,13 @@ const WITH_HEADERS: Envelope = {
     { key: 'tag', value: Uint8Array.of(0x61) },
     { key: 'bin', value: Uint8Array.of(0xff, 0x00) },
     { key: 'tag', value: Uint8Array.of(0x62) },
+    { key: 'gone', value: null },
+    { key: 'blank', value: new Uint8Array(0) },
   ],
 };
+
+// WITH_HEADERS's first three headers as the version before null header values wrote them (bit 1).
+const HEADERS_WITHOUT_NULLS_HEX = ['02 6e73 02 666e 01 61', '02', '03', '03 746167 01 61', '03 62696e 02 ff00', '03 746167 01 62', '03 742f78 01 01 01'].join(' ');
 
 describe('envelope encoding', () => {
   it('reads bytes written before headers existed', () => {
@@ -45,12 +50,20 @@ describe('envelope encoding', () => {
     expect(hex(encodeEnvelopes(emptyHeaders))).toBe(hex(fromHex(PRE_HEADERS_HEX)));
   });
 
-  it('writes headers after the caller, flagged by bit 1, in order with repeated keys', () => {
+  it('writes headers after the caller, flagged by bit 2, in order with repeated keys, a null value as a 0 presence byte', () => {
     const writer = new ByteWriter();
     writeEnvelope(writer, WITH_HEADERS);
     expect(hex(writer.finish())).toBe(
-      hex(fromHex(['02 6e73 02 666e 01 61', '02', '03', '03 746167 01 61', '03 62696e 02 ff00', '03 746167 01 62', '03 742f78 01 01 01'].join(' '))),
+      hex(
+        fromHex(
+          ['02 6e73 02 666e 01 61', '04', '05', '03 746167 01 01 61', '03 62696e 01 02 ff00', '03 746167 01 01 62', '04 676f6e65 00', '05 626c616e6b 01 00', '03 742f78 01 01 01'].join(' '),
+        ),
+      ),
     );
+  });
+
+  it('reads headers as the version before null header values wrote them (bit 1, no presence byte)', () => {
+    expect(readEnvelope(new ByteReader(fromHex(HEADERS_WITHOUT_NULLS_HEX)))).toEqual({ ...WITH_HEADERS, headers: WITH_HEADERS.headers?.slice(0, 3) });
   });
 
   it('round-trips headers, with and without a caller, and leaves them out when there are none', () => {
@@ -61,7 +74,7 @@ describe('envelope encoding', () => {
   });
 
   it('rejects flag bits it does not know (bytes of a newer version) rather than misread them', () => {
-    const bytes = fromHex('02 6e73 02 666e 01 61  04  03 742f78 01 01 01');
+    const bytes = fromHex('02 6e73 02 666e 01 61  08  03 742f78 01 01 01');
     expect(() => readEnvelope(new ByteReader(bytes))).toThrow(RangeError);
   });
 });

@@ -4,12 +4,12 @@ import { expectThrowsCode } from '../test-support/keyflow-errors';
 import { toPbHeaders } from './kafka-headers';
 
 const WHERE = 'kafkaEgressMessage';
-const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const text = (bytes: Uint8Array | null): string => (bytes === null ? 'null' : Buffer.from(bytes).toString('utf8'));
 
 /** The headers `kafkaEgressMessage` puts on the record, as `[key, hex]`. */
 function headersOnRecord(headers: KafkaHeaders | undefined): [string, string][] | undefined {
   const message = kafkaEgressMessage({ egress: 'test/out', topic: 't', value: 'v', ...(headers === undefined ? {} : { headers }) });
-  return decodeKafkaProducerRecord(message.typedValue.value).headers?.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]);
+  return decodeKafkaProducerRecord(message.typedValue.value).headers?.map(({ key, value }) => [key, value === null ? 'null' : Buffer.from(value).toString('hex')]);
 }
 
 describe('Kafka egress headers', () => {
@@ -40,6 +40,16 @@ describe('Kafka egress headers', () => {
     expect(headersOnRecord({ '': '' })).toEqual([['', '']]);
   });
 
+  it("take null as Kafka's null header value, distinct from an empty one, in both forms", () => {
+    expect(headersOnRecord({ gone: null, blank: '', tag: ['a', null] })).toEqual([
+      ['gone', 'null'],
+      ['blank', ''],
+      ['tag', '61'],
+      ['tag', 'null'],
+    ]);
+    expect(headersOnRecord([{ key: 'gone', value: null }])).toEqual([['gone', 'null']]);
+  });
+
   it('write no header field when there are none: the record is byte for byte the one without headers', () => {
     const plain = kafkaEgressMessage({ egress: 'test/out', topic: 't', key: 'k', value: 'v' }).typedValue.value;
     for (const none of [{}, [], { tag: [] }] as KafkaHeaders[]) {
@@ -60,12 +70,12 @@ describe('Kafka egress headers', () => {
     ['a Map', new Map([['k', 'v']])],
     ['a number value', { retries: 3 }],
     ['an undefined value', { trace: undefined }],
-    ['a null value', { trace: null }],
     ['an object value', { trace: { id: 1 } }],
     ['a number in a repeated key', { tag: ['a', 2] }],
     ['a list entry without a key', [{ value: 'v' }]],
     ['a list entry with a number key', [{ key: 1, value: 'v' }]],
     ['a list entry with a number value', [{ key: 'k', value: 1 }]],
+    ['a list entry with an undefined value', [{ key: 'k', value: undefined }]],
     ['a list entry that is a string', ['k=v']],
   ])('reject %s with KF_INVALID_MESSAGE', (_name, headers) => {
     const error = expectThrowsCode(

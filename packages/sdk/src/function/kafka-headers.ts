@@ -2,8 +2,8 @@ import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import type { PbHeader } from '../protocol/wire-types';
 
-/** A header value: text (sent as UTF-8) or bytes. */
-export type KafkaHeaderValue = string | Uint8Array;
+/** A header value: text (sent as UTF-8), bytes, or null (Kafka's null header value). */
+export type KafkaHeaderValue = string | Uint8Array | null;
 
 /**
  * The headers of an outgoing Kafka record, in one of two forms:
@@ -49,17 +49,17 @@ export function toPbHeaders(headers: KafkaHeaders | undefined, where: string): P
 
 /** One `{ key, value }` of the list form. */
 function listEntry(entry: unknown, where: string): PbHeader {
-  const shape = 'each entry of a header list must be { key: string, value: string | Uint8Array }';
+  const shape = 'each entry of a header list must be { key: string, value: string | Uint8Array | null }';
   if (typeof entry !== 'object' || entry === null) throw invalid(`${where} is ${describe(entry)}; ${shape}.`);
   const { key, value } = entry as { key?: unknown; value?: unknown };
   if (typeof key !== 'string') throw invalid(`${where}.key is ${describe(key)}; ${shape}.`);
   return { key, value: headerBytes(value, `${where} ('${key}')`) };
 }
 
-function headerBytes(value: unknown, where: string): Uint8Array {
+function headerBytes(value: unknown, where: string): Uint8Array | null {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (value instanceof Uint8Array) return value;
-  throw invalid(`${where} is ${describe(value)}; a header value must be a string or a Uint8Array (leave the header out to send none).`);
+  if (value instanceof Uint8Array || value === null) return value;
+  throw invalid(`${where} is ${describe(value)}; a header value must be a string, a Uint8Array or null (leave the header out to send none).`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -21,7 +21,7 @@ describe('Message headers', () => {
     ];
     const message = new Message(greeting, headers);
     expect(message.headers).toEqual(headers);
-    expect(message.headers.filter((header) => header.key === 'tag').map((header) => Buffer.from(header.value).toString())).toEqual(['a', 'b']);
+    expect(message.headers.filter((header) => header.key === 'tag').map((header) => Buffer.from(header.value ?? new Uint8Array(0)).toString())).toEqual(['a', 'b']);
   });
 
   it("header(key) reads the last value of a key as UTF-8 text, as Kafka's Headers.lastHeader does", () => {
@@ -32,12 +32,14 @@ describe('Message headers', () => {
       { key: 'bom', value: utf8('\uFEFFx') },
       { key: 'broken', value: Uint8Array.of(0x61, 0xff) },
       { key: 'empty', value: new Uint8Array(0) },
+      { key: 'null', value: null },
     ]);
     expect(message.header('tag')).toBe('zürich ✓');
     expect(message.header('Tag')).toBe('other case');
     expect(message.header('bom')).toBe('\uFEFFx');
     expect(message.header('broken')).toBe('a\uFFFD');
     expect(message.header('empty')).toBe('');
+    expect(message.header('null')).toBeNull();
     expect(message.header('missing')).toBeUndefined();
   });
 

@@ -6,11 +6,12 @@ import type { PbTypedValue } from '../protocol/wire-types';
 
 /**
  * One header of the Kafka record a message came from. `value` is the header's bytes as they
- * were on the record; {@link Message.header} reads one as text.
+ * were on the record, or null for Kafka's null header value (as distinct from an empty one);
+ * {@link Message.header} reads one as text.
  */
 export interface MessageHeader {
   readonly key: string;
-  readonly value: Uint8Array;
+  readonly value: Uint8Array | null;
 }
 
 /**
@@ -90,29 +91,30 @@ export class Message {
   /**
    * The headers of the Kafka record this message came from; a key may occur more than once,
    * its values in record order. Empty for messages from functions, timers and other ingresses.
-   * A Keyflow extension: StateFun's runtime does not pass headers on, so under StateFun this is
+   * On the wire they are the argument's `TypedValue.metadata`, as the maintained StateFun line
+   * (kzmlabs/flink-statefun) passes them; Apache StateFun 3.3 does not, so under it this is
    * always empty.
    *
    * @example
-   * for (const { key, value } of msg.headers) log(key, value.length);
+   * for (const { key, value } of msg.headers) log(key, value?.length ?? 'null');
    */
   get headers(): readonly MessageHeader[] {
     return this.#headers;
   }
 
   /**
-   * The last value of header `key`, read as UTF-8 text (invalid sequences become U+FFFD), or
-   * undefined when the message has no such header. The last one, as Kafka's own
+   * The last value of header `key`, read as UTF-8 text (invalid sequences become U+FFFD); null
+   * when that value is Kafka's null; undefined when the message has no such header. The last one, as Kafka's own
    * `Headers.lastHeader` reads a repeated key; for every value or for bytes, use {@link headers}.
    *
    * @example
    * const traceId = msg.header('trace-id') ?? 'none';
    */
-  header(key: string): string | undefined {
+  header(key: string): string | null | undefined {
     const headers = this.#headers;
     for (let index = headers.length - 1; index >= 0; index--) {
       const header = headers[index] as MessageHeader;
-      if (header.key === key) return utf8.decode(header.value);
+      if (header.key === key) return header.value === null ? null : utf8.decode(header.value);
     }
     return undefined;
   }

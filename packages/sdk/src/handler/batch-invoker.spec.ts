@@ -153,12 +153,12 @@ describe('invocations of a batch', () => {
   });
 
   it("see each its own Kafka record headers in msg.headers (Keyflow's extension), empty when it has none", async () => {
-    const seen: { headers: [string, string][]; trace: string | undefined; tag: string | undefined }[] = [];
+    const seen: { headers: [string, string | null][]; trace: string | null | undefined; tag: string | null | undefined }[] = [];
     @StatefulFunction('test/fn')
     class ReadsHeaders {
       apply(_ctx: Context, msg: Message): void {
         seen.push({
-          headers: msg.headers.map(({ key, value }) => [key, Buffer.from(value).toString('hex')]),
+          headers: msg.headers.map(({ key, value }) => [key, value === null ? null : Buffer.from(value).toString('hex')]),
           trace: msg.header('trace-id'),
           tag: msg.header('tag'),
         });

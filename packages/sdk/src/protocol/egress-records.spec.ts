@@ -7,10 +7,12 @@ import {
   decodeKinesisEgressRecord,
   encodeKafkaProducerRecord,
   encodeKinesisEgressRecord,
+  type PbKafkaProducerRecord,
 } from '@keyflow/sdk/protocol';
 import { KafkaProducerRecordSchema } from '../generated/io/statefun/sdk/egress/kafka-egress_pb';
 import { KinesisEgressRecordSchema } from '../generated/io/statefun/sdk/egress/kinesis-egress_pb';
 import { fromHex, hex } from '../test-support/hex';
+import { referenceHeader } from '../test-support/reference-messages';
 import { PROPERTY_SEED, arbitraryHeaders } from '../test-support/wire-arbitraries';
 
 const RUNS = { seed: PROPERTY_SEED, numRuns: 200 };
@@ -30,7 +32,7 @@ describe('Kafka producer records', () => {
     expect(decodeKafkaProducerRecord(fromHex(fixture))).toEqual(record);
   });
 
-  it('pin the Keyflow header extension: headers = 1000 (tag c2 3e), Header{key = 1, value = 2}, in order', () => {
+  it('pin the headers: headers = 4, Header{key = 1, value = 2, has_value = 3}, in order, a null value without has_value', () => {
     const record = {
       key: 'k',
       valueBytes: Uint8Array.of(0xab),
@@ -38,12 +40,26 @@ describe('Kafka producer records', () => {
       headers: [
         { key: 'h', value: Uint8Array.of(0x31) },
         { key: 'h', value: Uint8Array.of(0xff, 0x00) },
+        { key: 'n', value: null },
       ],
     };
-    const fixture = '0a 01 6b 12 01 ab 1a 01 74  c2 3e 06 0a 01 68 12 01 31  c2 3e 07 0a 01 68 12 02 ff 00';
+    const fixture = '0a 01 6b 12 01 ab 1a 01 74  22 08 0a 01 68 12 01 31 18 01  22 09 0a 01 68 12 02 ff 00 18 01  22 03 0a 01 6e';
     expect(hex(encodeKafkaProducerRecord(record))).toBe(hex(fromHex(fixture)));
-    expect(hex(toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, record)))).toBe(hex(fromHex(fixture)));
+    expect(hex(toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, referenceRecord(record))))).toBe(hex(fromHex(fixture)));
     expect(decodeKafkaProducerRecord(fromHex(fixture))).toEqual(record);
+  });
+
+  it("still read Keyflow's earlier header layout (field 1000, io.keyflow.sdk.Header, no nulls), for one release", () => {
+    const legacy = '0a 01 6b 12 01 ab 1a 01 74  c2 3e 06 0a 01 68 12 01 31  c2 3e 07 0a 01 68 12 02 ff 00';
+    expect(decodeKafkaProducerRecord(fromHex(legacy))).toEqual({
+      key: 'k',
+      valueBytes: Uint8Array.of(0xab),
+      topic: 't',
+      headers: [
+        { key: 'h', value: Uint8Array.of(0x31) },
+        { key: 'h', value: Uint8Array.of(0xff, 0x00) },
+      ],
+    });
   });
 
   it('write no header field for absent or empty headers, and decode none as absent', () => {
@@ -57,7 +73,7 @@ describe('Kafka producer records', () => {
       fc.property(
         fc.record({ key: text, valueBytes: bytes, topic: text, headers: arbitraryHeaders }, { requiredKeys: ['key', 'valueBytes', 'topic'] }),
         (record) => {
-          const reference = toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, record));
+          const reference = toBinary(KafkaProducerRecordSchema, create(KafkaProducerRecordSchema, referenceRecord(record)));
           expect(hex(encodeKafkaProducerRecord(record))).toBe(hex(reference));
           expect(decodeKafkaProducerRecord(reference)).toEqual(record);
         },
@@ -94,3 +110,8 @@ describe('Kinesis egress records', () => {
     );
   });
 });
+
+/** A record as the reference schema takes it: a header's null value is has_value = false. */
+function referenceRecord(record: PbKafkaProducerRecord) {
+  return { ...record, headers: (record.headers ?? []).map(referenceHeader) };
+}

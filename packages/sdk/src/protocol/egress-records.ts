@@ -1,5 +1,5 @@
-import { BinaryWriter, WireType, expectWireType, readHeader, readerOf, subReader, writeHeaders } from './wire-format';
-import { PB_HEADERS_FIELD, type PbHeader } from './wire-types';
+import { BinaryWriter, WireType, expectWireType, readHeader, readLegacyHeader, readerOf, subReader, writeHeaders } from './wire-format';
+import { PB_HEADERS_FIELD, PB_LEGACY_HEADERS_FIELD, type PbHeader } from './wire-types';
 
 /** Typename of a `KafkaProducerRecord` egress value. */
 export const KAFKA_PRODUCER_RECORD_TYPENAME = 'type.googleapis.com/io.statefun.sdk.egress.KafkaProducerRecord';
@@ -12,8 +12,9 @@ export interface PbKafkaProducerRecord {
   valueBytes: Uint8Array;
   topic: string;
   /**
-   * Keyflow extension (field 1000): the record's headers, in order. Left out, never empty, when
-   * there are none: a record without headers encodes exactly as in StateFun.
+   * The record's headers, in order (field 4, `KafkaProducerRecord.Header`; Keyflow's earlier
+   * field 1000 is read too). Left out, never empty, when there are none: a record without
+   * headers encodes exactly as in StateFun 3.3.
    */
   headers?: readonly PbHeader[];
 }
@@ -59,6 +60,10 @@ export function decodeKafkaProducerRecord(bytes: Uint8Array): PbKafkaProducerRec
       case PB_HEADERS_FIELD:
         expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.headers');
         (headers ??= []).push(readHeader(subReader(reader)));
+        break;
+      case PB_LEGACY_HEADERS_FIELD:
+        expectWireType(wireType, WireType.LengthDelimited, 'KafkaProducerRecord.legacy_headers');
+        (headers ??= []).push(readLegacyHeader(subReader(reader)));
         break;
       default:
         reader.skip(wireType, field);

@@ -47,14 +47,25 @@ const FIXTURE_WITH_HEADERS: PbInvocationBatchRequest = {
     },
   ],
 };
+// The headers in the maintained StateFun line's layout: the argument's TypedValue.metadata = 4.
 const FIXTURE_WITH_HEADERS_HEX = [
-  'a2 06 4b', // ToFunction.invocation = 100, 75 bytes (57 + 2 × 9)
+  'a2 06 4d', // ToFunction.invocation = 100, 77 bytes (57 + 2 × 10)
   '0a 0b 0a 02 6e73 12 02 666e 1a 01 61', // target, as in the fixture
   '12 0f 0a 01 73 12 0a 0a 03 742f78 10 01 1a 01 01', // state, as in the fixture
-  '1a 2b 0a 0b 0a 02 6e73 12 02 666e 1a 01 62', // invocations = 3, 43 bytes: {caller=1 Address
-  '12 0a 0a 03 742f78 10 01 1a 01 02', //   argument=2 TypedValue
-  'c2 3e 06 0a 01 74 12 01 78', //   headers = 1000 (tag c2 3e): Header{key=1 't', value=2 'x'}
-  'c2 3e 06 0a 01 74 12 01 ff', //   headers = 1000: Header{key=1 't', value=2 0xff}}
+  '1a 2d 0a 0b 0a 02 6e73 12 02 666e 1a 01 62', // invocations = 3, 45 bytes: {caller=1 Address
+  '12 1e 0a 03 742f78 10 01 1a 01 02', //   argument=2 TypedValue, 30 bytes: the fixture's, then
+  '22 08 0a 01 74 12 01 78 18 01', //     metadata = 4: Metadata{key=1 't', value=2 'x', has_value=3 true}
+  '22 08 0a 01 74 12 01 ff 18 01', //     metadata = 4: Metadata{key=1 't', value=2 0xff, has_value=3 true}}
+].join(' ');
+// The same headers in Keyflow's earlier layout (Invocation field 1000), which is still read.
+const LEGACY_FIXTURE_WITH_HEADERS_HEX = [
+  'a2 06 4b',
+  '0a 0b 0a 02 6e73 12 02 666e 1a 01 61',
+  '12 0f 0a 01 73 12 0a 0a 03 742f78 10 01 1a 01 01',
+  '1a 2b 0a 0b 0a 02 6e73 12 02 666e 1a 01 62',
+  '12 0a 0a 03 742f78 10 01 1a 01 02',
+  'c2 3e 06 0a 01 74 12 01 78', // headers = 1000 (tag c2 3e): io.keyflow.sdk.Header{key=1 't', value=2 'x'}
+  'c2 3e 06 0a 01 74 12 01 ff',
 ].join(' ');
 
 describe('encodeToFunction', () => {
@@ -78,7 +89,7 @@ describe('encodeToFunction', () => {
     expect(hex(ours)).toBe(hex(fromHex('a2 06 08 0a 00 12 02 12 00 1a 00')));
   });
 
-  it('writes the Keyflow header extension as field 1000 after caller and argument, as protobuf-es does', () => {
+  it("writes headers as the argument's TypedValue.metadata (field 4), as protobuf-es does", () => {
     expect(hex(encodeToFunction(FIXTURE_WITH_HEADERS))).toBe(hex(fromHex(FIXTURE_WITH_HEADERS_HEX)));
     expect(hex(toBinary(ToFunctionSchema, referenceToFunction(FIXTURE_WITH_HEADERS)))).toBe(hex(fromHex(FIXTURE_WITH_HEADERS_HEX)));
   });
@@ -89,10 +100,19 @@ describe('encodeToFunction', () => {
     expect(hex(encodeToFunction(FIXTURE_BATCH))).toBe(hex(fromHex(FIXTURE_HEX)));
   });
 
-  it('writes an empty header (empty key and value) as an empty sub-message, as the reference does', () => {
-    const batch: PbInvocationBatchRequest = { target: undefined, state: [], invocations: [{ caller: undefined, argument: undefined, headers: [{ key: '', value: new Uint8Array(0) }] }] };
-    expect(hex(encodeToFunction(batch))).toBe(hex(fromHex('a2 06 05 1a 03 c2 3e 00')));
+  it('writes an empty header value with has_value, and a null one (Kafka\'s null) without, as the reference does', () => {
+    const batch: PbInvocationBatchRequest = {
+      target: undefined,
+      state: [],
+      invocations: [{ caller: undefined, argument: undefined, headers: [{ key: '', value: new Uint8Array(0) }, { key: 'n', value: null }] }],
+    };
+    // invocation { argument { metadata { has_value } metadata { key 'n' } } }
+    expect(hex(encodeToFunction(batch))).toBe(hex(fromHex('a2 06 0d 1a 0b 12 09 22 02 18 01 22 03 0a 01 6e')));
     expect(hex(encodeToFunction(batch))).toBe(hex(toBinary(ToFunctionSchema, referenceToFunction(batch))));
+    expect(decodeToFunction(encodeToFunction(batch))?.invocations[0]?.headers).toEqual([
+      { key: '', value: new Uint8Array(0) },
+      { key: 'n', value: null },
+    ]);
   });
 
   it('is byte-identical to protobuf-es toBinary on random batches', () => {
@@ -110,13 +130,17 @@ describe('decodeToFunction', () => {
     expect(decodeToFunction(fromHex(FIXTURE_HEX))).toEqual(FIXTURE_BATCH);
   });
 
-  it('reads the Keyflow header extension in order, repeated keys and binary values included', () => {
+  it('reads headers from the argument\'s metadata in order, repeated keys and binary values included', () => {
     const batch = decodeToFunction(fromHex(FIXTURE_WITH_HEADERS_HEX));
     expect(batch).toEqual(FIXTURE_WITH_HEADERS);
-    expect(batch?.invocations[0]?.headers?.map((header) => [header.key, hex(header.value)])).toEqual([
+    expect(batch?.invocations[0]?.headers?.map((header) => [header.key, hex(header.value ?? new Uint8Array(0))])).toEqual([
       ['t', '78'],
       ['t', 'ff'],
     ]);
+  });
+
+  it("still reads Keyflow's earlier header layout (Invocation field 1000), for one release", () => {
+    expect(decodeToFunction(fromHex(LEGACY_FIXTURE_WITH_HEADERS_HEX))).toEqual(FIXTURE_WITH_HEADERS);
   });
 
   it('leaves headers out of an invocation that has none (no empty list is made)', () => {

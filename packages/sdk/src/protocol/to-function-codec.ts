@@ -1,18 +1,21 @@
 import { KeyflowError } from '../errors/keyflow-error';
 import { SdkErrorCodes } from '../errors/error-codes';
 import { WireWriter } from './wire-writer';
-import { writeAddressTo, writeHeadersTo, writeTypedValueTo } from './wire-writes';
+import { writeAddressTo, writeTypedValueTo } from './wire-writes';
 import { RepeatedString, WireReader } from './wire-reader';
-import { readAddressFrom, readHeaderFrom, readTypedValueFrom } from './wire-reads';
-import { PB_HEADERS_FIELD } from './wire-types';
+import { readAddressFrom, readLegacyHeaderFrom, readTypedValueFrom } from './wire-reads';
+import { PB_LEGACY_HEADERS_FIELD } from './wire-types';
 import type { PbHeader, PbInvocation, PbInvocationBatchRequest, PbPersistedValue } from './wire-types';
 
 const FIELD_INVOCATION_BATCH = 100;
-// Keyflow's extension field, as a local constant (see wire-reader.ts on imported constants).
-const FIELD_HEADERS = PB_HEADERS_FIELD;
+// The legacy header field, as a local constant (see wire-reader.ts on imported constants).
+const FIELD_LEGACY_HEADERS = PB_LEGACY_HEADERS_FIELD;
+// Receives an argument's metadata; emptied into the invocation, so most invocations allocate nothing.
+const argumentMetadata: PbHeader[] = [];
 
 // Wire types as local constants (see wire-reader.ts).
 const LENGTH_DELIMITED = 2;
+const EMPTY_ARGUMENT = { typename: '', hasValue: false, value: new Uint8Array(0) };
 
 // State names repeat from request to request (see wire-reads.ts for the other repeated fields).
 const stateNames = new RepeatedString();
@@ -109,11 +112,13 @@ function readInvocation(reader: WireReader): PbInvocation {
         break;
       case 2:
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.argument');
-        invocation.argument = readTypedValueFrom(reader);
+        argumentMetadata.length = 0; // a decode that failed part way may have left entries
+        invocation.argument = readTypedValueFrom(reader, argumentMetadata);
+        if (argumentMetadata.length > 0) (headers ??= []).push(...argumentMetadata.splice(0));
         break;
-      case FIELD_HEADERS:
+      case FIELD_LEGACY_HEADERS:
         reader.check(tag, LENGTH_DELIMITED, 'Invocation.headers');
-        (headers ??= []).push(readHeaderFrom(reader));
+        (headers ??= []).push(readLegacyHeaderFrom(reader));
         break;
       default:
         reader.skip(tag & 7, tag >>> 3);
@@ -144,8 +149,8 @@ export function encodeToFunction(batch: PbInvocationBatchRequest): Uint8Array {
     writer.tag(3, LENGTH_DELIMITED);
     const start = writer.fork();
     if (invocation.caller) writeAddressTo(writer, 1, invocation.caller);
-    if (invocation.argument) writeTypedValueTo(writer, 2, invocation.argument);
-    if (invocation.headers) writeHeadersTo(writer, FIELD_HEADERS, invocation.headers);
+    const argument = invocation.argument ?? (invocation.headers ? EMPTY_ARGUMENT : undefined);
+    if (argument) writeTypedValueTo(writer, 2, argument, invocation.headers);
     writer.join(start);
   }
   writer.join(request);

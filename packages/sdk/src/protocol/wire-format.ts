@@ -30,8 +30,35 @@ export function subReader(reader: BinaryReader): BinaryReader {
 
 const EMPTY_BYTES = new Uint8Array(0);
 
-/** Reads one `io.keyflow.sdk.Header` (Keyflow's extension; see wire-types.ts). */
+/** Reads one `KafkaProducerRecord.Header` (see wire-types.ts): without `has_value`, Kafka's null. */
 export function readHeader(reader: BinaryReader): PbHeader {
+  const header: PbHeader = { key: '', value: EMPTY_BYTES };
+  let hasValue = false;
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    switch (field) {
+      case 1:
+        expectWireType(wireType, WireType.LengthDelimited, 'Header.key');
+        header.key = reader.string();
+        break;
+      case 2:
+        expectWireType(wireType, WireType.LengthDelimited, 'Header.value');
+        header.value = reader.bytes();
+        break;
+      case 3:
+        expectWireType(wireType, WireType.Varint, 'Header.has_value');
+        hasValue = reader.bool();
+        break;
+      default:
+        reader.skip(wireType, field);
+    }
+  }
+  if (!hasValue) header.value = null;
+  return header;
+}
+
+/** Reads one `io.keyflow.sdk.Header`: Keyflow's earlier layout (field 1000), no null values. */
+export function readLegacyHeader(reader: BinaryReader): PbHeader {
   const header: PbHeader = { key: '', value: EMPTY_BYTES };
   while (reader.pos < reader.len) {
     const [field, wireType] = reader.tag();
@@ -51,12 +78,15 @@ export function readHeader(reader: BinaryReader): PbHeader {
   return header;
 }
 
-/** Writes each header as one `io.keyflow.sdk.Header` field `fieldNo`; none writes nothing. */
+/** Writes each header as one `KafkaProducerRecord.Header` field `fieldNo`; none writes nothing. */
 export function writeHeaders(writer: BinaryWriter, fieldNo: number, headers: readonly PbHeader[]): void {
   for (const header of headers) {
     writer.tag(fieldNo, WireType.LengthDelimited).fork();
     if (header.key !== '') writer.tag(1, WireType.LengthDelimited).string(header.key);
-    if (header.value.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(header.value);
+    if (header.value !== null) {
+      if (header.value.length > 0) writer.tag(2, WireType.LengthDelimited).bytes(header.value);
+      writer.tag(3, WireType.Varint).bool(true);
+    }
     writer.join();
   }
 }

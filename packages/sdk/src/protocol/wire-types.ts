@@ -22,28 +22,34 @@ export interface PbPersistedValue {
 }
 
 /**
- * `io.keyflow.sdk.Header`, a Keyflow extension: one header of a Kafka record. Kafka allows a
- * key more than once, so headers are always a list in record order.
+ * One header of a Kafka record, as the maintained StateFun line (kzmlabs/flink-statefun, PR #264)
+ * carries it: `TypedValue.Metadata` of an invocation's argument, `KafkaProducerRecord.Header`
+ * of an egress record (both `{ string key = 1; bytes value = 2; bool has_value = 3; }`). Kafka
+ * allows a key more than once, so headers are always a list in record order. `value` is null
+ * for Kafka's null header value (`has_value` false), as distinct from an empty one.
  */
 export interface PbHeader {
   key: string;
-  value: Uint8Array;
+  value: Uint8Array | null;
 }
 
+/** Field number of `metadata` in `TypedValue`, and of `headers` in `KafkaProducerRecord`. */
+export const PB_HEADERS_FIELD = 4;
+
 /**
- * Field number of `headers` in `ToFunction.Invocation` and `KafkaProducerRecord`: Keyflow's
- * extensions use numbers from 1000 up, which StateFun never uses and its SDKs skip as unknown.
+ * Keyflow's earlier field for headers (`repeated io.keyflow.sdk.Header`, no null values) in
+ * `ToFunction.Invocation` and `KafkaProducerRecord`: no longer written, still read for one release.
  */
-export const PB_HEADERS_FIELD = 1000;
+export const PB_LEGACY_HEADERS_FIELD = 1000;
 
 /** `ToFunction.Invocation`: one message of a batch. */
 export interface PbInvocation {
   caller: PbAddress | undefined;
   argument: PbTypedValue | undefined;
   /**
-   * Keyflow extension (field 1000): the headers of the Kafka record the message came from.
-   * Left out, never empty, when there are none: a batch without headers encodes exactly as in
-   * StateFun.
+   * The headers of the Kafka record the message came from, on the wire the argument's
+   * `TypedValue.metadata` (field 4). Left out, never empty, when there are none: a batch
+   * without headers encodes exactly as in StateFun 3.3.
    */
   headers?: readonly PbHeader[];
 }

@@ -8,7 +8,7 @@ import {
   type FromFunction,
   type ToFunction,
 } from '../generated/io/statefun/sdk/reqreply/request-reply_pb';
-import type { PbFromFunction, PbInvocationBatchRequest, PbInvocationResponse, PbValueSpec } from '../protocol/wire-types';
+import type { PbFromFunction, PbHeader, PbInvocationBatchRequest, PbInvocationResponse, PbValueSpec } from '../protocol/wire-types';
 
 /** The reference `ToFunction` carrying `batch`. */
 export function referenceToFunction(batch: PbInvocationBatchRequest): ToFunction {
@@ -20,12 +20,17 @@ export function referenceToFunction(batch: PbInvocationBatchRequest): ToFunction
         state: batch.state.map((value) => ({ stateName: value.stateName, stateValue: value.stateValue })),
         invocations: batch.invocations.map((invocation) => ({
           caller: invocation.caller,
-          argument: invocation.argument,
-          headers: invocation.headers ? [...invocation.headers] : [],
+          // Headers travel as the argument's metadata (TypedValue field 4).
+          argument: invocation.headers ? { ...invocation.argument, metadata: invocation.headers.map(referenceHeader) } : invocation.argument,
         })),
       },
     },
   });
+}
+
+/** A header as the reference `TypedValue.Metadata` / `KafkaProducerRecord.Header`. */
+export function referenceHeader(header: PbHeader): { key: string; value: Uint8Array; hasValue: boolean } {
+  return { key: header.key, value: header.value ?? new Uint8Array(0), hasValue: header.value !== null };
 }
 
 /** The reference `FromFunction` equal to `response`. */

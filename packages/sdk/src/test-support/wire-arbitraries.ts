@@ -35,10 +35,10 @@ export const arbitraryTypedValue: fc.Arbitrary<PbTypedValue> = fc.record({
   value: bytes,
 });
 
-/** Keyflow's header extension: keys repeat (Kafka allows it), values are any bytes. */
+/** Kafka record headers: keys repeat (Kafka allows it), values are any bytes or Kafka's null. */
 export const arbitraryHeader: fc.Arbitrary<PbHeader> = fc.record({
   key: fc.oneof(fc.constantFrom('trace-id', 'tag', ''), text),
-  value: bytes,
+  value: fc.oneof({ weight: 4, arbitrary: bytes }, { weight: 1, arbitrary: fc.constant(null) }),
 });
 
 /** Headers as decoders yield them: left out when there are none, never an empty list. */
@@ -48,9 +48,10 @@ export const arbitraryBatch: fc.Arbitrary<PbInvocationBatchRequest> = fc.record(
   target: optional(arbitraryAddress),
   state: list(fc.record({ stateName: text, stateValue: optional(arbitraryTypedValue) })),
   invocations: list(
-    fc.record(
-      { caller: optional(arbitraryAddress), argument: optional(arbitraryTypedValue), headers: arbitraryHeaders },
-      { requiredKeys: ['caller', 'argument'] },
+    fc.oneof(
+      fc.record({ caller: optional(arbitraryAddress), argument: optional(arbitraryTypedValue) }),
+      // Headers travel inside the argument (TypedValue.metadata): an invocation with headers has one.
+      fc.record({ caller: optional(arbitraryAddress), argument: arbitraryTypedValue, headers: arbitraryHeaders }),
     ),
   ),
 });

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { FromFunctionSchema } from '../../src/generated/io/statefun/sdk/reqreply/request-reply_pb';
 import { decodeFromFunction, decodeToFunction, encodeFromFunction, encodeToFunction } from '../../src/protocol';
 import type { PbFromFunction, PbHeader, PbInvocation, PbInvocationBatchRequest, PbTypedValue } from '../../src/protocol';
-import { type BinaryReader, WireType, expectWireType, readHeader, readerOf, subReader } from '../../src/protocol/wire-format';
+import { type BinaryReader, WireType, expectWireType, readHeader, readLegacyHeader, readerOf, subReader } from '../../src/protocol/wire-format';
 import { readAddress, readTypedValue, referenceDecodeFromFunction } from './binary-reader-reference';
 import { referenceFromFunction } from '../../src/test-support/reference-messages';
 
@@ -71,14 +71,15 @@ const batch: fc.Arbitrary<PbInvocationBatchRequest> = fc.record({
   target: optional(address),
   state: list(fc.record({ stateName: text, stateValue: optional(typedValue) })),
   invocations: list(
-    fc.record(
-      {
+    fc.oneof(
+      fc.record({ caller: optional(address), argument: optional(typedValue) }),
+      // Headers travel inside the argument (TypedValue.metadata), so an invocation with headers
+      // has one; decoders leave headers out when there are none.
+      fc.record({
         caller: optional(address),
-        argument: optional(typedValue),
-        // Keyflow's extension (field 1000, a two-byte tag): decoders leave it out when there is none.
-        headers: fc.array(fc.record({ key: text, value: bytes }), { minLength: 1, maxLength: 4 }),
-      },
-      { requiredKeys: ['caller', 'argument'] },
+        argument: typedValue,
+        headers: fc.array(fc.record({ key: text, value: fc.oneof(bytes, fc.constant(null)) }), { minLength: 1, maxLength: 4 }),
+      }),
     ),
   ),
 });
@@ -293,7 +294,7 @@ function referenceDecode(bytes: Uint8Array): PbInvocationBatchRequest | undefine
   return result;
 }
 
-/** `ToFunction.Invocation`: caller = 1, argument = 2, and Keyflow's headers = 1000. */
+/** `ToFunction.Invocation`: caller = 1, argument = 2 (its metadata = 4: headers), Keyflow's earlier headers = 1000. */
 function referenceInvocation(reader: BinaryReader): PbInvocation {
   const invocation: PbInvocation = { caller: undefined, argument: undefined };
   const headers: PbHeader[] = [];
@@ -303,14 +304,38 @@ function referenceInvocation(reader: BinaryReader): PbInvocation {
       expectWireType(wireType, WireType.LengthDelimited, `field ${field}`);
       const value = subReader(reader);
       if (field === 1) invocation.caller = readAddress(value);
-      else if (field === 2) invocation.argument = readTypedValue(value);
-      else headers.push(readHeader(value));
+      else if (field === 2) invocation.argument = readArgument(value, headers);
+      else headers.push(readLegacyHeader(value));
     } else {
       reader.skip(wireType, field);
     }
   }
   if (headers.length > 0) invocation.headers = headers;
   return invocation;
+}
+
+/** A TypedValue, its metadata (field 4) pushed onto `headers`, the other fields as readTypedValue reads them. */
+function readArgument(reader: BinaryReader, headers: PbHeader[]): PbTypedValue {
+  const value: PbTypedValue = { typename: '', hasValue: false, value: new Uint8Array(0) };
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag();
+    if (field === 1) {
+      expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.typename');
+      value.typename = reader.string();
+    } else if (field === 2) {
+      expectWireType(wireType, WireType.Varint, 'TypedValue.has_value');
+      value.hasValue = reader.bool();
+    } else if (field === 3) {
+      expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.value');
+      value.value = reader.bytes();
+    } else if (field === 4) {
+      expectWireType(wireType, WireType.LengthDelimited, 'TypedValue.metadata');
+      headers.push(readHeader(subReader(reader)));
+    } else {
+      reader.skip(wireType, field);
+    }
+  }
+  return value;
 }
 
 /** Reads fields 1 and 2 (both length-delimited) of a two-field message with `read`; skips others. */

@@ -20,8 +20,10 @@ export const file_io_keyflow_sdk_header: GenFile = /*@__PURE__*/
   fileDesc("Chtpby9rZXlmbG93L3Nkay9oZWFkZXIucHJvdG8SDmlvLmtleWZsb3cuc2RrIiQKBkhlYWRlchILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAxiBnByb3RvMw");
 
 /**
- * One Kafka record header. Kafka allows a key more than once, so headers travel as a list of
- * these, in record order, never as a map.
+ * One Kafka record header, in Keyflow's earlier layout (field 1000 of ToFunction.Invocation and
+ * of KafkaProducerRecord), which had no null values. Headers now travel in the maintained
+ * StateFun line's fields (TypedValue.metadata, KafkaProducerRecord.headers); this one is only
+ * read, for one release.
  *
  * @generated from message io.keyflow.sdk.Header
  */

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file io/statefun/sdk/egress/kafka-egress.proto.
  */
 export const file_io_statefun_sdk_egress_kafka_egress: GenFile = /*@__PURE__*/
-  fileDesc("Cilpby9zdGF0ZWZ1bi9zZGsvZWdyZXNzL2thZmthLWVncmVzcy5wcm90bxIWaW8uc3RhdGVmdW4uc2RrLmVncmVzcyJwChNLYWZrYVByb2R1Y2VyUmVjb3JkEgsKA2tleRgBIAEoCRITCgt2YWx1ZV9ieXRlcxgCIAEoDBINCgV0b3BpYxgDIAEoCRIoCgdoZWFkZXJzGOgHIAMoCzIWLmlvLmtleWZsb3cuc2RrLkhlYWRlcmIGcHJvdG8z", [file_io_keyflow_sdk_header]);
+  fileDesc("Cilpby9zdGF0ZWZ1bi9zZGsvZWdyZXNzL2thZmthLWVncmVzcy5wcm90bxIWaW8uc3RhdGVmdW4uc2RrLmVncmVzcyL5AQoTS2Fma2FQcm9kdWNlclJlY29yZBILCgNrZXkYASABKAkSEwoLdmFsdWVfYnl0ZXMYAiABKAwSDQoFdG9waWMYAyABKAkSQwoHaGVhZGVycxgEIAMoCzIyLmlvLnN0YXRlZnVuLnNkay5lZ3Jlc3MuS2Fma2FQcm9kdWNlclJlY29yZC5IZWFkZXISMwoObGVnYWN5X2hlYWRlcnMY6AcgAygLMhYuaW8ua2V5Zmxvdy5zZGsuSGVhZGVyQgIYARo3CgZIZWFkZXISCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgMEhEKCWhhc192YWx1ZRgDIAEoCGIGcHJvdG8z", [file_io_keyflow_sdk_header]);
 
 /**
  * @generated from message io.statefun.sdk.egress.KafkaProducerRecord
@@ -37,13 +37,21 @@ export type KafkaProducerRecord = Message<"io.statefun.sdk.egress.KafkaProducerR
   topic: string;
 
   /**
-   * Keyflow extension, not in StateFun (field numbers from 1000 up are Keyflow's): the headers
-   * of the record, in order; a key may repeat. StateFun's Kafka egress and the official SDKs
-   * ignore this field, so StateFun writes such a record without its headers.
+   * The record's headers, in order (a key may repeat), as the maintained StateFun line
+   * (kzmlabs/flink-statefun, PR #264) defines them. StateFun 3.3 skips the field and writes
+   * the record without headers. Absent when there are none: such a record is StateFun 3.3's.
    *
-   * @generated from field: repeated io.keyflow.sdk.Header headers = 1000;
+   * @generated from field: repeated io.statefun.sdk.egress.KafkaProducerRecord.Header headers = 4;
    */
-  headers: Header[];
+  headers: KafkaProducerRecord_Header[];
+
+  /**
+   * Deprecated: Keyflow's earlier place for the headers. No longer written; read for one release.
+   *
+   * @generated from field: repeated io.keyflow.sdk.Header legacy_headers = 1000 [deprecated = true];
+   * @deprecated
+   */
+  legacyHeaders: Header[];
 };
 
 /**
@@ -52,4 +60,33 @@ export type KafkaProducerRecord = Message<"io.statefun.sdk.egress.KafkaProducerR
  */
 export const KafkaProducerRecordSchema: GenMessage<KafkaProducerRecord> = /*@__PURE__*/
   messageDesc(file_io_statefun_sdk_egress_kafka_egress, 0);
+
+/**
+ * @generated from message io.statefun.sdk.egress.KafkaProducerRecord.Header
+ */
+export type KafkaProducerRecord_Header = Message<"io.statefun.sdk.egress.KafkaProducerRecord.Header"> & {
+  /**
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * @generated from field: bytes value = 2;
+   */
+  value: Uint8Array;
+
+  /**
+   * False for Kafka's null header value, as distinct from an empty one.
+   *
+   * @generated from field: bool has_value = 3;
+   */
+  hasValue: boolean;
+};
+
+/**
+ * Describes the message io.statefun.sdk.egress.KafkaProducerRecord.Header.
+ * Use `create(KafkaProducerRecord_HeaderSchema)` to create a new message.
+ */
+export const KafkaProducerRecord_HeaderSchema: GenMessage<KafkaProducerRecord_Header> = /*@__PURE__*/
+  messageDesc(file_io_statefun_sdk_egress_kafka_egress, 0, 0);
 
