@@ -171,6 +171,28 @@ describe('scanProject', () => {
       ]);
     });
 
+    it('reads classes written for standard decorators as it reads experimentalDecorators ones', () => {
+      // TypeScript 5's standard decorators also allow the decorator after \`export\`; the sdk
+      // runs under both settings, so the scanner must see the same function either way.
+      const body = [
+        '  @ValueSpec({ type: Types.int }) seen?: number;',
+        '  apply(ctx: Context<Greeter>, msg: Message): void {',
+        '    if (msg.isString()) ctx.storage.seen = 1;',
+        '  }',
+        '}',
+      ];
+      const before = scan({ 'src/greeter.function.ts': [SDK_IMPORT, "@StatefulFunction('example/greeter')", 'export class Greeter {', ...body].join('\n') });
+      const after = scan({ 'src/greeter.function.ts': [SDK_IMPORT, "export @StatefulFunction('example/greeter') class Greeter {", ...body].join('\n') });
+      expect(after.errors).toEqual([]);
+      expect(after.functions.map((f) => [f.typename, f.className, f.states.map((state) => state.name)])).toEqual([
+        ['example/greeter', 'Greeter', ['seen']],
+      ]);
+      // The same states, one line up (the decorator shares the class's line).
+      const statesOf = (result: typeof before) =>
+        result.functions.flatMap((f) => f.states.map((state) => ({ ...state, location: { ...state.location, line: 0 } })));
+      expect(statesOf(after)).toEqual(statesOf(before));
+    });
+
     it('ignores specs, generated code, and decorators that are not the sdk’s', () => {
       const { functions } = scan({
         'src/a.function.spec.ts': functionSource('example/spec', 'Spec'),

@@ -1,5 +1,6 @@
 import type { Duration } from '../function/duration';
 import type { Type } from '../types/type';
+import { ownDecoratorMetadata } from './field-decorator';
 import { COLLECTION_SPECS_METADATA } from './metadata-keys';
 
 /** Options of `@MapSpec`. Give at most one of `expireAfterWrite` and `expireAfterAccess`. */
@@ -47,12 +48,17 @@ export type CollectionSpecMetadata = MapSpecMetadata | ListSpecMetadata;
 
 /** The `@MapSpec` and `@ListSpec` fields of a class, in declaration order. */
 export function getCollectionSpecs(target: object): readonly CollectionSpecMetadata[] {
-  if (!Object.prototype.hasOwnProperty.call(target, COLLECTION_SPECS_METADATA)) return [];
-  return (target as Record<symbol, CollectionSpecMetadata[] | undefined>)[COLLECTION_SPECS_METADATA] ?? [];
+  return ownCollectionSpecs(target) ?? ownCollectionSpecs(ownDecoratorMetadata(target)) ?? [];
+}
+
+// As ownValueSpecs: on the class (experimentalDecorators) or its Symbol.metadata object (standard).
+function ownCollectionSpecs(holder: object | undefined): CollectionSpecMetadata[] | undefined {
+  if (holder === undefined || !Object.prototype.hasOwnProperty.call(holder, COLLECTION_SPECS_METADATA)) return undefined;
+  return (holder as Record<symbol, CollectionSpecMetadata[] | undefined>)[COLLECTION_SPECS_METADATA];
 }
 
 /** @internal */
-export function appendCollectionSpec(target: object, spec: CollectionSpecMetadata): void {
-  const specs = [...getCollectionSpecs(target), spec];
-  Object.defineProperty(target, COLLECTION_SPECS_METADATA, { value: specs, enumerable: false, configurable: true });
+export function appendCollectionSpec(holder: object, spec: CollectionSpecMetadata): void {
+  const specs = [...(ownCollectionSpecs(holder) ?? []), spec];
+  Object.defineProperty(holder, COLLECTION_SPECS_METADATA, { value: specs, enumerable: false, configurable: true });
 }

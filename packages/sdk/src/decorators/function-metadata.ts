@@ -1,5 +1,6 @@
 import type { Duration } from '../function/duration';
 import type { Type } from '../types/type';
+import { ownDecoratorMetadata } from './field-decorator';
 import { FUNCTION_METADATA, VALUE_SPECS_METADATA } from './metadata-keys';
 
 /** What `@StatefulFunction` records on a class. */
@@ -33,8 +34,14 @@ export function getFunctionMetadata(target: object): FunctionMetadata | undefine
 
 /** The `@ValueSpec` fields of a class, in declaration order. */
 export function getValueSpecs(target: object): readonly ValueSpecMetadata[] {
-  if (!Object.prototype.hasOwnProperty.call(target, VALUE_SPECS_METADATA)) return [];
-  return (target as Record<symbol, ValueSpecMetadata[] | undefined>)[VALUE_SPECS_METADATA] ?? [];
+  return ownValueSpecs(target) ?? ownValueSpecs(ownDecoratorMetadata(target)) ?? [];
+}
+
+// The specs on `holder` itself: a class (experimentalDecorators) or its Symbol.metadata object
+// (standard decorators), whose prototype is the base class's, hence the own-property check.
+function ownValueSpecs(holder: object | undefined): ValueSpecMetadata[] | undefined {
+  if (holder === undefined || !Object.prototype.hasOwnProperty.call(holder, VALUE_SPECS_METADATA)) return undefined;
+  return (holder as Record<symbol, ValueSpecMetadata[] | undefined>)[VALUE_SPECS_METADATA];
 }
 
 /** @internal */
@@ -43,7 +50,7 @@ export function defineFunctionMetadata(target: object, metadata: FunctionMetadat
 }
 
 /** @internal */
-export function appendValueSpec(target: object, spec: ValueSpecMetadata): void {
-  const specs = [...getValueSpecs(target), spec];
-  Object.defineProperty(target, VALUE_SPECS_METADATA, { value: specs, enumerable: false, configurable: true });
+export function appendValueSpec(holder: object, spec: ValueSpecMetadata): void {
+  const specs = [...(ownValueSpecs(holder) ?? []), spec];
+  Object.defineProperty(holder, VALUE_SPECS_METADATA, { value: specs, enumerable: false, configurable: true });
 }

@@ -1,5 +1,6 @@
 import type { ListState } from '../state/list-state';
 import { appendCollectionSpec, type ListSpecOptions } from './collection-metadata';
+import { fieldDecorator, type FieldDecorator } from './field-decorator';
 
 /**
  * Declares a field of a `@StatefulFunction` class as a list state of each instance: elements of
@@ -9,10 +10,8 @@ import { appendCollectionSpec, type ListSpecOptions } from './collection-metadat
  * @example
  * @ListSpec({ type: Types.string, maxLength: 1000 }) history?: ListState<string>;
  */
-export function ListSpec<T>(
-  options: ListSpecOptions<T>,
-): <K extends string>(target: { [P in K]?: ListState<T> }, propertyKey: K) => void {
-  return (target, propertyKey) => {
-    appendCollectionSpec(target.constructor, { ...(options as ListSpecOptions<unknown>), kind: 'list', property: propertyKey });
-  };
+export function ListSpec<T>(options: ListSpecOptions<T>): FieldDecorator<ListState<T>> {
+  return fieldDecorator('@ListSpec', (holder, property) => {
+    appendCollectionSpec(holder, { ...(options as ListSpecOptions<unknown>), kind: 'list', property });
+  });
 }

@@ -1,5 +1,6 @@
 import type { MapState } from '../state/map-state';
 import { appendCollectionSpec, type MapSpecOptions } from './collection-metadata';
+import { fieldDecorator, type FieldDecorator } from './field-decorator';
 
 /**
  * Declares a field of a `@StatefulFunction` class as a map state of each instance: string keys,
@@ -10,10 +11,8 @@ import { appendCollectionSpec, type MapSpecOptions } from './collection-metadata
  * @MapSpec({ value: CartLineType, expireAfterWrite: '30d' }) lines?: MapState<CartLine>;
  * @MapSpec({ value: Types.int, name: 'scores_v2', expireAfterAccess: '1h' }) scores?: MapState<number>;
  */
-export function MapSpec<V>(
-  options: MapSpecOptions<V>,
-): <K extends string>(target: { [P in K]?: MapState<V> }, propertyKey: K) => void {
-  return (target, propertyKey) => {
-    appendCollectionSpec(target.constructor, { ...(options as MapSpecOptions<unknown>), kind: 'map', property: propertyKey });
-  };
+export function MapSpec<V>(options: MapSpecOptions<V>): FieldDecorator<MapState<V>> {
+  return fieldDecorator('@MapSpec', (holder, property) => {
+    appendCollectionSpec(holder, { ...(options as MapSpecOptions<unknown>), kind: 'map', property });
+  });
 }

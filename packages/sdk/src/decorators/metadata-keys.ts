@@ -7,3 +7,11 @@ export const FUNCTION_METADATA = Symbol.for('keyflow.sdk/function');
 export const VALUE_SPECS_METADATA = Symbol.for('keyflow.sdk/value-specs');
 /** Holds the list of {@link CollectionSpecMetadata} of a class's `@MapSpec` and `@ListSpec` fields. */
 export const COLLECTION_SPECS_METADATA = Symbol.for('keyflow.sdk/collection-specs');
+
+/**
+ * `Symbol.metadata`, where standard decorators (TypeScript 5.2+, esbuild) keep what field
+ * decorators record. Node does not define it yet; TypeScript's and esbuild's output use it when
+ * it exists when a class is defined, so the sdk defines it, as `Symbol.for('Symbol.metadata')`
+ * (the fallback esbuild uses), on load — before any user class that imports a decorator.
+ */
+export const SYMBOL_METADATA: symbol = ((Symbol as { metadata?: symbol }).metadata ??= Symbol.for('Symbol.metadata'));

@@ -43,6 +43,8 @@ export const SdkErrorCodes = {
   BODY_TOO_LARGE: 'KF_BODY_TOO_LARGE',
   /** `ctx.reply` was called for a message that has no caller to answer (it came from an ingress). */
   NO_CALLER: 'KF_NO_CALLER',
+  /** A decorator was applied where it cannot work: a non-field, a static or private field, or a compiler without decorator metadata. */
+  DECORATOR_UNSUPPORTED: 'KF_DECORATOR_UNSUPPORTED',
   /** A cron expression could not be parsed, or can never fire. */
   INVALID_CRON: 'KF_INVALID_CRON',
   /** A schedule has a bad name, rule, time zone or message. */
