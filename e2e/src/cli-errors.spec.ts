@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEYFLOW_CLI, ROOT } from './support/keyflow-process';
+import { KEYFLOW_CLI, ROOT, startKeyflow } from './support/keyflow-process';
 
 // What a user sees when the command line or module.yaml is wrong: a non-zero exit and an
 // error naming the file, the line and what was expected.
@@ -45,6 +45,16 @@ spec:
     expect(status).toBe(1);
     expect(output).toContain('KF_MODULE_UNKNOWN_KIND');
     expect(output).toContain(`${module}:1`);
+  });
+
+  it('says so when a module has no ingress, and keeps running until stopped', async () => {
+    const module = join(dir, 'module.yaml');
+    await writeFile(module, `kind: io.keyflow.file.v1/egress\nspec:\n  id: example/out\n  path: ${join(dir, 'out.jsonl')}\n`);
+    const running = await startKeyflow(['--module', module, '--state-dir', join(dir, 'state')]);
+    expect(running.output()).toContain('Keyflow is running with no ingress');
+    expect(running.output()).toContain(module);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
   });
 
   it('explains its usage when an option is wrong', () => {

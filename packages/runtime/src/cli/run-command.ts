@@ -93,7 +93,14 @@ function printHowToSend(module: ModuleConfig): void {
   const route = module.httpIngresses[0]?.routes[0];
   const ingress = module.httpIngresses[0];
   if (!ingress || !route) {
-    console.log('Keyflow is running. Press Ctrl+C to stop.');
+    const ingresses = module.components.filter((component) => component.role === 'ingress').map((component) => component.kind);
+    console.log(
+      ingresses.length > 0
+        ? `Keyflow is running, reading from ${[...new Set(ingresses)].join(', ')}. Press Ctrl+C to stop.`
+        : `Keyflow is running with no ingress: ${module.files.join(', ')} declares none, so nothing from outside reaches the functions. ` +
+            'It runs the delayed messages, schedules and queued messages already in its state and keeps checkpointing; ' +
+            'add an ingress (e.g. io.keyflow.http.v1/ingress) to send messages. Press Ctrl+C to stop.',
+    );
     return;
   }
   const egress = module.fileEgresses[0];
