@@ -1,5 +1,5 @@
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import {
   DEFAULT_MAX_BODY_BYTES,
   KeyflowError,
@@ -34,6 +34,27 @@ async function withListener(
 const echo: RequestHandler = async (bytes) => Uint8Array.from(bytes).reverse();
 
 describe('createHttpRequestListener', () => {
+  it('logs a client that disconnects in the middle of its body as debug, not as an error', async () => {
+    const { logger, records } = captureLogger();
+    const server = createServer(createHttpRequestListener(echo, { logger }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write('POST /statefun HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      for (let waited = 0; waited < 2_000 && !records.some((r) => r.msg === 'client disconnected before the answer'); waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(records.map((record) => [record.level, record.msg])).toEqual([['debug', 'client disconnected before the answer']]);
+  });
+
   it('passes the exact body bytes to the handler and answers its bytes with 200', async () => {
     const received: string[] = [];
     const handler: RequestHandler = async (bytes) => {

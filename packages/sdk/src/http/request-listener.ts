@@ -35,6 +35,12 @@ export function createHttpRequestListener(
   const logger = options.logger ?? silentLogger;
   return (request, response) => {
     serve(request, response, handler, maxBodyBytes, logger).catch((error: unknown) => {
+      // A client that goes away mid-request is routine (a timeout, a retry elsewhere): not an error.
+      if (response.destroyed || request.socket.destroyed || (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') {
+        logger.debug('client disconnected before the answer', { reason: error instanceof Error ? error.message : String(error) });
+        response.destroy();
+        return;
+      }
       logger.error('unexpected failure while answering a request', { error });
       if (!response.headersSent) sendError(response, error);
       else response.destroy();
