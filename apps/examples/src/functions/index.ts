@@ -6,4 +6,5 @@ export { Greeter } from './greeter.function';
 export { BEAT_SCHEDULE, Heartbeat } from './heartbeat.function';
 export { BeatType, HeartbeatCommandType, type Beat, type HeartbeatCommand } from './heartbeat-messages';
 export { Inbox } from './inbox.function';
-export { GreetingType, type Greeting } from './messages';
+export { Reminder, REMINDERS_TOPIC } from './reminder.function';
+export { GreetingType, ReminderDueType, ReminderRequestType, type Greeting, type ReminderDue, type ReminderRequest } from './messages';

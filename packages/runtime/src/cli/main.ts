@@ -2,6 +2,7 @@
 // The `keyflow` command line.
 import { isKeyflowError } from '@keyflow/sdk';
 import { RUN_USAGE } from './cli-arguments';
+import { FLINK_USAGE, flinkCommand } from './flink/flink-command';
 import { runCommand } from './run-command';
 import { SAVEPOINT_USAGE, savepointCommand } from './savepoint-command';
 
@@ -10,10 +11,13 @@ const USAGE = `Usage: keyflow <command> [options]
 Commands:
   run         run the functions, ingresses and egresses of a module.yaml
   savepoint   ask a running runtime for a savepoint
+  flink       run the functions on a local Apache Flink StateFun cluster (up, savepoint, down)
 
 ${RUN_USAGE}
 
-${SAVEPOINT_USAGE}`;
+${SAVEPOINT_USAGE}
+
+${FLINK_USAGE}`;
 
 async function main(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -23,6 +27,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   if (command === 'run') return runCommand(rest);
   if (command === 'savepoint') return savepointCommand(rest);
+  if (command === 'flink') return flinkCommand(rest);
   console.error(`Unknown command '${command}'.\n\n${USAGE}`);
   return 1;
 }
