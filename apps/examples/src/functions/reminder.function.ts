@@ -7,20 +7,17 @@ export const REMINDERS_TOPIC = 'reminders';
 /**
  * A person's reminders: a request (`{ "text": "call mom", "inMs": 2000 }`) is acknowledged at
  * once and comes back as a delayed message to this instance when it is due. Both go to the
- * `example/reminders` egress as Kafka records. State counts what was set and what came due, so
- * each reminder carries its number. One instance per person.
+ * `example/reminders` egress as Kafka records. State counts the reminders set, so each carries
+ * its number. One instance per person.
  */
 @StatefulFunction('example/reminder')
 export class Reminder {
   @ValueSpec({ type: Types.int }) set?: number;
-  @ValueSpec({ type: Types.int }) due?: number;
 
   apply(ctx: Context<Reminder>, msg: Message): void {
     if (msg.is(ReminderDueType)) {
       const reminder = msg.as(ReminderDueType);
-      const due = (ctx.storage.due ?? 0) + 1;
-      ctx.storage.due = due;
-      this.publish(ctx, `reminder #${reminder.number} for ${ctx.self.id} is due: ${reminder.text} (${due} of ${ctx.storage.set ?? 0} due)`);
+      this.publish(ctx, `reminder #${reminder.number} for ${ctx.self.id} is due: ${reminder.text}`);
       return;
     }
     const request = msg.as(ReminderRequestType);

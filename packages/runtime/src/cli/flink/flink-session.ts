@@ -14,6 +14,8 @@ export interface FlinkSession {
   /** The local broker's folder when `--kafka local` started one. */
   readonly kafkaDir: string | undefined;
   readonly functionsPid: number | undefined;
+  /** The function service's URL, when `up` started one. */
+  readonly functionsUrl: string | undefined;
 }
 
 const FILE = 'session.json';

@@ -95,6 +95,7 @@ async function bringUp(options: FlinkUpArguments, dir: string, started: Started)
     savepointsDir: join(cluster.dir, 'savepoints'),
     kafkaDir: started.kafkaDir,
     functionsPid: started.functions?.child.pid,
+    functionsUrl: started.functions?.url,
   });
   return { restUrl: cluster.restUrl, jobId, module, kafka };
 }
