@@ -8,6 +8,7 @@ set -euo pipefail
 
 FLINK_VERSION="1.16.2"
 STATEFUN_VERSION="3.3.0"
+OPERATOR_VERSION="1.10.0"
 DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 CACHE_ROOT="${KEYFLOW_CACHE_DIR:-${HOME}/.cache/keyflow}"
@@ -74,6 +75,9 @@ Commands:
                           ${STOP_TIMEOUT}s; safe when not running.
   status --dir DIR        Print the REST address and the live processes (exit 3 if the
                           JobManager does not run).
+  crd                     Print FLINK_DEPLOYMENT_CRD=<path>: the FlinkDeployment CRD of the Flink
+                          Kubernetes Operator ${OPERATOR_VERSION}, from its API jar on Maven Central
+                          (org.apache.flink:flink-kubernetes-operator-api; cached).
   job-jar                 Print FLINK_JOB_JAR=<path of the StateFun job jar> (installs if needed).
   classpath               Print the cluster's java classpath.
   -h, --help              This help.
@@ -124,6 +128,29 @@ cmd_install() {
   printf 'flink=%s statefun=%s installed=%s\n' "$FLINK_VERSION" "$STATEFUN_VERSION" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$MARKER"
   log "installed $(find "$LIBS_DIR" -name '*.jar' | wc -l) jars ($(du -sh "$VERSION_DIR" | cut -f1)) in ${VERSION_DIR} in $((SECONDS - t0))s"
   exec 9>&-
+}
+
+# The operator's CRD as fabric8 generated it into the operator's API jar (apiextensions/v1).
+cmd_crd() {
+  local dir="${CACHE_ROOT}/flink-kubernetes-operator-${OPERATOR_VERSION}"
+  local crd="${dir}/flinkdeployments.flink.apache.org-v1.yml"
+  if [[ ! -s "$crd" ]]; then
+    mkdir -p "$dir"
+    exec 8>"${dir}/.lock"
+    flock 8
+    if [[ ! -s "$crd" ]]; then
+      # shellcheck disable=SC2086
+      mvn -q -B -f "${SCRIPT_DIR}/pom.xml" ${FLINK_MVN_ARGS:-} "${DEPENDENCY_PLUGIN}:copy" \
+        -Dartifact="org.apache.flink:flink-kubernetes-operator-api:${OPERATOR_VERSION}" \
+        -DoutputDirectory="$dir" >"${dir}/mvn.log" 2>&1 \
+        || { tail -n 20 "${dir}/mvn.log" >&2; die "mvn could not resolve flink-kubernetes-operator-api ${OPERATOR_VERSION}"; }
+      (cd "$dir" && jar xf "flink-kubernetes-operator-api-${OPERATOR_VERSION}.jar" "META-INF/fabric8/$(basename "$crd")" \
+        && mv "META-INF/fabric8/$(basename "$crd")" "$crd.tmp" && mv "$crd.tmp" "$crd" && rm -rf META-INF) \
+        || die "the FlinkDeployment CRD is missing from flink-kubernetes-operator-api ${OPERATOR_VERSION}"
+    fi
+    exec 8>&-
+  fi
+  printf 'FLINK_DEPLOYMENT_CRD=%s\n' "$crd"
 }
 
 # ------------------------------------------------------------------ utils --
@@ -454,6 +481,7 @@ main() {
     start-taskmanager) cmd_start_taskmanager "$@" ;;
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
+    crd) cmd_crd ;;
     job-jar) is_installed || cmd_install; printf 'FLINK_JOB_JAR=%s\n' "$JOB_JAR" ;;
     classpath) printf '%s\n' "${LIBS_DIR}/*" ;;
     -h|--help|help) usage ;;

@@ -22,6 +22,7 @@ export { emitKeyflowModule, EMBEDDED_ENDPOINT_KIND } from './emitters/keyflow-mo
 export { emitStatefunModule, HTTP_ENDPOINT_KIND } from './emitters/statefun-module-emitter';
 export { emitKubernetes, kubernetesManifests } from './emitters/kubernetes-emitter';
 export type { KubernetesManifest } from './emitters/kubernetes-emitter';
+export { emitFlinkDeployment, flinkDeploymentManifests, STATEFUN_RUNTIME } from './emitters/flink-deployment-emitter';
 export { readIoDocuments } from './emitters/io-documents';
 export type { IoDocument } from './emitters/io-documents';
 export { GENERATED_MARKER } from './emitters/generated-header';

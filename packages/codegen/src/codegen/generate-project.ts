@@ -1,4 +1,5 @@
 import { CodegenError, compareErrors } from '../errors/codegen-error';
+import { emitFlinkDeployment } from '../emitters/flink-deployment-emitter';
 import { emitKeyflowModule } from '../emitters/keyflow-module-emitter';
 import { emitKubernetes } from '../emitters/kubernetes-emitter';
 import { readIoDocuments, type IoDocument } from '../emitters/io-documents';
@@ -63,6 +64,7 @@ export function generateProject(files: ProjectFiles, options: CodegenOptions): G
     emitKeyflowModule({ ...project, ioDocuments }),
     emitStatefunModule({ options: resolved, functions, ioDocuments }),
     ...emitKubernetes({ options: resolved, functions, ioDocuments }),
+    ...emitFlinkDeployment({ options: resolved, functions, ioDocuments }),
   ];
   return { files: generated.sort((a, b) => compareStrings(a.path, b.path)), functions, errors: [] };
 }

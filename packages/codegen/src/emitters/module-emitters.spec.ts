@@ -103,6 +103,8 @@ describe('module.yaml emitters', () => {
       'apps/demo/deploy/k8s/runtime-settings.yaml',
       'apps/demo/deploy/k8s/runtime-statefulset.yaml',
       'apps/demo/deploy/module.yaml',
+      'apps/demo/deploy/statefun/flink-deployment.yaml',
+      'apps/demo/deploy/statefun/module-configmap.yaml',
       'apps/demo/deploy/statefun/module.yaml',
       'apps/demo/src/generated/functions.generated.ts',
       'apps/demo/src/generated/storage.generated.ts',

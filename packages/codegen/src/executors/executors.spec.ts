@@ -52,7 +52,7 @@ describe('the codegen executors', () => {
   it('codegen writes the files, and check-generated uses the codegen target’s options', async () => {
     expect(await runCodegenExecutor({ functionsPort: 9000 })).toEqual([{ success: true }]);
     expect(workspace.read('apps/demo/deploy/statefun/module.yaml')).toContain('urlPathTemplate: http://demo-functions:9000/statefun');
-    expect(logs).toContain('info: codegen demo: 10 written, 0 deleted, 0 unchanged.');
+    expect(logs).toContain('info: codegen demo: 12 written, 0 deleted, 0 unchanged.');
 
     expect(await checkGeneratedExecutor({}, contextFor({ functionsPort: 9000 }))).toEqual({ success: true });
     expect(await checkGeneratedExecutor({}, contextFor({}))).toEqual({ success: false });

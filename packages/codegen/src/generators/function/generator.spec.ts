@@ -52,6 +52,8 @@ describe('function generator', () => {
         'CREATE apps/examples/deploy/k8s/runtime-settings.yaml',
         'CREATE apps/examples/deploy/k8s/runtime-statefulset.yaml',
         'CREATE apps/examples/deploy/module.yaml',
+        'CREATE apps/examples/deploy/statefun/flink-deployment.yaml',
+        'CREATE apps/examples/deploy/statefun/module-configmap.yaml',
         'CREATE apps/examples/deploy/statefun/module.yaml',
         'CREATE apps/examples/project.json',
         'CREATE apps/examples/src/functions/audit.function.spec.ts',
