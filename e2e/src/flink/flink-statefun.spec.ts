@@ -1,13 +1,13 @@
 // The example app as remote functions of a real multi-process Apache Flink StateFun 3.3.0
 // cluster (Flink 1.16.2: one JobManager and TaskManagers as separate JVMs), started by
 // `keyflow flink up`, with Kafka in and exactly-once Kafka out on a real broker.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startKeyflow } from '../support/keyflow-process';
-import { flinkDown, flinkUp, type FlinkUp } from './support/flink-cli';
+import { ROOT, eventually, startKeyflow } from '../support/keyflow-process';
+import { flinkDown, flinkSavepoint, flinkUp, type FlinkUp } from './support/flink-cli';
 import { createTopics, produce, readCommitted, startBroker, stopBroker, type CommittedOutput, type TestBroker } from './support/kafka-broker';
-import { expectedGreetings, workload } from './support/workload';
+import { expectedGreetings, expectedReminders, workload } from './support/workload';
 
 const STATEFUN_MODULE = join(ROOT, 'apps', 'examples', 'deploy', 'statefun', 'module.yaml');
 const KAFKA_IO = join(ROOT, 'apps', 'examples', 'deploy', 'flink', 'kafka-io.yaml');
@@ -74,4 +74,100 @@ describe('the example app on Flink StateFun: 1 JobManager, 2 TaskManagers, paral
     const overview = (await (await fetch(`${up.session.restUrl}/overview`)).json()) as { taskmanagers: number };
     expect(overview.taskmanagers).toBe(2);
   }, 6 * MINUTES);
+
+  it('loses and doubles nothing when a TaskManager is killed with kill -9 mid-run (restart from the last checkpoint)', async () => {
+    const load = workload(99, 'k', 120, 10, 20);
+    await produce(flinkKafka, 'names', load.names.slice(0, 60));
+    await produce(flinkKafka, 'reminders-in', load.reminders.slice(0, 10));
+    await readCommitted(flinkKafka, 'k', { greetings: 20, reminders: 0 });
+    const [victim] = await taskManagerPids(up.session.clusterDir);
+    if (victim === undefined) throw new Error('no TaskManager pid file');
+    process.kill(victim, 'SIGKILL');
+    await produce(flinkKafka, 'names', load.names.slice(60));
+    await produce(flinkKafka, 'reminders-in', load.reminders.slice(10));
+    await eventually(async () => (up.output().includes(`(pid ${victim}) exited; started a replacement`) ? true : undefined), 'a replacement TaskManager', 60_000);
+
+    const output = await readCommitted(flinkKafka, 'k', { greetings: 120, reminders: 40 }, 240_000);
+    expect(output.greetings).toEqual(expectedGreetings(load.names));
+    expect(output.reminders).toEqual(expectedReminders(load.reminders));
+    // Flink restarted the job after losing the TaskManager.
+    const failures = (await (await fetch(`${up.session.restUrl}/jobs/${up.session.jobId}/exceptions`)).json()) as { exceptionHistory: { entries: unknown[] } };
+    expect(failures.exceptionHistory.entries.length).toBeGreaterThan(0);
+  }, 6 * MINUTES);
+
+  // Last on the shared cluster: the failing message makes the job restart over and over.
+  it('says clearly, in the function service log and in Flink, that a function threw; the job does not stall silently', async () => {
+    await produce(flinkKafka, 'orders', [{ key: 'order-7', value: '{"product":"p-404"}' }]);
+    const functionsLog = join(up.dir, 'functions.log');
+    const serviceLine = await eventually(
+      async () => (await readFile(functionsLog, 'utf8')).split('\n').find((line) => line.includes('e2e/failing/order-7') && line.includes('KF_FUNCTION_FAILED')),
+      'the failure in the function service log',
+      60_000,
+    );
+    expect(serviceLine).toContain('order order-7 refers to a product that does not exist');
+    const flinkLine = await eventually(async () => (await taskManagerLogs(up.session.clusterDir)).find((line) => line.includes('Address(e2e, failing, order-7)')), 'the failure in a TaskManager log', 60_000);
+    expect(flinkLine).toMatch(/order-7/);
+    // After the endpoint's call timeout (6 s), Flink fails and restarts the job, and keyflow flink up says so.
+    await eventually(async () => (/KF_FLINK_JOB_FAILED.*e2e.*failing/.test(up.output()) ? true : undefined), 'the job failure reported by keyflow flink up', 90_000);
+  }, 4 * MINUTES);
 });
+
+describe('rescaling Flink StateFun with savepoints', () => {
+  let broker: TestBroker;
+  let work: string;
+  let up: FlinkUp | undefined;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'keyflow-flink-rescale-'));
+    broker = await startBroker();
+    await createTopics(broker, TOPICS, 4);
+  }, 2 * MINUTES);
+
+  afterAll(async () => {
+    if (up && up.child.exitCode === null) await flinkDown(up);
+    if (broker) await stopBroker(broker);
+  }, 2 * MINUTES);
+
+  it('carries every key\'s state from parallelism 2 to 4 and back to 1, so the counts stay exact', async () => {
+    const dir = join(work, 'flink');
+    const batches = [11, 12, 13].map((seed) => workload(seed, 's', 40, 12, 0).names);
+    const steps = [
+      { taskManagers: 1, parallelism: 2 },
+      { taskManagers: 2, parallelism: 4 },
+      { taskManagers: 1, parallelism: 1 },
+    ];
+    let savepoint: string | undefined;
+    for (const [index, step] of steps.entries()) {
+      up = await flinkUp(dir, [...upArguments(broker, step.taskManagers, step.parallelism), ...(savepoint === undefined ? [] : ['--from-savepoint', savepoint])]);
+      const job = (await (await fetch(`${up.session.restUrl}/jobs/${up.session.jobId}`)).json()) as { vertices: { parallelism: number }[] };
+      expect(Math.max(...job.vertices.map((vertex) => vertex.parallelism))).toBe(step.parallelism);
+      await produce(broker, 'names', batches[index] ?? []);
+      const sent = batches.slice(0, index + 1);
+      const output = await readCommitted(broker, 's', { greetings: 40 * (index + 1), reminders: 0 }, 180_000);
+      expect(output.greetings).toEqual(expectedGreetings(...sent));
+      if (index < steps.length - 1) savepoint = await flinkSavepoint(dir);
+      await flinkDown(up);
+    }
+  }, 12 * MINUTES);
+});
+
+/** The pids of the live TaskManagers of a cluster folder. */
+async function taskManagerPids(clusterDir: string): Promise<number[]> {
+  const files = (await readdir(join(clusterDir, 'pids'))).filter((file) => file.startsWith('taskmanager-'));
+  const pids = await Promise.all(files.map(async (file) => Number((await readFile(join(clusterDir, 'pids', file), 'utf8')).trim())));
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Every line of the TaskManager logs of a cluster folder. */
+async function taskManagerLogs(clusterDir: string): Promise<string[]> {
+  const files = (await readdir(join(clusterDir, 'log'))).filter((file) => /^taskmanager-\d+\.log$/.test(file));
+  const texts = await Promise.all(files.map((file) => readFile(join(clusterDir, 'log', file), 'utf8')));
+  return texts.flatMap((text) => text.split('\n'));
+}

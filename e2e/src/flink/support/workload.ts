@@ -37,3 +37,20 @@ export function expectedGreetings(...batches: readonly Message[][]): string[] {
   }
   return lines.sort();
 }
+
+/**
+ * The reminder records (`key<TAB>text`, sorted) that example/reminder gives for `requests`:
+ * each acknowledged once and due once, numbered per person in arrival order.
+ */
+export function expectedReminders(requests: readonly Message[]): string[] {
+  const set = new Map<string, number>();
+  const lines: string[] = [];
+  for (const message of requests) {
+    const id = String(message.key);
+    const number = (set.get(id) ?? 0) + 1;
+    set.set(id, number);
+    const { text, inMs } = JSON.parse(String(message.value)) as { text: string; inMs: number };
+    lines.push(`${id}\treminder #${number} for ${id} set: ${text} in ${inMs} ms`, `${id}\treminder #${number} for ${id} is due: ${text}`);
+  }
+  return lines.sort();
+}
