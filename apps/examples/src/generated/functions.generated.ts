@@ -8,11 +8,12 @@ import { Counter, StreamCounter } from '../functions/counter.function';
 import { Greeter } from '../functions/greeter.function';
 import { Heartbeat } from '../functions/heartbeat.function';
 import { Inbox } from '../functions/inbox.function';
+import { Reminder } from '../functions/reminder.function';
 
-export { Cart, Counter, Greeter, Heartbeat, Inbox, StreamCounter };
+export { Cart, Counter, Greeter, Heartbeat, Inbox, Reminder, StreamCounter };
 
 /** Every function of project examples, sorted by typename. */
-export const functions: readonly FunctionClass[] = [Cart, Counter, Greeter, Heartbeat, Inbox, StreamCounter];
+export const functions: readonly FunctionClass[] = [Cart, Counter, Greeter, Heartbeat, Inbox, Reminder, StreamCounter];
 
 /** The typename of each class in {@link functions}, in the same order. */
-export const typenames = ['example/cart', 'example/counter', 'example/greeter', 'example/heartbeat', 'example/inbox', 'example/stream-counter'] as const;
+export const typenames = ['example/cart', 'example/counter', 'example/greeter', 'example/heartbeat', 'example/inbox', 'example/reminder', 'example/stream-counter'] as const;

@@ -10,7 +10,8 @@ import type { Greeter } from '../functions/greeter.function';
 import { HeartbeatCommandType } from '../functions/heartbeat-messages';
 import type { Heartbeat } from '../functions/heartbeat.function';
 import type { Inbox } from '../functions/inbox.function';
-import { GreetingType } from '../functions/messages';
+import { GreetingType, ReminderDueType, ReminderRequestType } from '../functions/messages';
+import type { Reminder } from '../functions/reminder.function';
 
 /** The state of `example/cart` (class {@link Cart}): the exact type of `ctx.storage`. */
 export interface CartStorage {
@@ -111,6 +112,33 @@ export const InboxMessages = {
   }),
 } as const;
 
+/** The state of `example/reminder` (class {@link Reminder}): the exact type of `ctx.storage`. */
+export interface ReminderStorage {
+  /** State `set` (`Types.int`, io.statefun.types/int). */
+  set?: Reminder['set'];
+}
+
+/**
+ * What `example/reminder` sees while it handles a message, with `ctx.storage` typed as {@link ReminderStorage}.
+ */
+export type ReminderContext = Context<ReminderStorage>;
+
+/** Typed messages to `example/reminder`: one builder per message type it reads in `apply`. */
+export const ReminderMessages = {
+  /** A `example/ReminderDue` message to the instance `id` of `example/reminder`. */
+  reminderDue: (id: string, value: ValueOf<typeof ReminderDueType>): MessageSpec<ValueOf<typeof ReminderDueType>> => ({
+    target: { typename: 'example/reminder', id },
+    value,
+    type: ReminderDueType,
+  }),
+  /** A `example/ReminderRequest` message to the instance `id` of `example/reminder`. */
+  reminderRequest: (id: string, value: ValueOf<typeof ReminderRequestType>): MessageSpec<ValueOf<typeof ReminderRequestType>> => ({
+    target: { typename: 'example/reminder', id },
+    value,
+    type: ReminderRequestType,
+  }),
+} as const;
+
 /** The state of `example/stream-counter` (class {@link StreamCounter}): the exact type of `ctx.storage`. */
 export interface StreamCounterStorage {
   /** State `count` (`Types.long`, io.statefun.types/long). */
@@ -129,5 +157,6 @@ export interface StorageByTypename {
   'example/greeter': GreeterStorage;
   'example/heartbeat': HeartbeatStorage;
   'example/inbox': InboxStorage;
+  'example/reminder': ReminderStorage;
   'example/stream-counter': StreamCounterStorage;
 }
