@@ -8,4 +8,8 @@ export const CheckpointErrorCodes = {
   SAVEPOINT_FAILED: 'KF_SAVEPOINT_FAILED',
   /** A checkpoint or savepoint URI is not understood. */
   BAD_URI: 'KF_CHECKPOINT_BAD_URI',
+  /** Another runtime owns the checkpoint location (its lease is live): stop it, or `--take-over`. */
+  LOCATION_OWNED: 'KF_CHECKPOINT_LOCATION_OWNED',
+  /** Another runtime took the checkpoint location over: this one writes no more checkpoints. */
+  LEASE_LOST: 'KF_CHECKPOINT_LEASE_LOST',
 } as const;

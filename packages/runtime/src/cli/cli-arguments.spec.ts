@@ -25,6 +25,7 @@ describe('parseRunArguments', () => {
       compactionInterval: undefined,
       retainCheckpoints: undefined,
       adminPort: undefined,
+      takeOver: false,
     });
   });
 
@@ -39,6 +40,7 @@ describe('parseRunArguments', () => {
       KEYFLOW_COMPACTION_INTERVAL: '7',
       KEYFLOW_RETAIN_CHECKPOINTS: '2',
       KEYFLOW_PORT_ADMIN: '8091',
+      KEYFLOW_TAKE_OVER: 'true',
     };
     expect(parseRunArguments([], env)).toEqual({
       modules: ['/etc/keyflow/module.yaml', '/etc/keyflow/io.yaml'],
@@ -50,6 +52,7 @@ describe('parseRunArguments', () => {
       compactionInterval: 7,
       retainCheckpoints: 2,
       adminPort: 8091,
+      takeOver: true,
     });
     expect(Object.values(RUN_ENVIRONMENT).sort()).toEqual(Object.keys(env).sort());
   });
@@ -61,6 +64,7 @@ describe('parseRunArguments', () => {
     expect(parsed.stateDir).toBe('flag-state');
     expect(parsed.memoryState).toBe(false);
     expect(parsed.adminPort).toBeUndefined();
+    expect(parseRunArguments(['--module', 'm.yaml', '--take-over'], {}).takeOver).toBe(true);
   });
 
   it('requires a module, naming the flag and the variable', () => {

@@ -13,6 +13,8 @@ export interface RunArguments {
   readonly compactionInterval: number | undefined;
   readonly retainCheckpoints: number | undefined;
   readonly adminPort: number | undefined;
+  /** Take the checkpoint location over from a runtime known to be gone (its lease not yet expired). */
+  readonly takeOver: boolean;
 }
 
 /** Checkpoints more often than this cost more than they protect; 0 still turns them off. */
@@ -41,6 +43,8 @@ Options:
                                  POST /checkpoint       take a checkpoint; answers when it is durable
                                  POST /savepoint        start a savepoint; answers 202 with its job
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI
+  --take-over                  take the checkpoint location over from a runtime that is gone
+                               (a replaced pod) without waiting for its lease to expire (30 s)
   --help                       show this text
 
 Environment (read for options not given as flags; a flag wins over its variable):
@@ -53,6 +57,7 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_COMPACTION_INTERVAL  --compaction-interval
   KEYFLOW_RETAIN_CHECKPOINTS   --retain-checkpoints
   KEYFLOW_PORT_ADMIN           --port-admin
+  KEYFLOW_TAKE_OVER            --take-over (true or false)
   KEYFLOW_LOG_LEVEL            debug, info (default), warn or error`;
 
 type Flag =
@@ -64,7 +69,8 @@ type Flag =
   | '--from-savepoint'
   | '--compaction-interval'
   | '--retain-checkpoints'
-  | '--port-admin';
+  | '--port-admin'
+  | '--take-over';
 
 /** The environment variable of each flag. */
 export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
@@ -77,6 +83,7 @@ export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
   '--compaction-interval': 'KEYFLOW_COMPACTION_INTERVAL',
   '--retain-checkpoints': 'KEYFLOW_RETAIN_CHECKPOINTS',
   '--port-admin': 'KEYFLOW_PORT_ADMIN',
+  '--take-over': 'KEYFLOW_TAKE_OVER',
 };
 
 /** A raw setting and where it came from, for error messages. */
@@ -95,7 +102,7 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     const [name, inline] = splitFlag(args[index] as string);
     if (!isFlag(name)) throw usage(`Unknown option ${name}.`);
     let text: string;
-    if (name === '--memory-state') {
+    if (name === '--memory-state' || name === '--take-over') {
       text = inline ?? 'true';
     } else {
       const next = inline ?? args[++index];
@@ -131,6 +138,7 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     compactionInterval: optional('--compaction-interval', positiveInteger),
     retainCheckpoints: optional('--retain-checkpoints', positiveInteger),
     adminPort: optional('--port-admin', port),
+    takeOver: optional('--take-over', parseBoolean) ?? false,
   };
 }
 

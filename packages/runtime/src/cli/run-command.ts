@@ -28,6 +28,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     module,
     stateDir,
     stateBackend: options.memoryState ? 'memory' : 'rocksdb',
+    takeOver: options.takeOver,
     checkpointIntervalMs: options.checkpointIntervalMs,
     checkpointStorage,
     kinds,

@@ -24,6 +24,8 @@ export const RuntimeErrorCodes = {
   STATE_NEGOTIATION_FAILED: 'KF_STATE_NEGOTIATION_FAILED',
   /** The state backend failed to read or write. */
   STATE_BACKEND_FAILED: 'KF_STATE_BACKEND_FAILED',
+  /** Another running process uses the state folder: stop it or use another `--state-dir`. */
+  STATE_DIR_IN_USE: 'KF_STATE_DIR_IN_USE',
   /** Stored state could not be decoded. */
   STATE_CORRUPT: 'KF_STATE_CORRUPT',
   /** The ingress log could not be written or read. */

@@ -29,6 +29,7 @@ import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
 import { TimerService } from '../timers/timer-service';
 import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
+import { RuntimeOwnership } from './runtime-ownership';
 
 /** Options of {@link KeyflowRuntime.start}. */
 export interface RuntimeOptions {
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   readonly retainCheckpoints?: number;
   /** Start from this savepoint (`file://…` or `s3://…`) instead of the state folder's last checkpoint. */
   readonly fromSavepoint?: string;
+  /** Take the checkpoint location over from a runtime known to be gone, before its lease expires. */
+  readonly takeOver?: boolean;
   readonly logger?: Logger;
   /** Messages queued or in flight at which ingresses are paused. Default 10,000. */
   readonly maxQueuedMessages?: number;
@@ -94,6 +97,7 @@ export class KeyflowRuntime {
     private readonly coordinator: CheckpointCoordinator,
     readonly ingresses: readonly Ingress[],
     private readonly savepointArchive: CheckpointArchive,
+    private readonly ownership: RuntimeOwnership,
   ) {}
 
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
@@ -102,12 +106,14 @@ export class KeyflowRuntime {
     const clock = options.clock ?? Date.now;
     const began = clock();
     await mkdir(options.stateDir, { recursive: true });
-    const backend =
-      options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
+    const ownership = await RuntimeOwnership.acquire({ ...options, logger });
     // What to release if starting fails part of the way.
-    const undo: (() => Promise<unknown>)[] = [() => backend.close()];
+    const undo: (() => Promise<unknown>)[] = [() => ownership.release()];
     try {
-      const archive = options.checkpointStorage ? new CheckpointArchive(options.checkpointStorage) : undefined;
+      const backend =
+        options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
+      undo.push(() => backend.close());
+      const archive = ownership.storage ? new CheckpointArchive(ownership.storage) : undefined;
       // Recovery, step 1: the backend is brought to the checkpoint to start from; step 2 is the coordinator's.
       const restored = await restoreBackend(backend, { archive, fromSavepoint: options.fromSavepoint, logger });
 
@@ -155,8 +161,9 @@ export class KeyflowRuntime {
         ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
       });
       const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
-      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive);
+      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership);
       reportFailure = (error) => runtime.#fail(error);
+      ownership.onLost(onFatal);
 
       const recovered = await coordinator.recover();
       if (restored.source === 'savepoint') {
@@ -243,7 +250,8 @@ export class KeyflowRuntime {
    * everything is closed.
    */
   stop(options: { drainTimeoutMs?: number } = {}): Promise<void> {
-    this.#stopping ??= this.#stop(options.drainTimeoutMs ?? 10_000);
+    // Released however stopping ends, so that the state folder and checkpoint location are free.
+    this.#stopping ??= this.#stop(options.drainTimeoutMs ?? 10_000).finally(() => this.ownership.release());
     return this.#stopping;
   }
 
