@@ -6,6 +6,8 @@ export const CheckpointErrorCodes = {
   FAILED: 'KF_CHECKPOINT_FAILED',
   /** A savepoint could not be written or read. */
   SAVEPOINT_FAILED: 'KF_SAVEPOINT_FAILED',
+  /** `--from-savepoint` into a state folder that already holds another lineage's state. */
+  SAVEPOINT_STATE_DIR_NOT_EMPTY: 'KF_SAVEPOINT_STATE_DIR_NOT_EMPTY',
   /** A checkpoint or savepoint URI is not understood. */
   BAD_URI: 'KF_CHECKPOINT_BAD_URI',
   /** Another runtime owns the checkpoint location (its lease is live): stop it, or `--take-over`. */

@@ -9,6 +9,7 @@ import {
 } from '../checkpoint/checkpoint-coordinator';
 import { restoreBackend } from '../checkpoint/checkpoint-restorer';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage';
+import { noteSavepointStart, savepointToRestore } from '../checkpoint/savepoint-start';
 import { FolderCheckpointStorage } from '../checkpoint/folder-storage';
 import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
@@ -114,8 +115,10 @@ export class KeyflowRuntime {
         options.stateBackend === 'memory' ? new MemoryBackend() : await RocksDbBackend.open(join(options.stateDir, 'rocksdb'));
       undo.push(() => backend.close());
       const archive = ownership.storage ? new CheckpointArchive(ownership.storage) : undefined;
+      const fromSavepoint = options.fromSavepoint === undefined ? undefined : await savepointToRestore(options.stateDir, backend, options.fromSavepoint, logger);
       // Recovery, step 1: the backend is brought to the checkpoint to start from; step 2 is the coordinator's.
-      const restored = await restoreBackend(backend, { archive, fromSavepoint: options.fromSavepoint, logger });
+      const restored = await restoreBackend(backend, { archive, fromSavepoint, logger });
+      if (fromSavepoint !== undefined) await noteSavepointStart(options.stateDir, fromSavepoint);
 
       // Every component is built by its kind: sidecars first (endpoints may wait for them).
       const bound = bindComponents(options.module, KindRegistry.of(options.kinds));

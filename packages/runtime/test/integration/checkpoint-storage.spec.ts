@@ -191,6 +191,34 @@ describe('checkpoint storage', () => {
     expect(small.bytes * 50).toBeLessThan(large.bytes);
   });
 
+  it('refuses --from-savepoint into a state folder that holds state; restores into an empty one, whose restart with the same flag resumes', async () => {
+    const first = await start(join(dir, 'state-a'), new FolderCheckpointStorage(join(dir, 'checkpoints-a')));
+    await sendWords(first.runtime, ['x'], ['a', 'b']);
+    const savepoint = await first.runtime.savepoint();
+    await sendWords(first.runtime, ['x'], ['c']);
+    await first.runtime.stop();
+
+    const into = (stateDir: string, checkpoints: string): Promise<Started> =>
+      start(join(dir, stateDir), new FolderCheckpointStorage(join(dir, checkpoints)), { fromSavepoint: savepoint.uri });
+    const refused = await into('state-a', 'checkpoints-a').then(
+      async (started) => {
+        await started.runtime.stop();
+        return 'started';
+      },
+      (error: unknown) => (isKeyflowError(error) ? error.code : String(error)),
+    );
+    expect(refused).toBe('KF_SAVEPOINT_STATE_DIR_NOT_EMPTY');
+
+    const fresh = await into('state-b', 'checkpoints-b');
+    expect(await lastReport(fresh, 'x', 'd')).toBe('x:3');
+    await fresh.runtime.stop();
+    // The same command line again (a restarted pod): the folder's lineage began at that
+    // savepoint, so it resumes from its own checkpoints instead of going back to the savepoint.
+    const restarted = await into('state-b', 'checkpoints-b');
+    expect(await lastReport(restarted, 'x', 'e')).toBe('x:4');
+    await restarted.runtime.stop();
+  });
+
   it('restores a savepoint into a new version of the function that keeps typenames and state names', async () => {
     const storage = new FolderCheckpointStorage(join(dir, 'checkpoints'));
     const first = await start(join(dir, 'state-a'), storage);
