@@ -9,6 +9,7 @@ import { committedMessages, keepAbortedTransactions, lastFetchedOffset } from '.
 import type { KafkaIngressConfig } from './kafka-ingress-kind';
 import { copyOffsets, decodeKafkaPosition, encodeKafkaPosition, type PartitionOffsets } from './kafka-position';
 import { KafkaProperties } from './kafka-properties';
+import { removePredecessorMembers } from './group-predecessors';
 import { fromKafkaHeaders } from './record-headers';
 import { resolveStartOffsets } from './startup-offsets';
 import { IngressFailure } from '../common/ingress-failure';
@@ -58,6 +59,7 @@ export class KafkaIngress implements Ingress {
   readonly #routes: ReadonlyMap<string, IngressRoute>;
   readonly #properties: KafkaProperties;
   readonly #kafka: Kafka;
+  readonly #clientId: string;
   readonly #next: PartitionOffsets = new Map();
   #unserved = new Map<string, string[]>();
   #readCommitted = false;
@@ -79,7 +81,9 @@ export class KafkaIngress implements Ingress {
     this.#logger = options.logger.child({ ingress: config.id });
     this.#routes = new Map(config.topics.map((topic) => [topic.topic, new IngressRoute(topic)]));
     this.#properties = new KafkaProperties(config.properties);
-    this.#kafka = new Kafka(this.#properties.clientConfig(config.address, `keyflow-${config.id}`, this.#logger));
+    const clientConfig = this.#properties.clientConfig(config.address, `keyflow-${config.id}`, this.#logger);
+    this.#clientId = clientConfig.clientId ?? '';
+    this.#kafka = new Kafka(clientConfig);
   }
 
   /** Why the ingress stopped consuming, if it did (an unroutable record under `fail`, a consumer crash). */
@@ -113,6 +117,9 @@ export class KafkaIngress implements Ingress {
       try {
         const starts = await resolveStartOffsets(admin, this.#config, restored, this.#logger);
         for (const [topic, partitions] of starts) this.#next.set(topic, new Map(partitions));
+        // A process of this runtime killed before may still be a member: joining would wait for it.
+        const removed = await removePredecessorMembers(this.#kafka, admin, this.#config.consumerGroupId, this.#clientId);
+        if (removed.length > 0) this.#logger.info('removed the members an earlier process left in the consumer group', { group: this.#config.consumerGroupId, members: removed });
       } finally {
         await admin.disconnect();
       }
