@@ -1,7 +1,7 @@
 // The example app as remote functions of a real multi-process Apache Flink StateFun 3.3.0
 // cluster (Flink 1.16.2: one JobManager and TaskManagers as separate JVMs), started by
 // `keyflow flink up`, with Kafka in and exactly-once Kafka out on a real broker.
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, eventually, startKeyflow } from '../support/keyflow-process';
@@ -51,7 +51,13 @@ describe('the example app on Flink StateFun: 1 JobManager, 2 TaskManagers, paral
     }
     // Keyflow: the same StateFun module documents and function service, its own broker.
     const functionsUrl = up.session.functionsUrl ?? '';
-    const module = join(work, 'keyflow-module.yaml');
+    // A project that depends on @keyflow/connectors (its package.json and the workspace's
+    // node_modules), so that keyflow run finds StateFun's Kafka kinds, as in a user's project.
+    const project = join(work, 'keyflow-project');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'flink-e2e-keyflow', private: true, dependencies: { '@keyflow/connectors': '*' } }));
+    await symlink(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+    const module = join(project, 'module.yaml');
     const documents = [await readFile(STATEFUN_MODULE, 'utf8'), await readFile(KAFKA_IO, 'utf8')].join('\n---\n');
     await writeFile(module, documents.replace(/urlPathTemplate: \S+/g, `urlPathTemplate: ${functionsUrl}`).replace(/address: \S+/g, `address: ${keyflowKafka.bootstrap}`));
     const keyflow = await startKeyflow(['--module', module, '--state-dir', join(work, 'keyflow-state'), '--checkpoint-interval', '1s'], 60_000);
