@@ -12,3 +12,4 @@ export type { Ingress, IngressCheckpoint, IngressContext } from './ingress/ingre
 export type { EgressSink } from './egress/egress-sink';
 export type { EgressRecord } from './egress/egress-record';
 export type { BackendOp } from './state/state-backend';
+export { Backoff, backoffDelayMs } from './retry/retry-backoff';

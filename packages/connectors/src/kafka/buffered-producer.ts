@@ -1,7 +1,8 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import { Partitioners, type CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { Backoff, sleep } from '../common/backoff';
+import { Backoff } from '@keyflow/runtime/kinds';
+import { sleep } from '../common/sleep';
 import { isFatalKafkaError } from './kafka-errors';
 import { toRequests, type OutgoingRecord } from './producer-records';
 

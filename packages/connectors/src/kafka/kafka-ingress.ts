@@ -1,8 +1,9 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import { Backoff } from '@keyflow/runtime/kinds';
 import { Kafka, Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { Backoff, sleep } from '../common/backoff';
+import { sleep } from '../common/sleep';
 import { IngressRoute } from '../common/ingress-route';
 import { PressureGate } from '../common/pressure-gate';
 import { committedMessages, keepAbortedTransactions, lastFetchedOffset } from './aborted-transactions';
@@ -325,9 +326,7 @@ export class KafkaIngress implements Ingress {
     if (this.#failure.error) return;
     this.#logger.error(error.message, { code: error.code });
     this.#failure.record(error);
-    // Newer runtimes let an ingress stop them; older ones learn it from the log and `failure`.
-    const context = this.#context as (IngressContext & { fail?: (error: Error) => void }) | undefined;
-    if (typeof context?.fail === 'function') context.fail(error);
+    this.#context?.fail(error);
     setImmediate(() => {
       void this.#consumer?.stop().catch((stopError: unknown) => this.#logger.warn('stopping the Kafka consumer failed', { error: stopError }));
     });

@@ -1,7 +1,8 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { CompressionTypes, Kafka } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { Backoff, sleep } from '../common/backoff';
+import { Backoff } from '@keyflow/runtime/kinds';
+import { sleep } from '../common/sleep';
 import { isFatalKafkaError } from './kafka-errors';
 import { nextRequest, type OutgoingRecord } from './producer-records';
 import { TransactionLane, ensureMarkerTopic } from './transaction-lane';

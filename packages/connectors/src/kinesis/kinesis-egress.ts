@@ -1,9 +1,10 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { EgressRecord, EgressSink } from '@keyflow/runtime';
+import { Backoff } from '@keyflow/runtime/kinds';
 import { KINESIS_EGRESS_RECORD_TYPENAME, decodeKinesisEgressRecord } from '@keyflow/sdk/protocol';
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { Backoff, sleep } from '../common/backoff';
+import { sleep } from '../common/sleep';
 import { createKinesisClient } from './kinesis-client';
 import type { KinesisEgressConfig } from './kinesis-egress-kind';
 

@@ -1,5 +1,6 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
 import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import { Backoff } from '@keyflow/runtime/kinds';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -9,7 +10,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { ConnectorErrorCodes } from '../connector-error-codes';
-import { Backoff, sleep } from '../common/backoff';
+import { sleep } from '../common/sleep';
 import { IngressRoute } from '../common/ingress-route';
 import { PressureGate } from '../common/pressure-gate';
 import { createKinesisClient } from './kinesis-client';
@@ -311,8 +312,7 @@ export class KinesisIngress implements Ingress {
     if (this.#failure.error) return;
     this.#logger.error(error.message, { code: error.code });
     this.#failure.record(error);
-    const context = this.#context as (IngressContext & { fail?: (error: Error) => void }) | undefined;
-    if (typeof context?.fail === 'function') context.fail(error);
+    this.#context?.fail(error);
   }
 }
 

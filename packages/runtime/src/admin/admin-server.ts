@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { replyJson } from '../http-server/json-reply';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
 import { SavepointJobs } from './savepoint-jobs';
 
@@ -17,11 +18,7 @@ export class AdminServer {
   static async start(runtime: KeyflowRuntime, port: number, host = '127.0.0.1'): Promise<AdminServer> {
     const savepoints = new SavepointJobs(runtime);
     const server = createServer((request, response) => {
-      const send = (status: number, body: unknown): void => {
-        const json = JSON.stringify(body);
-        response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-        response.end(json);
-      };
+      const send = (status: number, body: unknown): void => replyJson(response, status, body);
       const route = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0] ?? '/'}`;
       request.resume();
       if (route === 'GET /health') {

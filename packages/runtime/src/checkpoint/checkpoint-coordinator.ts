@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
+import { RuntimeDefaults } from '../config/runtime-defaults';
 import type { Dispatcher } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
 import type { EgressRouter } from '../egress/egress-router';
@@ -259,7 +260,7 @@ export class CheckpointCoordinator {
   #compact(checkpointId: number): void {
     const { archive, backend, logger } = this.#options;
     if (!archive || this.#baseWrite) return;
-    const due = this.#needsBase || checkpointId - this.#lastBaseId >= (this.#options.compactionInterval ?? 20);
+    const due = this.#needsBase || checkpointId - this.#lastBaseId >= (this.#options.compactionInterval ?? RuntimeDefaults.COMPACTION_INTERVAL);
     if (!due) return;
     const entries = backend.snapshot();
     const lineage = this.#lineage;
@@ -268,7 +269,7 @@ export class CheckpointCoordinator {
       .writeBase(checkpointId, lineage, this.#clock(), entries)
       .then(async (manifest) => {
         this.#lastBaseId = checkpointId;
-        const pruned = await archive.prune(this.#options.retain ?? 3);
+        const pruned = await archive.prune(this.#options.retain ?? RuntimeDefaults.RETAIN_CHECKPOINTS);
         logger.debug('wrote a checkpoint base', { checkpointId, entries: manifest.entries, pruned });
       })
       .catch((error: unknown) => {

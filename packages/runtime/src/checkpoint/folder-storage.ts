@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomically } from '../files/atomic-file';
 import type { CheckpointStorage } from './checkpoint-storage';
 
 /** Checkpoints in a local folder. An object is written to a temporary file, synced, then renamed. */
@@ -12,23 +13,7 @@ export class FolderCheckpointStorage implements CheckpointStorage {
   }
 
   async put(name: string, data: Uint8Array): Promise<void> {
-    const path = this.#path(name);
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-    const folder = await open(dirname(path), 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+    await writeFileAtomically(this.#path(name), data);
   }
 
   async get(name: string): Promise<Uint8Array | undefined> {

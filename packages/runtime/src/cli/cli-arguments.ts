@@ -1,5 +1,6 @@
 import { KeyflowError, toMillis, type Duration } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { RuntimeDefaults } from '../config/runtime-defaults';
 
 /** The options of `keyflow run`. */
 export interface RunArguments {
@@ -132,7 +133,7 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     modules,
     stateDir: last('--state-dir')?.text ?? '.keyflow/state',
     memoryState: optional('--memory-state', parseBoolean) ?? false,
-    checkpointIntervalMs: optional('--checkpoint-interval', parseCheckpointInterval) ?? 5_000,
+    checkpointIntervalMs: optional('--checkpoint-interval', parseCheckpointInterval) ?? RuntimeDefaults.CHECKPOINT_INTERVAL_MS,
     checkpointDir: last('--checkpoint-dir')?.text,
     fromSavepoint: last('--from-savepoint')?.text,
     compactionInterval: optional('--compaction-interval', positiveInteger),

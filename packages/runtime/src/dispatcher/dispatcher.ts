@@ -1,5 +1,6 @@
 import { KeyflowError, type Logger } from '@keyflow/sdk';
 import type { PbAddress, PbFromFunction, PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
+import { RuntimeDefaults } from '../config/runtime-defaults';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from '../egress/egress-record';
 import type { AddressState } from '../state/address-state';
@@ -112,7 +113,7 @@ export class Dispatcher {
   constructor(deps: DispatcherDependencies) {
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
-    this.#maxQueued = deps.maxQueuedMessages ?? 10_000;
+    this.#maxQueued = deps.maxQueuedMessages ?? RuntimeDefaults.MAX_QUEUED_MESSAGES;
     this.#resumeAt = Math.floor(this.#maxQueued * RESUME_AT_SHARE);
   }
 

@@ -1,7 +1,8 @@
-import { mkdir, open, readFile, rename, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { writeFileAtomically } from '../files/atomic-file';
 import type { DeliverySemantic, FileEgressConfig } from '../config/module-config';
 import type { EgressRecord } from './egress-record';
 import { egressRecordToJson } from './egress-record-json';
@@ -123,17 +124,4 @@ export class FileEgress implements EgressSink {
       { cause: error, retryable: true },
     );
   }
-}
-
-/** Writes a small file so that readers see the old or the new content, never a mix. */
-export async function writeFileAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, path);
 }

@@ -16,7 +16,7 @@ import type { FunctionEndpoint } from './function-endpoint';
 import { postOnce, routeOf, type PostRoute } from '../http-client/http-post';
 import type { HttpReply } from '../http-client/http-response-parser';
 import { InFlightLimit } from '../http-client/in-flight-limit';
-import { backoffDelayMs } from '../http-client/retry-backoff';
+import { backoffDelayMs } from '../retry/retry-backoff';
 import { loadTlsMaterial } from '../http-client/tls-material';
 
 /** Options of {@link HttpFunctionEndpoint}. */

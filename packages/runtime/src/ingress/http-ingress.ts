@@ -9,6 +9,7 @@ import { ByteReader, ByteWriter } from '../message/binary-codec';
 import type { BackendOp } from '../state/state-backend';
 import type { Ingress, IngressCheckpoint, IngressContext } from './ingress';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { replyJson } from '../http-server/json-reply';
 import { IngressErrorCodes } from './ingress-error-codes';
 import { IngressLog } from './ingress-log';
 import { ingressValueBytes } from './ingress-value';
@@ -94,7 +95,7 @@ export class HttpIngress implements Ingress {
     this.#server = createServer({ keepAlive: true }, (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         context.logger.error('HTTP ingress failed to answer', { ingress: this.id, error });
-        if (!response.headersSent) reply(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: String(error) });
+        if (!response.headersSent) replyJson(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: String(error) });
       });
     });
     const server = this.#server;
@@ -148,7 +149,7 @@ export class HttpIngress implements Ingress {
     if (request.method !== 'POST') {
       request.resume();
       response.setHeader('Allow', 'POST');
-      return reply(response, 405, {
+      return replyJson(response, 405, {
         code: IngressErrorCodes.BAD_REQUEST,
         message: `${request.method ?? 'This method'} is not supported: POST the message body to <route>/<id>.`,
       });
@@ -156,19 +157,19 @@ export class HttpIngress implements Ingress {
     const match = this.#route(request.url ?? '/');
     if (!match) {
       request.resume();
-      return reply(response, 404, {
+      return replyJson(response, 404, {
         code: IngressErrorCodes.NO_ROUTE,
         message: `No route of ingress ${this.id} matches ${request.url ?? ''}; routes: ${this.#config.routes.map((route) => `${route.path}/{id}`).join(', ')}.`,
       });
     }
     if ('error' in match) {
       request.resume();
-      return reply(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: match.error });
+      return replyJson(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: match.error });
     }
     if (this.#stopping || context.paused) {
       request.resume();
       response.setHeader('Retry-After', '1');
-      return reply(response, 503, {
+      return replyJson(response, 503, {
         code: IngressErrorCodes.UNAVAILABLE,
         message: this.#stopping ? 'The runtime is stopping; retry later.' : 'The runtime is busy (backpressure); retry after the Retry-After delay.',
       });
@@ -176,7 +177,7 @@ export class HttpIngress implements Ingress {
     const body = await readRequestBody(request, this.#config.maxBodyBytes);
     if (!body) {
       response.setHeader('Connection', 'close');
-      return reply(response, 413, {
+      return replyJson(response, 413, {
         code: IngressErrorCodes.BODY_TOO_LARGE,
         message: `The body exceeds the limit of ${this.#config.maxBodyBytes} bytes.`,
       });
@@ -185,7 +186,7 @@ export class HttpIngress implements Ingress {
     try {
       value = ingressValueBytes(match.route.valueType, body);
     } catch (error) {
-      return reply(response, 400, { code: (error as KeyflowError).code, message: (error as Error).message });
+      return replyJson(response, 400, { code: (error as KeyflowError).code, message: (error as Error).message });
     }
 
     const requestKey = headerValue(request.headers['idempotency-key']);
@@ -195,8 +196,8 @@ export class HttpIngress implements Ingress {
       await this.#inProgress.get(idempotencyKey);
       const used = this.#keys.get(idempotencyKey);
       if (used !== undefined) {
-        if (used.fingerprint === '' || used.fingerprint === fingerprint) return reply(response, 202, { status: 'duplicate', idempotencyKey: requestKey });
-        return reply(response, 422, {
+        if (used.fingerprint === '' || used.fingerprint === fingerprint) return replyJson(response, 202, { status: 'duplicate', idempotencyKey: requestKey });
+        return replyJson(response, 422, {
           code: IngressErrorCodes.IDEMPOTENCY_KEY_REUSED,
           message: `Idempotency-Key ${JSON.stringify(requestKey)} was already used for a different request to ${match.route.path}/${match.id} (another body) within the idempotency window; it was not accepted. Send a new request with a new key.`,
         });
@@ -223,13 +224,13 @@ export class HttpIngress implements Ingress {
     try {
       seq = await appended;
     } catch (error) {
-      return reply(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: (error as Error).message });
+      return replyJson(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: (error as Error).message });
     } finally {
       if (idempotencyKey !== '') this.#inProgress.delete(idempotencyKey);
     }
     this.#deliver(accepted);
     this.#next = seq + 1;
-    reply(response, 202, { status: 'accepted', seq });
+    replyJson(response, 202, { status: 'accepted', seq });
   }
 
   #deliver(accepted: Accepted): void {
@@ -310,11 +311,6 @@ function headerValue(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 }
 
-function reply(response: ServerResponse, status: number, body: object): void {
-  const json = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
-  response.end(json);
-}
 
 function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');

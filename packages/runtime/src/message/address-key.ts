@@ -15,14 +15,6 @@ export function typenameOfKey(key: string): string {
   return key.slice(0, key.indexOf(SEPARATOR));
 }
 
-/** The address of a key made by {@link addressKey}. */
-export function addressOfKey(key: string): PbAddress {
-  const separator = key.indexOf(SEPARATOR);
-  const typename = key.slice(0, separator);
-  const slash = typename.lastIndexOf('/');
-  return { namespace: typename.slice(0, slash), type: typename.slice(slash + 1), id: key.slice(separator + 1) };
-}
-
 /** `namespace/type/id`, for logs and error messages. */
 export function describeAddress(address: PbAddress): string {
   return `${address.namespace}/${address.type}/${address.id}`;

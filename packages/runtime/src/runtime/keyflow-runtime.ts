@@ -20,6 +20,7 @@ import { EndpointRouter, type RoutedEndpoint } from '../endpoints/endpoint-route
 import type { SidecarProcess } from '../sidecar/sidecar-process';
 import type { Ingress, IngressContext } from '../ingress/ingress';
 import type { ModuleConfig } from '../config/module-config';
+import { RuntimeDefaults } from '../config/runtime-defaults';
 import type { Kind } from '../module/kinds/kind';
 import { KindRegistry } from '../module/kinds/kind-registry';
 import { MemoryBackend } from '../state/memory-backend';
@@ -136,7 +137,7 @@ export class KeyflowRuntime {
       let reportFailure: (error: Error) => void = () => undefined;
       const onFatal = (error: Error): void => reportFailure(error);
       const egress = new EgressRouter(sinks, logger, onFatal);
-      const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? 100_000 });
+      const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
       const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
       const dispatcher = new Dispatcher({
         targets: router,
@@ -179,7 +180,7 @@ export class KeyflowRuntime {
         await ingress.start(context, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
-      const interval = options.checkpointIntervalMs ?? 5_000;
+      const interval = options.checkpointIntervalMs ?? RuntimeDefaults.CHECKPOINT_INTERVAL_MS;
       if (interval > 0) coordinator.start(interval);
 
       logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
@@ -254,7 +255,7 @@ export class KeyflowRuntime {
    */
   stop(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     // Released however stopping ends, so that the state folder and checkpoint location are free.
-    this.#stopping ??= this.#stop(options.drainTimeoutMs ?? 10_000).finally(() => this.ownership.release());
+    this.#stopping ??= this.#stop(options.drainTimeoutMs ?? RuntimeDefaults.DRAIN_TIMEOUT_MS).finally(() => this.ownership.release());
     return this.#stopping;
   }
 
@@ -296,7 +297,7 @@ export class KeyflowRuntime {
 function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): RoutedEndpoint[] {
   if (!functions || functions.length === 0) return [];
   const endpoint = EmbeddedFunctionEndpoint.of(functions);
-  return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: 1000 }));
+  return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: RuntimeDefaults.MAX_BATCH_SIZE }));
 }
 
 // Each ingress gets its own context: it sees its own region of the backend, nothing else.

@@ -1,3 +1,4 @@
+import { RuntimeDefaults } from '../config/runtime-defaults';
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
 import { LruCache } from './lru-cache';
 import { stateKey } from './keyspace';
@@ -41,7 +42,7 @@ export class StateStore {
     readonly backend: StateBackend,
     options: StateStoreOptions = {},
   ) {
-    this.#cache = new LruCache(options.cacheEntries ?? 100_000);
+    this.#cache = new LruCache(options.cacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES);
   }
 
   /**

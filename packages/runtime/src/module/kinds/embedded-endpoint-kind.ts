@@ -1,8 +1,8 @@
 import type { EmbeddedEndpointConfig, SourceLocation } from '../../config/module-config';
+import { RuntimeDefaults } from '../../config/runtime-defaults';
 import { EmbeddedFunctionEndpoint } from '../../endpoints/embedded-endpoint';
 import type { SpecReader } from '../spec-reader';
 import { readFunctionPattern } from './function-pattern';
-import { DEFAULT_MAX_NUM_BATCH_REQUESTS } from './http-endpoint-kind';
 import type { EndpointKind } from './kind';
 import { ModuleKinds } from './module-kinds';
 
@@ -23,7 +23,7 @@ export function parseEmbeddedEndpoint(spec: SpecReader, source: SourceLocation):
     source,
     functions: readFunctionPattern(spec),
     modulePath: spec.filePath('module'),
-    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? DEFAULT_MAX_NUM_BATCH_REQUESTS,
+    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
   };
 }
 

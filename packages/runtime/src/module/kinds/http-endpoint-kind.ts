@@ -1,4 +1,5 @@
 import type { HttpEndpointConfig, SourceLocation } from '../../config/module-config';
+import { RuntimeDefaults } from '../../config/runtime-defaults';
 import { HttpFunctionEndpoint } from '../../endpoints/http-endpoint';
 import type { SpecReader } from '../spec-reader';
 import type { EndpointKind, KindContext } from './kind';
@@ -7,8 +8,6 @@ import { readFunctionPattern } from './function-pattern';
 import { defaultTransport, readTimeouts, readTransport } from './transport-config';
 import { readUrlPathTemplate } from './url-path-template';
 
-/** StateFun's default batch cap per address, applied when `maxNumBatchRequests` is absent. */
-export const DEFAULT_MAX_NUM_BATCH_REQUESTS = 1000;
 
 /**
  * `io.statefun.endpoints.v2/http`, as StateFun documents it:
@@ -37,7 +36,7 @@ export function parseHttpEndpoint(spec: SpecReader, source: SourceLocation): Htt
     source,
     functions,
     urlPathTemplate: url.template,
-    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? DEFAULT_MAX_NUM_BATCH_REQUESTS,
+    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
     transport: readTransport(spec, url.secure),
   };
 }
@@ -54,7 +53,7 @@ export function parseHttpEndpointV1(spec: SpecReader, source: SourceLocation): H
     source,
     functions,
     urlPathTemplate: url.template,
-    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? DEFAULT_MAX_NUM_BATCH_REQUESTS,
+    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
     transport: defaultTransport(readTimeouts(spec.optionalObject('timeouts'))),
   };
 }

@@ -1,0 +1,20 @@
+/**
+ * The runtime's defaults, each written once: the runtime, the CLI, the kinds and their docs
+ * take them from here.
+ */
+export const RuntimeDefaults = {
+  /** Milliseconds between checkpoints (`--checkpoint-interval`, `checkpointIntervalMs`). */
+  CHECKPOINT_INTERVAL_MS: 5_000,
+  /** A full snapshot every this many checkpoints (`compactionInterval`). */
+  COMPACTION_INTERVAL: 20,
+  /** Complete checkpoints kept restorable in checkpoint storage (`retainCheckpoints`). */
+  RETAIN_CHECKPOINTS: 3,
+  /** Messages queued or in flight at which ingresses are paused (`maxQueuedMessages`). */
+  MAX_QUEUED_MESSAGES: 10_000,
+  /** Clean address states kept in memory (`stateCacheEntries`). */
+  STATE_CACHE_ENTRIES: 100_000,
+  /** How long `stop()` waits for queued work before the final checkpoint (`drainTimeoutMs`). */
+  DRAIN_TIMEOUT_MS: 10_000,
+  /** Most invocations in one batch per address: StateFun's `maxNumBatchRequests` default. */
+  MAX_BATCH_SIZE: 1000,
+} as const;
