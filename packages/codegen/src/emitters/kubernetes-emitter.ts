@@ -203,8 +203,8 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
                 { configMapRef: { name: `${runtimeName}-settings` } },
                 { secretRef: { name: `${runtimeName}-credentials`, optional: true } },
               ],
+              // No readiness probe: the admin API (GET /health) listens on 127.0.0.1 only.
               ports: runtimePorts,
-              readinessProbe: { httpGet: { path: '/health', port: 'admin' }, periodSeconds: 5 },
               volumeMounts: [
                 { name: 'module', mountPath: RUNTIME_PATHS.moduleDir, readOnly: true },
                 { name: 'data', mountPath: RUNTIME_PATHS.dataDir },
