@@ -6,7 +6,9 @@ import { SavepointJobs } from './savepoint-jobs';
 
 /**
  * The runtime's admin HTTP API, on its own port:
- * - `GET /health`: 200 `{status: 'ok'}`, or 503 with the error once processing stopped;
+ * - `GET /health`: 200 `{status: 'ok'}`; 503 `{status: 'degraded', ingresses}` while an ingress
+ *   cannot accept input (a full disk; it recovers by itself), or 503 with the error once
+ *   processing stopped;
  * - `GET /metrics`: the runtime's counters as JSON;
  * - `POST /checkpoint`: takes a checkpoint now and answers its id;
  * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
@@ -23,7 +25,13 @@ export class AdminServer {
       request.resume();
       if (route === 'GET /health') {
         const failure = runtime.failure;
-        send(failure ? 503 : 200, failure ? { status: 'failed', error: failure.message } : { status: 'ok' });
+        const degraded = runtime.ingresses.flatMap((ingress) => {
+          const health = ingress.health?.();
+          return health?.status === 'degraded' ? [{ ingress: ingress.id, ...health }] : [];
+        });
+        if (failure) send(503, { status: 'failed', error: failure.message });
+        else if (degraded.length > 0) send(503, { status: 'degraded', ingresses: degraded });
+        else send(200, { status: 'ok' });
       } else if (route === 'GET /metrics') {
         send(200, runtime.stats());
       } else if (route === 'POST /checkpoint') {

@@ -7,7 +7,7 @@ import { readEnvelope, writeEnvelope, type Envelope } from '../message/envelope'
 import type { HttpIngressConfig, HttpIngressRoute } from '../config/module-config';
 import { ByteReader, ByteWriter } from '../message/binary-codec';
 import type { BackendOp } from '../state/state-backend';
-import type { Ingress, IngressCheckpoint, IngressContext } from './ingress';
+import type { Ingress, IngressCheckpoint, IngressContext, IngressHealth } from './ingress';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { replyJson } from '../http-server/json-reply';
 import { IngressErrorCodes } from './ingress-error-codes';
@@ -106,6 +106,12 @@ export class HttpIngress implements Ingress {
         resolve();
       });
     });
+  }
+
+  /** Degraded while its log cannot be written (a full disk): requests get 503 until it can. */
+  health(): IngressHealth {
+    const failure = this.#log?.writeFailure;
+    return failure === undefined ? { status: 'ok' } : { status: 'degraded', reason: `${failure.code}: ${failure.message}` };
   }
 
   checkpoint(): IngressCheckpoint {
@@ -224,7 +230,12 @@ export class HttpIngress implements Ingress {
     try {
       seq = await appended;
     } catch (error) {
-      return replyJson(response, 500, { code: IngressErrorCodes.NOT_DURABLE, message: (error as Error).message });
+      // Not accepted; the log takes appends again once it can write (space is back): retry.
+      response.setHeader('Retry-After', '1');
+      return replyJson(response, 503, {
+        code: IngressErrorCodes.NOT_DURABLE,
+        message: `The message could not be made durable, and was not accepted: ${(error as Error).message}. Retry after the Retry-After delay.`,
+      });
     } finally {
       if (idempotencyKey !== '') this.#inProgress.delete(idempotencyKey);
     }

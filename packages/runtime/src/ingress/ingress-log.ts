@@ -37,6 +37,10 @@ interface PendingAppend {
  * disk (fdatasync); appends that arrive while one sync runs are written and synced together
  * (group commit). Each record carries its sequence number and a CRC32, so a torn tail left
  * by a crash is detected and cut off when the log is opened.
+ *
+ * A write that fails (a full disk) fails its appends and cuts the segment back to its last
+ * whole record; the log stays open and the next append tries again, so it works again once
+ * there is space. {@link writeFailure} says why the last write failed until one succeeds.
  */
 export class IngressLog {
   #segments: Segment[];
@@ -46,6 +50,7 @@ export class IngressLog {
   #queue: PendingAppend[] = [];
   #flushing = false;
   #closed = false;
+  #writeFailure: KeyflowError | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -83,6 +88,11 @@ export class IngressLog {
     } catch (error) {
       throw logError(`open the ingress log in ${dir}`, error);
     }
+  }
+
+  /** Why the last write failed, until a write succeeds again (e.g. the disk is full). */
+  get writeFailure(): KeyflowError | undefined {
+    return this.#writeFailure;
   }
 
   /** The sequence number the next append gets. */
@@ -155,13 +165,27 @@ export class IngressLog {
         await this.#file.write(bytes);
         await this.#file.datasync();
         this.#fileSize += bytes.length;
+        this.#writeFailure = undefined;
         for (const append of batch) append.resolve(append.seq);
         if (this.#fileSize >= this.segmentBytes) await this.#rotate();
       } catch (error) {
         const failure = logError(`append to the ingress log in ${this.dir}`, error);
-        for (const append of [...batch, ...this.#queue]) append.reject(failure);
+        this.#writeFailure = failure;
+        // Cut what the failed write left (a partial record would hide every later one from
+        // replay); shrinking needs no space. If even that fails, the log closes for good.
+        const cut = await this.#file.truncate(this.#fileSize).then(
+          () => true,
+          () => false,
+        );
+        const failed = [...batch, ...this.#queue];
         this.#queue = [];
-        this.#closed = true;
+        for (const append of failed) append.reject(failure);
+        if (cut) {
+          // None of them was written: their numbers go to the next appends.
+          this.#nextSeq = Math.min(...failed.map((append) => append.seq));
+        } else {
+          this.#closed = true;
+        }
       }
     }
     this.#flushing = false;

@@ -42,6 +42,14 @@ export interface IngressCheckpoint {
   readonly ops: readonly BackendOp[];
 }
 
+/** How an ingress is doing, for the admin API's `/health`. */
+export interface IngressHealth {
+  /** `degraded`: it cannot accept input now (e.g. its log's disk is full) and recovers by itself. */
+  readonly status: 'ok' | 'degraded';
+  /** Why it is degraded, with its `KF_…` code. */
+  readonly reason?: string;
+}
+
 /**
  * A source of messages. The runtime restores it from the last checkpoint's position, asks
  * for its position at every checkpoint, and tells it when a checkpoint is durable so that it
@@ -58,4 +66,6 @@ export interface Ingress {
   checkpointCommitted(position: Uint8Array): Promise<void>;
   /** Stops accepting input; what was accepted stays accepted. */
   stop(): Promise<void>;
+  /** Its health, when it can be degraded without the runtime failing. */
+  health?(): IngressHealth;
 }
