@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tools/kind needs on the host (docker.io brings containerd and
-# runc; iptables lets dockerd set up its networks).
+# runc; debootstrap makes the kind node's rootfs; iptables lets dockerd set up its networks).
 source "$(dirname "$0")/lib.sh"
 
-PACKAGES=(docker.io containerd runc iptables)
+PACKAGES=(docker.io containerd runc debootstrap iptables)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

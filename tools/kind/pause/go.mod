@@ -1,0 +1,3 @@
+module keyflow.local/kind-pause
+
+go 1.22
