@@ -18,7 +18,8 @@ KIND_VERSION="v0.30.0"
 PAUSE_TAG="3.10.1"
 DEBIAN_SUITE="bookworm"
 
-NODE_IMAGE="keyflow/kind-node:${K8S_VERSION}"
+# The node image's tag changes with what it is built from, so a changed node file rebuilds it.
+NODE_IMAGE="keyflow/kind-node:${K8S_VERSION}-$(cat "${KIND_DIR}/build-node-image.sh" $(find "${KIND_DIR}/node" -type f | sort) | sha256sum | cut -c1-12)"
 CLUSTER_NAME="${KEYFLOW_KIND_CLUSTER:-keyflow-gate}"
 DOCKER_DATA_ROOT="${CACHE}/docker"
 DOCKER_SOCK="${RUN_DIR}/docker.sock"

@@ -6,10 +6,16 @@ import {
   KinesisClient,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-/** A Kinesis client for kinesalite, through its port-forward. */
+/** A Kinesis client for kinesalite, through its port-forward (HTTP/1.1: kinesalite speaks no HTTP/2). */
 export function kinesisClient(port: number): KinesisClient {
-  return new KinesisClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'gate', secretAccessKey: 'gate' } });
+  return new KinesisClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'gate', secretAccessKey: 'gate' },
+    requestHandler: new NodeHttpHandler(),
+  });
 }
 
 /** Creates a stream and waits until it is active. */
