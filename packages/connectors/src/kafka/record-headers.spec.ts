@@ -1,4 +1,13 @@
+import type { IHeaders } from 'kafkajs';
 import { fromKafkaHeaders, kafkaHeadersSize, toKafkaHeaders } from './record-headers';
+
+// kafkajs's protocol internals, to check what its producer writes and its consumer reads.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => { readVarInt(): number };
+const recordEncoder = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: { key: Buffer; value: Buffer; headers: IHeaders | undefined }) => { buffer: Buffer };
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (decoder: unknown, context: object) => { headers: IHeaders };
+/* eslint-enable @typescript-eslint/no-require-imports */
+const encodeRecord = (record: { key: Buffer; value: Buffer; headers: IHeaders | undefined }): Buffer => recordEncoder(record).buffer;
 
 const pairs = (headers: { key: string; value: Uint8Array | null }[] | undefined) =>
   headers?.map(({ key, value }) => [key, value === null ? null : Buffer.from(value).toString('hex')]);
@@ -41,15 +50,26 @@ describe('Kafka record headers', () => {
     expect(toKafkaHeaders([])).toBeUndefined();
   });
 
-  it('go to kafkajs with a null value as an empty one (kafkajs 2.2 cannot write a null header value)', () => {
+  it('go to kafkajs with a null value that kafkajs writes as null, distinct from an empty one', () => {
     const headers = toKafkaHeaders([
       { key: 'n', value: null },
       { key: 'm', value: Uint8Array.of(1) },
       { key: 'm', value: null },
+      { key: 'e', value: new Uint8Array(0) },
     ]);
-    expect(headers?.['n']).toEqual(Buffer.alloc(0));
-    expect(headers?.['m']).toEqual([Buffer.from([1]), Buffer.alloc(0)]);
     expect(kafkaHeadersSize([{ key: 'n', value: null }])).toBe(1 + 2);
+
+    // kafkajs's own record encoder and decoder, as its producer and consumer use them.
+    const record = encodeRecord({ key: Buffer.from('k'), value: Buffer.from('v'), headers });
+    const decoder = new Decoder(record);
+    expect(decoder.readVarInt()).toBe(record.length - 1); // the length the encoder measured is the length it wrote
+    const decoded = decodeRecord(decoder, { firstOffset: '0', firstTimestamp: '0', magicByte: 2 });
+    expect(pairs(fromKafkaHeaders(decoded.headers))).toEqual([
+      ['n', null],
+      ['m', '01'],
+      ['m', null],
+      ['e', ''],
+    ]);
   });
 
   it('keep a header named __proto__ as a header', () => {

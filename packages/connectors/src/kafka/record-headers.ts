@@ -1,5 +1,6 @@
 import type { PbHeader } from '@keyflow/sdk/protocol';
 import type { IHeaders } from 'kafkajs';
+import { NULL_HEADER_VALUE, writeNullHeaderValues } from './null-header-value';
 
 // Kafka record headers between kafkajs and the protocol's headers (an invocation argument's
 // `TypedValue.metadata`, `KafkaProducerRecord.headers`: a list, since Kafka allows a key more than
@@ -11,8 +12,6 @@ import type { IHeaders } from 'kafkajs';
  * the values of a key keep their record order and keys come in the order they first appear. A
  * null header value stays null, distinct from an empty one.
  */
-const EMPTY = Buffer.alloc(0);
-
 export function fromKafkaHeaders(headers: IHeaders | undefined): PbHeader[] | undefined {
   let list: PbHeader[] | undefined;
   for (const key in headers) {
@@ -28,16 +27,15 @@ export function fromKafkaHeaders(headers: IHeaders | undefined): PbHeader[] | un
 
 /**
  * The headers of a record to produce, for kafkajs: a repeated key becomes an array of its
- * values, in order. A null value is written as an empty one: kafkajs 2.2 cannot write Kafka's
- * null header value (its record encoder takes the value's length before it checks for null, and
- * throws). Undefined when there are none.
+ * values, in order. A null value becomes {@link NULL_HEADER_VALUE}, which kafkajs then writes as
+ * Kafka's null header value, distinct from an empty one. Undefined when there are none.
  */
 export function toKafkaHeaders(headers: readonly PbHeader[] | undefined): IHeaders | undefined {
   if (headers === undefined || headers.length === 0) return undefined;
   // No prototype: a header named `__proto__` or `constructor` is a header like any other.
   const result = Object.create(null) as Record<string, Buffer | Buffer[]>;
   for (const { key, value } of headers) {
-    const bytes = value === null ? EMPTY : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const bytes = value === null ? nullHeaderValue() : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const existing = result[key];
     if (existing === undefined) result[key] = bytes;
     else if (Array.isArray(existing)) existing.push(bytes);
@@ -51,6 +49,11 @@ export function kafkaHeadersSize(headers: readonly PbHeader[] | undefined): numb
   let size = 0;
   for (const { key, value } of headers ?? []) size += Buffer.byteLength(key, 'utf8') + (value?.length ?? 0) + 2;
   return size;
+}
+
+function nullHeaderValue(): Buffer {
+  writeNullHeaderValues();
+  return NULL_HEADER_VALUE;
 }
 
 function headerBytes(value: Buffer | string | null): Uint8Array | null {
