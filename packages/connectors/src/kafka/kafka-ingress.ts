@@ -11,7 +11,7 @@ import type { KafkaIngressConfig } from './kafka-ingress-kind';
 import { copyOffsets, decodeKafkaPosition, encodeKafkaPosition, type PartitionOffsets } from './kafka-position';
 import { KafkaProperties } from './kafka-properties';
 import { removePredecessorMembers } from './group-predecessors';
-import { fromKafkaHeaders } from './record-headers';
+import { fromKafkaHeaders, toKafkaHeaders } from './record-headers';
 import { resolveStartOffsets } from './startup-offsets';
 import { IngressFailure } from '../common/ingress-failure';
 
@@ -296,14 +296,17 @@ export class KafkaIngress implements Ingress {
   }
 
   async #sendToDeadLetters(deadLetterTopic: string, topic: string, partition: number, message: KafkaMessage, reason: string): Promise<boolean> {
-    const headers = {
-      ...message.headers,
-      [DeadLetterHeaders.INGRESS]: this.id,
-      [DeadLetterHeaders.REASON]: reason,
-      [DeadLetterHeaders.TOPIC]: topic,
-      [DeadLetterHeaders.PARTITION]: String(partition),
-      [DeadLetterHeaders.OFFSET]: message.offset,
-    };
+    // The record's own headers as they were (repeated keys, null values), then why and where.
+    const headers = toKafkaHeaders([
+      ...(fromKafkaHeaders(message.headers) ?? []),
+      ...Object.entries({
+        [DeadLetterHeaders.INGRESS]: this.id,
+        [DeadLetterHeaders.REASON]: reason,
+        [DeadLetterHeaders.TOPIC]: topic,
+        [DeadLetterHeaders.PARTITION]: String(partition),
+        [DeadLetterHeaders.OFFSET]: message.offset,
+      }).map(([key, value]) => ({ key, value: Buffer.from(value, 'utf8') })),
+    ]);
     const backoff = new Backoff(200, 5_000);
     // The record counts as handled only once the dead-letter topic has it.
     while (!this.#stopped) {

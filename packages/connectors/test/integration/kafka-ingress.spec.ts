@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { isKeyflowError } from '@keyflow/sdk';
+import { NULL_HEADER_VALUE, writeNullHeaderValues } from '../../src/kafka/null-header-value';
 import { ConnectorErrorCodes, DeadLetterHeaders, type KafkaIngress } from '../../src';
 import { testBroker } from '../support/kafka-broker';
 import { createTopics, groupOffsets, produce, readTopic, testKafka, uniqueName } from '../support/kafka-helpers';
@@ -236,9 +237,11 @@ describe('Kafka ingress', () => {
   describe('records that cannot be routed', () => {
     async function runWithPolicy(policy: string[], topic: string): Promise<{ seen: RecordingEgress; ingress: KafkaIngress }> {
       await createTopics([topic], 1);
+      writeNullHeaderValues();
       await produce(topic, [
         { key: 'a', value: 'first' },
-        { key: null, value: 'keyless' },
+        // Headers that a dead-letter record keeps: a repeated key and Kafka's null value.
+        { key: null, value: 'keyless', headers: { tag: ['one', 'two'], nothing: NULL_HEADER_VALUE } },
         { key: 'b', value: 'after' },
       ]);
       const seen = new RecordingEgress();
@@ -289,6 +292,8 @@ describe('Kafka ingress', () => {
         [DeadLetterHeaders.PARTITION]: '0',
         [DeadLetterHeaders.OFFSET]: '1',
       });
+      expect(record?.headerValues['tag']?.map(String)).toEqual(['one', 'two']);
+      expect(record?.headerValues['nothing']).toEqual([null]);
     });
 
     it('treats a target that no endpoint serves as unroutable', async () => {
