@@ -306,7 +306,7 @@ export class KafkaIngress implements Ingress {
         [DeadLetterHeaders.PARTITION]: String(partition),
         [DeadLetterHeaders.OFFSET]: message.offset,
       }).map(([key, value]) => ({ key, value: Buffer.from(value, 'utf8') })),
-    ]);
+    ]) ?? {};
     const backoff = new Backoff(200, 5_000);
     // The record counts as handled only once the dead-letter topic has it.
     while (!this.#stopped) {
