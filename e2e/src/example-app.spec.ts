@@ -168,6 +168,22 @@ describe('the example app', () => {
     expect(await keyflow.exited).toBe(0);
   });
 
+  it('refuses a cart command that is not JSON with 400 at the ingress, and goes on serving', async () => {
+    const keyflow = await start();
+    const refused = await fetch(`http://127.0.0.1:${paths.port}/cart/c1`, { method: 'POST', body: '{"op":"add", sku: tea}' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string }).code).toBe('KF_INGRESS_BAD_VALUE');
+    expect((await postCart(paths.port, 'c1', { op: 'add', sku: 'tea', quantity: 1, priceCents: 450 })).status).toBe(202);
+    expect((await postCart(paths.port, 'c1', { op: 'checkout' })).status).toBe(202);
+    const published = await eventually(async () => {
+      const all = await receipts(paths.receipts);
+      return all.length >= 1 ? all : undefined;
+    }, 'the receipt');
+    expect(published).toEqual([{ cart: 'c1', lines: [{ sku: 'tea', quantity: 1, priceCents: 450 }], totalCents: 450 }]);
+    keyflow.child.kill('SIGTERM');
+    expect(await keyflow.exited).toBe(0);
+  });
+
   it('keeps a cart in map and list state across a kill -9 and checks it out with exact quantities', async () => {
     let keyflow = await start();
     expect((await postCart(paths.port, 'c1', { op: 'add', sku: 'tea', quantity: 2, priceCents: 450 })).status).toBe(202);

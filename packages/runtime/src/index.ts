@@ -21,6 +21,7 @@ export type {
   HttpEndpointConfig,
   HttpIngressConfig,
   HttpIngressRoute,
+  HttpIngressRouteFormat,
   KindRole,
   ModuleComponent,
   ModuleConfig,

@@ -12,6 +12,8 @@ export const CheckpointErrorCodes = {
   BAD_URI: 'KF_CHECKPOINT_BAD_URI',
   /** Another runtime owns the checkpoint location (its lease is live): stop it, or `--take-over`. */
   LOCATION_OWNED: 'KF_CHECKPOINT_LOCATION_OWNED',
+  /** S3 checkpoints without credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE). */
+  S3_CREDENTIALS_MISSING: 'KF_S3_CREDENTIALS_MISSING',
   /** Another runtime took the checkpoint location over: this one writes no more checkpoints. */
   LEASE_LOST: 'KF_CHECKPOINT_LEASE_LOST',
 } as const;

@@ -46,6 +46,7 @@ Options:
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI
   --take-over                  take the checkpoint location over from a runtime that is gone
                                (a replaced pod) without waiting for its lease to expire (30 s)
+  --verbose                    print errors with their stack traces, and debug logs
   --help                       show this text
 
 Environment (read for options not given as flags; a flag wins over its variable):
@@ -59,7 +60,8 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_RETAIN_CHECKPOINTS   --retain-checkpoints
   KEYFLOW_PORT_ADMIN           --port-admin
   KEYFLOW_TAKE_OVER            --take-over (true or false)
-  KEYFLOW_LOG_LEVEL            debug, info (default), warn or error`;
+  KEYFLOW_LOG_LEVEL            debug, info (default), warn or error
+  DEBUG                        any value but 0 or false: as --verbose`;
 
 type Flag =
   | '--module'

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `keyflow` command line.
-import { isKeyflowError } from '@keyflow/sdk';
 import { RUN_USAGE } from './cli-arguments';
+import { formatCliError, VERBOSE_FLAG, verboseRequested } from './cli-error-output';
 import { FLINK_USAGE, flinkCommand } from './flink/flink-command';
 import { runCommand } from './run-command';
 import { SAVEPOINT_USAGE, savepointCommand } from './savepoint-command';
@@ -32,10 +32,17 @@ async function main(args: readonly string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
+const args = process.argv.slice(2);
+const verbose = verboseRequested(args);
+if (verbose) process.env['KEYFLOW_LOG_LEVEL'] ??= 'debug';
+// The AWS SDK warns on every start under Node 20 that later versions will need Node 22: noise
+// for a user of S3 checkpoints today (set the variable to 'false' to see it).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+main(args.filter((arg) => arg !== VERBOSE_FLAG)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(isKeyflowError(error) ? error.message : error);
+    console.error(formatCliError(error, verbose));
     process.exit(1);
   },
 );

@@ -8,6 +8,8 @@ import { ModuleKinds } from '../module/kinds/module-kinds';
 import { loadModule } from '../module/module-loader';
 import { KeyflowRuntime } from '../runtime/keyflow-runtime';
 import { parseRunArguments } from './cli-arguments';
+import { checkFileEgressPaths, checkStateDir } from './startup-checks';
+import { explainAdminPortError, explainStartupError } from './startup-errors';
 
 /**
  * `keyflow run`: loads the modules with the kinds of the kind packages the project depends on
@@ -23,7 +25,10 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   printModule(module);
 
   const stateDir = resolve(options.stateDir);
-  const checkpointStorage = storageFromUri(options.checkpointDir ?? join(stateDir, 'checkpoints'));
+  await checkStateDir(stateDir);
+  await checkFileEgressPaths(module.fileEgresses);
+  const checkpointUri = options.checkpointDir ?? join(stateDir, 'checkpoints');
+  const checkpointStorage = storageFromUri(checkpointUri);
   const runtime = await KeyflowRuntime.start({
     module,
     stateDir,
@@ -36,9 +41,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
     ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
     ...(options.retainCheckpoints === undefined ? {} : { retainCheckpoints: options.retainCheckpoints }),
+  }).catch((error: unknown) => {
+    throw explainStartupError(error, { module, checkpointUri });
   });
   console.log(`Checkpoints: ${checkpointStorage.uri}`);
-  const admin = options.adminPort === undefined ? undefined : await AdminServer.start(runtime, options.adminPort);
+  const admin = options.adminPort === undefined ? undefined : await startAdmin(runtime, options.adminPort);
   if (admin) console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
   printHowToSend(module);
 
@@ -66,6 +73,16 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       stop(1);
     });
   });
+}
+
+/** Starts the admin API; when it cannot listen, stops the runtime (final checkpoint) and says why. */
+async function startAdmin(runtime: KeyflowRuntime, port: number): Promise<AdminServer> {
+  try {
+    return await AdminServer.start(runtime, port);
+  } catch (error) {
+    await runtime.stop();
+    throw explainAdminPortError(error, port);
+  }
 }
 
 const RUNTIME_KINDS: ReadonlySet<string> = new Set(Object.values(ModuleKinds));

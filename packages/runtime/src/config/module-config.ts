@@ -92,7 +92,12 @@ export interface HttpIngressRoute {
   readonly path: string;
   readonly valueType: string;
   readonly targets: readonly string[];
+  /** `json`: a body that is not JSON is refused with 400 before it is accepted. Default: taken as it is. */
+  readonly format?: HttpIngressRouteFormat;
 }
+
+/** How an HTTP ingress route checks bodies of a custom type: `json` parses them; `bytes` takes them as they are. */
+export type HttpIngressRouteFormat = 'json' | 'bytes';
 
 /** `io.keyflow.http.v1/ingress`. */
 export interface HttpIngressConfig {

@@ -32,7 +32,7 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
 
   /** Imports the module of `config` and registers the classes it exports that match `config.functions`. */
   static load(config: EmbeddedEndpointConfig): EmbeddedFunctionEndpoint {
-    const classes = functionClassesOf(importModule(config.modulePath), config.functions);
+    const classes = functionClassesOf(importModule(config), config.functions);
     if (classes.length === 0) {
       throw new KeyflowError(
         RuntimeErrorCodes.EMBEDDED_MODULE_FAILED,
@@ -76,15 +76,37 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
   }
 }
 
-function importModule(path: string): Record<string, unknown> {
+function importModule(config: EmbeddedEndpointConfig): Record<string, unknown> {
+  const path = config.modulePath;
+  const where = `${config.source.file}:${config.source.line}`;
   try {
     return requireModule(path);
   } catch (error) {
+    if (!resolvable(path)) {
+      throw new KeyflowError(
+        RuntimeErrorCodes.EMBEDDED_MODULE_FAILED,
+        `${where}: the function module ${path} does not exist. Fix 'module:' there (a relative path starts from the module.yaml's folder), ` +
+          'or generate it first if it is a generated registry (npx nx run <project>:codegen).',
+        { cause: error },
+      );
+    }
+    // Node appends a 'Require stack' to the message; its first line says what is missing.
+    const reason = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
+    const missing = (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' ? ' (a module it imports is missing: install it, or fix the import)' : '';
     throw new KeyflowError(
       RuntimeErrorCodes.EMBEDDED_MODULE_FAILED,
-      `Could not load the function module ${path}: ${(error as Error).message}`,
+      `${where}: could not load the function module ${path}: ${reason}${missing}.`,
       { cause: error },
     );
+  }
+}
+
+function resolvable(path: string): boolean {
+  try {
+    loadModule.resolve(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

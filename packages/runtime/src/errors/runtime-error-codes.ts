@@ -36,4 +36,12 @@ export const RuntimeErrorCodes = {
   UNKNOWN_EGRESS: 'KF_UNKNOWN_EGRESS',
   /** The command line was not understood. */
   CLI_USAGE: 'KF_CLI_USAGE',
+  /** A port the runtime listens on (an HTTP ingress, the admin API) is taken: stop the other process or choose another port. */
+  PORT_IN_USE: 'KF_PORT_IN_USE',
+  /** The state folder is a file or cannot be written: pass another `--state-dir`, or fix its permissions. */
+  STATE_DIR_UNUSABLE: 'KF_STATE_DIR_UNUSABLE',
+  /** A file egress's path cannot be written (checked at startup): fix `path:` in module.yaml or the folder's permissions. */
+  EGRESS_PATH_UNWRITABLE: 'KF_EGRESS_PATH_UNWRITABLE',
+  /** An unexpected failure of the `keyflow` command; run it again with `--verbose` for the stack. */
+  CLI_FAILED: 'KF_CLI_FAILED',
 } as const;

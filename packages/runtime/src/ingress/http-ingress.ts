@@ -190,7 +190,7 @@ export class HttpIngress implements Ingress {
     }
     let value: Uint8Array;
     try {
-      value = ingressValueBytes(match.route.valueType, body);
+      value = ingressValueBytes(match.route.valueType, body, match.route.format);
     } catch (error) {
       return replyJson(response, 400, { code: (error as KeyflowError).code, message: (error as Error).message });
     }

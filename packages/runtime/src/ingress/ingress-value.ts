@@ -1,12 +1,14 @@
 import { KeyflowError, Types } from '@keyflow/sdk';
+import type { HttpIngressRouteFormat } from '../config/module-config';
 import { IngressErrorCodes } from './ingress-error-codes';
 
 /**
  * Turns a request body into the bytes of a value of `valueType`. Built-in types are given as
  * text (`42`, `true`, `hello`) and encoded as StateFun encodes them; any other type's bytes
- * are taken as they are (for a JSON type: the JSON text).
+ * are taken as they are (for a JSON type: the JSON text), and with `format` `json` must parse
+ * as JSON, so that a bad body is refused at the ingress rather than failing its function later.
  */
-export function ingressValueBytes(valueType: string, body: Buffer): Uint8Array {
+export function ingressValueBytes(valueType: string, body: Buffer, format: HttpIngressRouteFormat = 'bytes'): Uint8Array {
   const text = (): string => body.toString('utf8');
   switch (valueType) {
     case Types.string.typename:
@@ -25,6 +27,7 @@ export function ingressValueBytes(valueType: string, body: Buffer): Uint8Array {
     case Types.double.typename:
       return Types.double.serialize(parseNumber(text(), valueType));
     default:
+      if (format === 'json') parseJson(text(), valueType);
       return body;
   }
 }
@@ -35,6 +38,14 @@ function parseInteger(text: string, valueType: string, min: number, max: number)
   const value = trimmed === '' ? Number.NaN : Number(trimmed);
   if (!Number.isInteger(value) || value < min || value > max) throw badValue(valueType, `an integer from ${min} to ${max}`);
   return value;
+}
+
+function parseJson(text: string, valueType: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw badValue(valueType, `JSON (${(error as Error).message}); send the body as JSON, e.g. curl -d '{"key":"value"}'`);
+  }
 }
 
 function parseNumber(text: string, valueType: string): number {

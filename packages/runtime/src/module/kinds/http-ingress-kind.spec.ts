@@ -37,4 +37,11 @@ describe('io.keyflow.http.v1/ingress', () => {
     ].join('');
     expect(parseModule(text, '/m/module.yaml').httpIngresses.map((i) => `${i.host}:${i.port}`)).toEqual(['127.0.0.1:8090', '10.0.0.1:8090']);
   });
+
+  it('reads a route format of json or bytes, and refuses any other', () => {
+    const routes = '  routes: [{ path: /a, valueType: e/V, targets: [e/f], format: json }, { path: /b, valueType: e/V, targets: [e/f] }]';
+    expect(parseModule(ingress('  port: 8090', routes), '/m/module.yaml').httpIngresses[0]?.routes.map((route) => route.format)).toEqual(['json', undefined]);
+    const wrong = ingress('  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f], format: xml }]');
+    expect(problemLines(moduleErrorOf(() => parseModule(wrong, '/m/module.yaml')))).toEqual(['module.yaml:5 spec.routes[0].format']);
+  });
 });

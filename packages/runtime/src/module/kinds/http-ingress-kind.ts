@@ -1,4 +1,4 @@
-import type { HttpIngressConfig, HttpIngressRoute, SourceLocation } from '../../config/module-config';
+import type { HttpIngressConfig, HttpIngressRoute, HttpIngressRouteFormat, SourceLocation } from '../../config/module-config';
 import { HttpIngress } from '../../ingress/http-ingress';
 import type { SpecReader } from '../spec-reader';
 import type { IngressKind } from './kind';
@@ -8,6 +8,7 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ROUTE_PATH = /^\/[^\s?#]*$/;
+const ROUTE_FORMATS: readonly HttpIngressRouteFormat[] = ['json', 'bytes'];
 const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#', e.g. '/greet'";
 
 /**
@@ -24,6 +25,10 @@ const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#',
  *     - path: /greet
  *       valueType: io.statefun.types/string
  *       targets: [example/greeter]
+ *     - path: /cart
+ *       valueType: example/CartCommand
+ *       format: json                     # optional: refuse a body that is not JSON with 400
+ *       targets: [example/cart]
  *   idempotencyWindow: 24h               # optional
  *   maxBodyBytes: 4194304                # optional
  * ```
@@ -60,10 +65,12 @@ function readRoutes(spec: SpecReader): HttpIngressRoute[] {
     if (firstLine !== undefined) {
       route.error('path', 'each route path once per ingress', `${JSON.stringify(path)} is already routed at line ${firstLine}`);
     } else if (path !== '') seen.set(path, route.location('path').line);
+    const format = route.optionalEnumOf('format', ROUTE_FORMATS);
     return {
       path,
       valueType: route.typename('valueType'),
       targets: route.typenameList('targets', { nonEmpty: true }),
+      ...(format === undefined ? {} : { format }),
     };
   });
 }
