@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@keyflow/sdk';
 import { KeyflowRuntime, parseModule } from '@keyflow/runtime';
-import { KafkaEgress, keyflowKinds, type KafkaEgressConfig } from '@keyflow/connectors';
+import { kafkaEgressKind, keyflowKinds, type KafkaEgressConfig } from '@keyflow/connectors';
 import { Relay, relayTarget } from './relay-function';
 
 /**
@@ -39,7 +39,7 @@ spec:
     transactionTimeoutMs: 60_000,
     properties: { 'transactional.id': `bench-keyflow-${Date.now()}` },
   };
-  const egress = new KafkaEgress(egressConfig, { logger: silentLogger });
+  const egress = kafkaEgressKind.create(egressConfig, { logger: silentLogger, sidecars: [] });
   const started = performance.now();
   const runtime = await KeyflowRuntime.start({
     module: parseModule(moduleYaml, join(dir, 'module.yaml'), { kinds: keyflowKinds }),

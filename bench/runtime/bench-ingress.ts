@@ -1,5 +1,5 @@
 import { Types } from '@keyflow/sdk';
-import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
 
 /**
  * An in-process ingress that feeds `total` string messages round-robin over `addresses`

@@ -1,7 +1,7 @@
-import type { EgressRecord, EgressSink } from '@keyflow/runtime';
+import type { EgressRecord, StreamingEgressSink } from '@keyflow/runtime/kinds';
 
 /** An egress that only counts records, and resolves `reached` at a target count. */
-export class CountingEgress implements EgressSink {
+export class CountingEgress implements StreamingEgressSink {
   readonly deliverySemantic = 'at-least-once' as const;
   count = 0;
   #target = Infinity;
@@ -20,10 +20,6 @@ export class CountingEgress implements EgressSink {
   async write(records: readonly EgressRecord[]): Promise<void> {
     this.count += records.length;
     this.#check();
-  }
-
-  async commit(_checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    await this.write(records);
   }
 
   async close(): Promise<void> {

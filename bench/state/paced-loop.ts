@@ -1,5 +1,5 @@
 import { Types } from '@keyflow/sdk';
-import type { EgressRecord, EgressSink, Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import type { EgressRecord, Ingress, IngressCheckpoint, IngressContext, StreamingEgressSink } from '@keyflow/runtime/kinds';
 
 /** An ingress that sends a message when told to (the closed loop of the benchmark drives it). */
 export class PacedIngress implements Ingress {
@@ -36,7 +36,7 @@ export class PacedIngress implements Ingress {
 }
 
 /** The `bench/out` egress: hands each answer (a string: the answering address id) to a listener. */
-export class AnswerEgress implements EgressSink {
+export class AnswerEgress implements StreamingEgressSink {
   readonly id = 'bench/out';
   readonly deliverySemantic = 'at-least-once' as const;
   #listener: ((id: string) => void) | undefined;
@@ -48,10 +48,6 @@ export class AnswerEgress implements EgressSink {
 
   async write(records: readonly EgressRecord[]): Promise<void> {
     for (const record of records) this.#listener?.(Types.string.deserialize(record.value.value));
-  }
-
-  async commit(_checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    await this.write(records);
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ export type { KafkaEgressConfig } from './kafka/kafka-egress-kind';
 export { DeadLetterHeaders, KafkaIngress } from './kafka/kafka-ingress';
 export type { KafkaIngressOptions, KafkaIngressStats } from './kafka/kafka-ingress';
 export { KafkaEgress } from './kafka/kafka-egress';
+export { KafkaTransactionalEgress } from './kafka/kafka-transactional-egress';
 export type { KafkaEgressOptions } from './kafka/kafka-egress';
 export { COMMIT_MARKER_TOPIC, commitMarkerGroup } from './kafka/transaction-lane';
 export { laneTransactionalIds } from './kafka/transactional-producer';

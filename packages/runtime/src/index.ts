@@ -1,4 +1,5 @@
-// The public API of @keyflow/runtime.
+// The public API of @keyflow/runtime for its users. What kind authors need (ingress, egress
+// and spec-reading types, Backoff) is in the `@keyflow/runtime/kinds` entry (kinds.ts).
 
 export { KeyflowRuntime } from './runtime/keyflow-runtime';
 export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
@@ -6,7 +7,6 @@ export { AdminServer } from './admin/admin-server';
 
 export { loadModule, parseModule } from './module/module-loader';
 export type { ModuleLoadOptions } from './module/module-loader';
-export { SpecReader } from './module/spec-reader';
 export { InvalidModuleError, formatModuleProblem } from './module/module-problem';
 export type { ModuleProblem } from './module/module-problem';
 export { ModuleKinds } from './module/kinds/module-kinds';
@@ -36,13 +36,9 @@ export { EmbeddedFunctionEndpoint } from './endpoints/embedded-endpoint';
 export { HttpFunctionEndpoint } from './endpoints/http-endpoint';
 export { SidecarProcess } from './sidecar/sidecar-process';
 
-export type { Envelope } from './message/envelope';
-export type { Ingress, IngressCheckpoint, IngressContext } from './ingress/ingress';
-export type { EgressSink } from './egress/egress-sink';
-export type { EgressRecord } from './egress/egress-record';
 export { egressRecordToJson } from './egress/egress-record-json';
 export type { EgressRecordJson } from './egress/egress-record-json';
-export type { BackendOp, StateBackend } from './state/state-backend';
+export type { StateBackend } from './state/state-backend';
 export { MemoryBackend } from './state/memory-backend';
 export { RocksDbBackend } from './state/rocksdb-backend';
 export type { CheckpointResult, SavepointResult } from './checkpoint/checkpoint-coordinator';

@@ -10,6 +10,8 @@ export type { FunctionEndpoint } from './endpoints/function-endpoint';
 export type { Envelope } from './message/envelope';
 export type { Ingress, IngressCheckpoint, IngressContext } from './ingress/ingress';
 export type { EgressSink } from './egress/egress-sink';
+export type { StreamingDeliverySemantic, StreamingEgressSink } from './egress/streaming-egress-sink';
+export type { TransactionalEgressSink } from './egress/transactional-egress-sink';
 export type { EgressRecord } from './egress/egress-record';
 export type { BackendOp } from './state/state-backend';
 export { Backoff, backoffDelayMs } from './retry/retry-backoff';

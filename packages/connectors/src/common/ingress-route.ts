@@ -1,5 +1,5 @@
 import { parseTypename } from '@keyflow/sdk';
-import type { Envelope } from '@keyflow/runtime';
+import type { Envelope } from '@keyflow/runtime/kinds';
 import type { PbAddress, PbHeader } from '@keyflow/sdk/protocol';
 
 /** Where the records of one topic or stream go: StateFun's `valueType` + `targets`. */

@@ -1,4 +1,4 @@
-import type { IngressContext } from '@keyflow/runtime';
+import type { IngressContext } from '@keyflow/runtime/kinds';
 
 /**
  * Lets an ingress hold back while the runtime is under backpressure, instead of dropping or

@@ -1,4 +1,4 @@
-import type { SpecReader } from '@keyflow/runtime';
+import type { SpecReader } from '@keyflow/runtime/kinds';
 
 /**
  * What an ingress does with a record it cannot route (no key, or a target function type that

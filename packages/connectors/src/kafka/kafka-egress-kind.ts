@@ -1,6 +1,7 @@
 import type { DeliverySemantic, EgressKind, SpecReader } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
 import { KafkaEgress } from './kafka-egress';
+import { KafkaTransactionalEgress } from './kafka-transactional-egress';
 import { readAddress } from './kafka-ingress-kind';
 
 /** The validated spec of an `io.statefun.kafka.v1/egress` document. */
@@ -22,7 +23,8 @@ const DELIVERY_SEMANTICS = ['none', 'at-least-once', 'exactly-once'] as const;
 /**
  * `io.statefun.kafka.v1/egress`, with StateFun's keys: `id`, `address`, `deliverySemantic`
  * (`type`: `none`, `at-least-once` (default), `exactly-once` with `transactionTimeout` or the
- * older `transactionTimeoutMillis`), `properties`.
+ * older `transactionTimeoutMillis`), `properties`. Offers both egress protocols: a streaming
+ * {@link KafkaEgress}, or a {@link KafkaTransactionalEgress} for `exactly-once`.
  */
 export const kafkaEgressKind: EgressKind<KafkaEgressConfig> = {
   name: ConnectorKinds.KAFKA_EGRESS,
@@ -43,5 +45,8 @@ export const kafkaEgressKind: EgressKind<KafkaEgressConfig> = {
       properties,
     };
   },
-  create: (config, { logger }) => new KafkaEgress(config, { logger }),
+  create(config, { logger }) {
+    const { deliverySemantic } = config;
+    return deliverySemantic === 'exactly-once' ? new KafkaTransactionalEgress(config, { logger }) : new KafkaEgress({ ...config, deliverySemantic }, { logger });
+  },
 };

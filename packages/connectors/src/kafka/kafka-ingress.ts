@@ -1,5 +1,5 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
-import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
 import { Backoff } from '@keyflow/runtime/kinds';
 import { Kafka, Partitioners, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';

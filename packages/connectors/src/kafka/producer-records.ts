@@ -1,5 +1,5 @@
 import { KeyflowError } from '@keyflow/sdk';
-import type { EgressRecord } from '@keyflow/runtime';
+import type { EgressRecord } from '@keyflow/runtime/kinds';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, decodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import type { Message, TopicMessages } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';

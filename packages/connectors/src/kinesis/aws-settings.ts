@@ -1,4 +1,4 @@
-import type { SpecReader } from '@keyflow/runtime';
+import type { SpecReader } from '@keyflow/runtime/kinds';
 
 /** StateFun's `awsRegion`: the SDK's default chain, a region id, or a custom endpoint (local servers). */
 export type AwsRegionConfig =

@@ -1,4 +1,4 @@
-import type { EgressKind, SpecReader } from '@keyflow/runtime/kinds';
+import type { EgressKind, SpecReader, StreamingEgressSink } from '@keyflow/runtime/kinds';
 import { ConnectorKinds } from '../connector-kinds';
 import { KinesisEgress } from './kinesis-egress';
 import { readAwsCredentials, readAwsRegion, type AwsCredentialsConfig, type AwsRegionConfig } from './aws-settings';
@@ -20,7 +20,7 @@ export interface KinesisEgressConfig {
  * `maxOutstandingRecords`, `clientConfigProperties`. Kinesis has no transactions: delivery is
  * at-least-once.
  */
-export const kinesisEgressKind: EgressKind<KinesisEgressConfig> = {
+export const kinesisEgressKind: EgressKind<KinesisEgressConfig, StreamingEgressSink> = {
   name: ConnectorKinds.KINESIS_EGRESS,
   role: 'egress',
   readSpec(spec: SpecReader): KinesisEgressConfig {

@@ -1,6 +1,5 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
-import type { EgressRecord, EgressSink } from '@keyflow/runtime';
-import { Backoff } from '@keyflow/runtime/kinds';
+import { Backoff, type EgressRecord, type StreamingEgressSink } from '@keyflow/runtime/kinds';
 import { KINESIS_EGRESS_RECORD_TYPENAME, decodeKinesisEgressRecord } from '@keyflow/sdk/protocol';
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { ConnectorErrorCodes } from '../connector-error-codes';
@@ -39,7 +38,7 @@ const FATAL_ERRORS = new Set(['ResourceNotFoundException', 'ValidationException'
  * gives records no id of the writer's choosing, so consumers that must not see duplicates have
  * to recognise them in the data. Retried records may also land after records sent later.
  */
-export class KinesisEgress implements EgressSink {
+export class KinesisEgress implements StreamingEgressSink {
   readonly id: string;
   readonly deliverySemantic = 'at-least-once' as const;
   readonly #config: KinesisEgressConfig;
@@ -67,11 +66,6 @@ export class KinesisEgress implements EgressSink {
     this.#kick();
     while (this.#outstanding >= this.#config.maxOutstandingRecords && this.#sending) await this.#sending;
     this.#throwIfFailed();
-  }
-
-  async commit(_checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    // Only reached if a runtime treated this egress as exactly-once; deliver at least once.
-    await this.write(records);
   }
 
   /** Resolves once every record written so far is acknowledged by Kinesis. */

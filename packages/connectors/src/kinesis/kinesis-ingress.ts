@@ -1,5 +1,5 @@
 import { KeyflowError, describeError, type Logger } from '@keyflow/sdk';
-import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
 import { Backoff } from '@keyflow/runtime/kinds';
 import {
   GetRecordsCommand,

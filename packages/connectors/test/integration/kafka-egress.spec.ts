@@ -1,8 +1,8 @@
 import { silentLogger } from '@keyflow/sdk';
-import type { EgressRecord, EgressSink } from '@keyflow/runtime';
+import type { EgressRecord, TransactionalEgressSink } from '@keyflow/runtime/kinds';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, encodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import { Partitioners } from 'kafkajs';
-import { KafkaEgress, type KafkaEgressConfig } from '../../src';
+import { KafkaTransactionalEgress, type KafkaEgressConfig } from '../../src';
 import { testBroker } from '../support/kafka-broker';
 import { createTopics, produce, readCommittedWithJavaConsumer, readTopic, testKafka, uniqueName, type ReadRecord } from '../support/kafka-helpers';
 import { startRuntime, tempDir } from '../support/runtime-harness';
@@ -103,13 +103,13 @@ describe('Kafka egress', () => {
       const out = uniqueName('out');
       await createTopics([out], 1);
       const transactionalId = uniqueName('keyflow-test-tx');
-      const first = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const first = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await first.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
       await first.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
       await first.close();
       // The runtime crashed after the transaction committed and before it noted the delivery:
       // after the restart it hands the same checkpoint over again.
-      const second = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const second = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await second.commit(1, [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')]);
       await second.commit(2, [producerRecord(out, 'c', 'three')]);
       await second.close();
@@ -119,7 +119,7 @@ describe('Kafka egress', () => {
     it('sends records ahead into a transaction that read_committed consumers see only once its checkpoint commits', async () => {
       const out = uniqueName('out');
       await createTopics([out], 1);
-      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      const egress = new KafkaTransactionalEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
       try {
         const first = [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')];
         egress.stage(first);
@@ -152,7 +152,7 @@ describe('Kafka egress', () => {
       const transactionalId = uniqueName('keyflow-test-tx');
       const batches = [[producerRecord(out, 'a', 'one')], [producerRecord(out, 'b', 'two')], [producerRecord(out, 'c', 'three')]];
       const [one, two, three] = batches as [EgressRecord[], EgressRecord[], EgressRecord[]];
-      const first = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const first = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       first.stage(one);
       first.seal(1);
       // Staged before checkpoint 1 commits: it goes to the other producer.
@@ -162,7 +162,7 @@ describe('Kafka egress', () => {
       await first.commit(2, two);
       await first.close();
       // Checkpoint 1 went through one producer, 2 through the other: both are known delivered.
-      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const restarted = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await restarted.commit(1, one);
       await restarted.commit(2, two);
       await restarted.commit(3, three);
@@ -173,7 +173,7 @@ describe('Kafka egress', () => {
     it('delivers once, with the next checkpoint, the records of a checkpoint that failed and was reopened', async () => {
       const out = uniqueName('out');
       await createTopics([out], 1);
-      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      const egress = new KafkaTransactionalEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
       try {
         const failed = [producerRecord(out, 'a', 'one')];
         egress.stage(failed);
@@ -194,7 +194,7 @@ describe('Kafka egress', () => {
       await createTopics([out], 1);
       const transactionalId = uniqueName('keyflow-test-tx');
       const records = [producerRecord(out, 'a', 'one'), producerRecord(out, 'b', 'two')];
-      const crashed = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const crashed = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       crashed.stage(records);
       crashed.seal(1);
       // The next checkpoint's records, sent ahead on the other producer.
@@ -203,7 +203,7 @@ describe('Kafka egress', () => {
       // The process dies here: both transactions are left open, and checkpoint 1 keeps its records.
       await crashed.close();
 
-      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const restarted = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await restarted.commit(1, records);
       await restarted.close();
       expect(await readCommittedWithJavaConsumer(out)).toEqual(['a:one', 'b:two']);
@@ -213,7 +213,7 @@ describe('Kafka egress', () => {
     it('fails the commit of a checkpoint with a record it cannot write, and every commit after it', async () => {
       const out = uniqueName('out');
       await createTopics([out], 1);
-      const egress = new KafkaEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
+      const egress = new KafkaTransactionalEgress(config(uniqueName('keyflow-test-tx')), { logger: silentLogger });
       try {
         const bad: EgressRecord = { egress: 'it/kafka', value: { typename: 'it/NotAProducerRecord', hasValue: true, value: Buffer.from('x') } };
         const records = [producerRecord(out, 'a', 'one'), bad];
@@ -231,7 +231,7 @@ describe('Kafka egress', () => {
       const out = uniqueName('out');
       await createTopics([out], 1);
       const transactionalId = uniqueName('keyflow-test-tx');
-      const egress = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const egress = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await egress.commit(1, [producerRecord(out, 'a', 'before')]);
       await egress.close();
 
@@ -248,7 +248,7 @@ describe('Kafka egress', () => {
       await aborted.abort();
       await aborter.disconnect();
 
-      const restarted = new KafkaEgress(config(transactionalId), { logger: silentLogger });
+      const restarted = new KafkaTransactionalEgress(config(transactionalId), { logger: silentLogger });
       await restarted.commit(2, [producerRecord(out, 'b', 'after')]);
       await restarted.close();
       await expect(open.commit()).rejects.toThrow();
@@ -281,12 +281,11 @@ describe('Kafka egress', () => {
 
     // Delivers each checkpoint, but fails right after the first transaction committed, as if
     // the process died there: the checkpoint keeps its records marked as not yet delivered.
-    const real = new KafkaEgress(egressConfig, { logger: silentLogger });
+    const real = new KafkaTransactionalEgress(egressConfig, { logger: silentLogger });
     let failed = false;
-    const dying: EgressSink = {
+    const dying: TransactionalEgressSink = {
       id: real.id,
       deliverySemantic: real.deliverySemantic,
-      write: (records) => real.write(records),
       commit: async (checkpointId, records) => {
         await real.commit(checkpointId, records);
         if (!failed) {
@@ -308,7 +307,7 @@ describe('Kafka egress', () => {
     await runtime.stop();
 
     // The restart delivers the undelivered checkpoint again: the marker says Kafka has it.
-    runtime = await startRuntime(yaml, { stateDir: dir, egresses: [new KafkaEgress(egressConfig, { logger: silentLogger })] });
+    runtime = await startRuntime(yaml, { stateDir: dir, egresses: [new KafkaTransactionalEgress(egressConfig, { logger: silentLogger })] });
     await runtime.stop();
     const expected = [...workload(out, ['ann', 'bob'], 5).expected, ...workload(out, ['cy'], 3).expected].sort();
     expect(delivered(await readTopic(out, { count: expected.length, settleMs: 1_000 }))).toEqual(expected);

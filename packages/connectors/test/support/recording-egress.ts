@@ -1,14 +1,14 @@
 import { Types } from '@keyflow/sdk';
-import type { DeliverySemantic, EgressRecord, EgressSink } from '@keyflow/runtime';
+import type { EgressRecord, StreamingDeliverySemantic, StreamingEgressSink } from '@keyflow/runtime/kinds';
 
 /** An egress that keeps the string records it gets, and resolves waits for a number of them. */
-export class RecordingEgress implements EgressSink {
+export class RecordingEgress implements StreamingEgressSink {
   readonly lines: string[] = [];
   #waiters: { count: number; resolve: () => void }[] = [];
 
   constructor(
     readonly id = 'it/seen',
-    readonly deliverySemantic: DeliverySemantic = 'at-least-once',
+    readonly deliverySemantic: StreamingDeliverySemantic = 'at-least-once',
   ) {}
 
   async write(records: readonly EgressRecord[]): Promise<void> {
@@ -18,10 +18,6 @@ export class RecordingEgress implements EgressSink {
       waiter.resolve();
       return false;
     });
-  }
-
-  async commit(_checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    await this.write(records);
   }
 
   async close(): Promise<void> {

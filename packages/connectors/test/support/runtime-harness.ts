@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type FunctionClass } from '@keyflow/sdk';
-import { KeyflowRuntime, parseModule, type EgressSink, type Ingress } from '@keyflow/runtime';
+import { KeyflowRuntime, parseModule } from '@keyflow/runtime';
+import type { EgressSink, Ingress } from '@keyflow/runtime/kinds';
 import { keyflowKinds } from '../../src';
 import { testFunctions } from '../fixtures/test-functions';
 

@@ -4,8 +4,8 @@ import { KeyflowError, silentLogger } from '@keyflow/sdk';
 import { addressKey } from '../message/address-key';
 import { decodeEnvelopes } from '../message/envelope';
 import { EgressRouter } from '../egress/egress-router';
-import type { EgressSink } from '../egress/egress-sink';
-import { FileEgress } from '../egress/file-egress';
+import type { TransactionalEgressSink } from '../egress/transactional-egress-sink';
+import { TransactionalFileEgress } from '../egress/transactional-file-egress';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { AddressState } from '../state/address-state';
 import { CapturingEgress } from '../test-support/capturing-egress';
@@ -35,7 +35,7 @@ interface Runtime {
 }
 
 /** The parts a checkpoint covers, on fakes; pass `backend` to build a "restarted" runtime on the same storage. */
-function runtime(options: { backend?: ControllableBackend; exactSink?: EgressSink } = {}): Runtime {
+function runtime(options: { backend?: ControllableBackend; exactSink?: TransactionalEgressSink } = {}): Runtime {
   const sink = new FlakyEgressSink(options.exactSink ?? new CapturingEgress(EXACT, 'exactly-once'));
   const loose = new CapturingEgress(LOOSE, 'at-least-once');
   const fatal: Error[] = [];
@@ -255,8 +255,8 @@ describe('CheckpointCoordinator', () => {
 
   it('delivers exactly-once egress in checkpoint order after a failed delivery, so an idempotent sink loses nothing', async () => {
     const path = join(dir.path, 'out.jsonl');
-    const fileSink = (): FileEgress =>
-      new FileEgress({ kind: 'file-egress', source: { file: '/test/module.yaml', line: 1 }, id: EXACT, path, deliverySemantic: 'exactly-once' });
+    const fileSink = (): TransactionalFileEgress =>
+      new TransactionalFileEgress({ kind: 'file-egress', source: { file: '/test/module.yaml', line: 1 }, id: EXACT, path, deliverySemantic: 'exactly-once' });
     const first = runtime({ exactSink: fileSink() });
     first.router.emit(exactRecord('r1'));
     first.sink.failNextCommit(new KeyflowError(RuntimeErrorCodes.EGRESS_FAILED, 'transient outage'));

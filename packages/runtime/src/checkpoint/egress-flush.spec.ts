@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatefulFunction, Types, egressMessage, silentLogger, type Context, type Message } from '@keyflow/sdk';
 import type { EgressRecord } from '../egress/egress-record';
-import type { EgressSink } from '../egress/egress-sink';
+import type { StreamingEgressSink } from '../egress/streaming-egress-sink';
 import { KeyflowRuntime } from '../runtime/keyflow-runtime';
 import { emptyModule } from '../test-support/empty-module';
 
@@ -18,7 +18,7 @@ class Echo {
 }
 
 /** A sink that takes records at once but makes them durable only when told to. */
-class SlowDurableSink implements EgressSink {
+class SlowDurableSink implements StreamingEgressSink {
   readonly id = 'flush/out';
   readonly deliverySemantic = 'at-least-once' as const;
   readonly received: EgressRecord[] = [];
@@ -33,9 +33,6 @@ class SlowDurableSink implements EgressSink {
   }
   makeDurable(): void {
     this.#durable();
-  }
-  async commit(): Promise<void> {
-    throw new Error('not exactly-once');
   }
   async close(): Promise<void> {
     // Nothing to release.

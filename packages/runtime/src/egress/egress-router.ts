@@ -2,6 +2,8 @@ import { KeyflowError, type Logger } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from './egress-record';
 import type { EgressSink } from './egress-sink';
+import type { StreamingEgressSink } from './streaming-egress-sink';
+import type { TransactionalEgressSink } from './transactional-egress-sink';
 
 /** Records of exactly-once egresses that wait for a checkpoint, by egress id. */
 export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
@@ -13,7 +15,8 @@ export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
  * which, if they can, also stage them as they are produced (gathered the same way).
  */
 export class EgressRouter {
-  readonly #sinks = new Map<string, EgressSink>();
+  readonly #streaming = new Map<string, StreamingEgressSink>();
+  readonly #transactional = new Map<string, TransactionalEgressSink>();
   /** Exactly-once records waiting for the next checkpoint. */
   #pending = new Map<string, EgressRecord[]>();
   /** Other records not yet handed to their sink: written together, soon after. */
@@ -31,25 +34,29 @@ export class EgressRouter {
     private readonly onFatal: (error: Error) => void,
   ) {
     for (const sink of sinks) {
-      this.#sinks.set(sink.id, sink);
-      if (sink.deliverySemantic === 'exactly-once' && isStaging(sink)) this.#staging.set(sink.id, sink);
+      if (sink.deliverySemantic === 'exactly-once') {
+        this.#transactional.set(sink.id, sink);
+        if (isStaging(sink)) this.#staging.set(sink.id, sink);
+      } else {
+        this.#streaming.set(sink.id, sink);
+      }
     }
   }
 
   has(egress: string): boolean {
-    return this.#sinks.has(egress);
+    return this.#streaming.has(egress) || this.#transactional.has(egress);
   }
 
   /** Takes one record. Never throws for a known egress; write failures are fatal. */
   emit(record: EgressRecord): void {
-    const sink = this.#sinks.get(record.egress);
-    if (!sink) throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
-    if (sink.deliverySemantic === 'exactly-once') {
-      append(this.#pending, sink.id, record);
-      if (!this.#staging.has(sink.id)) return;
-      append(this.#unstaged, sink.id, record);
+    if (this.#transactional.has(record.egress)) {
+      append(this.#pending, record.egress, record);
+      if (!this.#staging.has(record.egress)) return;
+      append(this.#unstaged, record.egress, record);
+    } else if (this.#streaming.has(record.egress)) {
+      append(this.#unwritten, record.egress, record);
     } else {
-      append(this.#unwritten, sink.id, record);
+      throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
     }
     if (!this.#handOverScheduled) {
       this.#handOverScheduled = true;
@@ -76,7 +83,7 @@ export class EgressRouter {
     this.#unwritten = new Map();
     this.#writes = this.#writes
       .then(async () => {
-        for (const [id, records] of unwritten) await (this.#sinks.get(id) as EgressSink).write(records);
+        for (const [id, records] of unwritten) await this.#streaming.get(id)?.write(records);
       })
       .catch((error: unknown) => {
         this.logger.error('egress write failed', { error });
@@ -104,7 +111,7 @@ export class EgressRouter {
   /** Delivers the exactly-once records of a durable checkpoint. */
   async commit(checkpointId: number, pending: PendingEgress): Promise<void> {
     for (const [egress, records] of pending) {
-      const sink = this.#sinks.get(egress);
+      const sink = this.#transactional.get(egress);
       if (!sink) {
         this.logger.warn('dropping committed records of an egress that is no longer declared', { egress, checkpointId });
         continue;
@@ -117,18 +124,18 @@ export class EgressRouter {
   async flush(): Promise<void> {
     this.#writeUnwritten();
     await this.#writes;
-    await Promise.all([...this.#sinks.values()].map((sink) => sink.flush?.() ?? Promise.resolve()));
+    await Promise.all([...this.#streaming.values()].map((sink) => sink.flush?.() ?? Promise.resolve()));
   }
 
   async close(): Promise<void> {
     await this.flush();
-    for (const sink of this.#sinks.values()) await sink.close();
+    for (const sink of [...this.#streaming.values(), ...this.#transactional.values()]) await sink.close();
   }
 }
 
-type StagingSink = EgressSink & Required<Pick<EgressSink, 'stage' | 'seal' | 'reopen'>>;
+type StagingSink = TransactionalEgressSink & Required<Pick<TransactionalEgressSink, 'stage' | 'seal' | 'reopen'>>;
 
-function isStaging(sink: EgressSink): sink is StagingSink {
+function isStaging(sink: TransactionalEgressSink): sink is StagingSink {
   return sink.stage !== undefined && sink.seal !== undefined && sink.reopen !== undefined;
 }
 

@@ -12,7 +12,9 @@ import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { DeliverySemantic } from '../config/module-config';
 import { useTempDir } from '../test-support/temp-dir';
 import type { EgressRecord } from './egress-record';
-import { FileEgress } from './file-egress';
+import { createFileEgress } from '../module/kinds/file-egress-kind';
+import type { FileEgress } from './file-egress';
+import type { TransactionalFileEgress } from './transactional-file-egress';
 
 const EGRESS = 'test/out';
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -29,8 +31,10 @@ function text(value: string): EgressRecord {
   return builtIn(Types.string, value);
 }
 
-function fileEgress(path: string, deliverySemantic: DeliverySemantic): FileEgress {
-  return new FileEgress({ kind: 'file-egress', source: { file: '/test/module.yaml', line: 1 }, id: EGRESS, path, deliverySemantic });
+function fileEgress(path: string, deliverySemantic: 'at-least-once'): FileEgress;
+function fileEgress(path: string, deliverySemantic: 'exactly-once'): TransactionalFileEgress;
+function fileEgress(path: string, deliverySemantic: DeliverySemantic): FileEgress | TransactionalFileEgress {
+  return createFileEgress({ kind: 'file-egress', source: { file: '/test/module.yaml', line: 1 }, id: EGRESS, path, deliverySemantic }) as FileEgress | TransactionalFileEgress;
 }
 
 async function lines(path: string): Promise<unknown[]> {

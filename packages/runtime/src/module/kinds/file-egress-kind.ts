@@ -1,5 +1,7 @@
 import type { DeliverySemantic, FileEgressConfig, SourceLocation } from '../../config/module-config';
+import type { EgressSink } from '../../egress/egress-sink';
 import { FileEgress } from '../../egress/file-egress';
+import { TransactionalFileEgress } from '../../egress/transactional-file-egress';
 import type { SpecReader } from '../spec-reader';
 import type { EgressKind } from './kind';
 import { ModuleKinds } from './module-kinds';
@@ -28,13 +30,19 @@ export function parseFileEgress(spec: SpecReader, source: SourceLocation): FileE
   };
 }
 
-/** The file egress kind: one JSON line per record. */
+/** The file egress kind: one JSON line per record; offers both protocols, by delivery semantic. */
 export const fileEgressKind: EgressKind<FileEgressConfig> = {
   name: ModuleKinds.FILE_EGRESS,
   role: 'egress',
   readSpec: parseFileEgress,
-  create: (config) => new FileEgress(config),
+  create: createFileEgress,
 };
+
+/** A {@link TransactionalFileEgress} for `exactly-once`, else a streaming {@link FileEgress}. */
+export function createFileEgress(config: FileEgressConfig): EgressSink {
+  const { deliverySemantic } = config;
+  return deliverySemantic === 'exactly-once' ? new TransactionalFileEgress(config) : new FileEgress({ ...config, deliverySemantic });
+}
 
 /** `deliverySemantic: <semantic>` or, as StateFun's Kafka egress writes it, `deliverySemantic: { type: <semantic> }`. */
 function readDeliverySemantic(spec: SpecReader): DeliverySemantic | undefined {

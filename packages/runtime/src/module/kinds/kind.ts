@@ -42,8 +42,12 @@ export type EndpointKind<TConfig extends EndpointKindConfig = EndpointKindConfig
 export type SidecarKind<TConfig = unknown> = KindShape<'sidecar', TConfig, SidecarProcess>;
 /** A kind of source of messages. */
 export type IngressKind<TConfig = unknown> = KindShape<'ingress', TConfig, Ingress>;
-/** A kind of destination of egress records. */
-export type EgressKind<TConfig = unknown> = KindShape<'egress', TConfig, EgressSink>;
+/**
+ * A kind of destination of egress records. `TSink` says which protocol its sinks offer:
+ * `StreamingEgressSink` (`none`, `at-least-once`), `TransactionalEgressSink` (`exactly-once`),
+ * or either (`EgressSink`, chosen per document by its delivery semantic).
+ */
+export type EgressKind<TConfig = unknown, TSink extends EgressSink = EgressSink> = KindShape<'egress', TConfig, TSink>;
 
 /**
  * One module.yaml kind: its name, its role, how its spec is read and how its component is
