@@ -4,6 +4,9 @@
 export { KeyflowRuntime } from './runtime/keyflow-runtime';
 export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
 export { AdminServer } from './admin/admin-server';
+export type { RuntimeMetrics } from './metrics/runtime-metrics';
+export type { ObservedCheckpoint, RuntimeObserver } from './metrics/runtime-observer';
+export type { EndpointStats } from './metrics/runtime-sources';
 
 export { loadModule, parseModule } from './module/module-loader';
 export type { ModuleLoadOptions } from './module/module-loader';

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { replyJson } from '../http-server/json-reply';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
+import { replyMetrics } from './metrics-route';
 import { SavepointJobs } from './savepoint-jobs';
 
 /**
@@ -9,7 +10,7 @@ import { SavepointJobs } from './savepoint-jobs';
  * - `GET /health`: 200 `{status: 'ok'}`; 503 `{status: 'degraded', ingresses}` while an ingress
  *   cannot accept input (a full disk; it recovers by itself), or 503 with the error once
  *   processing stopped;
- * - `GET /metrics`: the runtime's counters as JSON;
+ * - `GET /metrics`: Prometheus metrics (text format); `GET /metrics.json` (or `Accept: application/json`): the runtime's counters as JSON;
  * - `POST /checkpoint`: takes a checkpoint now and answers its id;
  * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
  * - `GET /savepoints/<id>`: its progress, and its URI once done.
@@ -32,8 +33,8 @@ export class AdminServer {
         if (failure) send(503, { status: 'failed', error: failure.message });
         else if (degraded.length > 0) send(503, { status: 'degraded', ingresses: degraded });
         else send(200, { status: 'ok' });
-      } else if (route === 'GET /metrics') {
-        send(200, runtime.stats());
+      } else if (route === 'GET /metrics' || route === 'GET /metrics.json') {
+        replyMetrics(runtime, request, response, route === 'GET /metrics.json');
       } else if (route === 'POST /checkpoint') {
         runtime.checkpoint().then(
           (result) => send(200, result),
@@ -49,7 +50,7 @@ export class AdminServer {
         if (job) send(200, job);
         else send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No savepoint ${route.slice('GET /savepoints/'.length)}.` });
       } else {
-        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, POST /checkpoint, POST /savepoint.` });
+        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, GET /metrics.json, POST /checkpoint, POST /savepoint.` });
       }
     });
     await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { BackendOp, StateBackend } from '../state/state-backend';
 import type { StateStore } from '../state/state-store';
 import type { DelayedMessage } from '../timers/delayed-message';
 import type { TimerService } from '../timers/timer-service';
+import type { RuntimeObserver } from '../metrics/runtime-observer';
 import type { CheckpointArchive, SnapshotProgress } from './checkpoint-archive';
 import { CheckpointErrorCodes } from './checkpoint-error-codes';
 import { encodeMarker } from './checkpoint-marker';
@@ -37,6 +38,8 @@ export interface CheckpointCoordinatorOptions {
   readonly compactionInterval?: number;
   /** Complete checkpoints kept restorable in the archive. Default 3. */
   readonly retain?: number;
+  /** Told of every checkpoint completed or failed (metrics). */
+  readonly observer?: RuntimeObserver;
 }
 
 /** A savepoint written on demand. */
@@ -234,6 +237,7 @@ export class CheckpointCoordinator {
     } catch (error) {
       // Nothing was written: what this checkpoint captured goes into the next one.
       for (const capture of captures) capture.aborted?.();
+      this.#options.observer?.checkpointFailed(checkpointId, describeError(error));
       throw error;
     }
     this.#lastId = checkpointId;
@@ -248,6 +252,7 @@ export class CheckpointCoordinator {
       bytes: archivedBytes,
       durationMs: this.#clock() - started,
     };
+    this.#options.observer?.checkpointCompleted(result);
     logger.debug('checkpoint committed', { ...result });
     return result;
   }

@@ -105,7 +105,7 @@ describe('parseRunArguments', () => {
   });
 
   it('documents every admin route and every variable in the usage', () => {
-    for (const route of ['GET  /health', 'GET  /metrics', 'POST /checkpoint', 'POST /savepoint', 'GET  /savepoints/<id>']) {
+    for (const route of ['GET  /health', 'GET  /metrics', 'GET  /metrics.json', 'POST /checkpoint', 'POST /savepoint', 'GET  /savepoints/<id>']) {
       expect(RUN_USAGE).toContain(route);
     }
     for (const variable of Object.values(RUN_ENVIRONMENT)) expect(RUN_USAGE).toContain(variable);

@@ -40,7 +40,8 @@ Options:
   --retain-checkpoints <n>     complete checkpoints kept restorable (default 3)
   --port-admin <port>          serve the admin API on 127.0.0.1:<port> (0: a free port):
                                  GET  /health           200 {"status":"ok"}; 503 once processing failed
-                                 GET  /metrics          the runtime's counters as JSON
+                                 GET  /metrics          Prometheus metrics (text exposition format)
+                                 GET  /metrics.json     the runtime's counters as JSON
                                  POST /checkpoint       take a checkpoint; answers when it is durable
                                  POST /savepoint        start a savepoint; answers 202 with its job
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI

@@ -8,6 +8,8 @@ import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
 import { addressKey, describeAddress } from '../message/address-key';
+import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
+import type { MailboxDepth } from '../metrics/runtime-sources';
 import { prepareBatch, type PreparedBatch } from './batch-request';
 import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
 import type { Envelope } from '../message/envelope';
@@ -59,6 +61,8 @@ export interface DispatcherDependencies {
    * it resumes once they are down to 90 % of it.
    */
   readonly maxQueuedMessages?: number;
+  /** Where batches, calls and what responses sent are reported (metrics). */
+  readonly observer?: RuntimeObserver;
 }
 
 /** One batch of one mailbox on its way to the endpoint. */
@@ -68,6 +72,8 @@ interface BatchCall {
   readonly batch: readonly Envelope[];
   /** 1 for the first send; raised each time the endpoint asks for missing state. */
   attempt: number;
+  /** `performance.now()` when the batch left its mailbox. */
+  readonly started: number;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -88,6 +94,7 @@ export interface DispatcherStats {
  */
 export class Dispatcher {
   readonly #deps: DispatcherDependencies;
+  readonly #observer: RuntimeObserver;
   readonly #clock: () => number;
   readonly #maxQueued: number;
   readonly #resumeAt: number;
@@ -113,6 +120,7 @@ export class Dispatcher {
   constructor(deps: DispatcherDependencies) {
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
+    this.#observer = deps.observer ?? NO_OBSERVER;
     this.#maxQueued = deps.maxQueuedMessages ?? RuntimeDefaults.MAX_QUEUED_MESSAGES;
     this.#resumeAt = Math.floor(this.#maxQueued * RESUME_AT_SHARE);
   }
@@ -171,6 +179,23 @@ export class Dispatcher {
       invocations: this.#invocations,
       paused: this.#paused,
     };
+  }
+
+  /** Per function type with messages queued or in flight: how many, at how many addresses, the deepest mailbox. */
+  mailboxDepths(): Map<string, MailboxDepth> {
+    const depths = new Map<string, { queued: number; addresses: number; deepest: number }>();
+    for (const mailbox of this.#mailboxes.values()) {
+      const count = mailbox.pendingCount + (mailbox.inFlight?.length ?? 0);
+      if (count === 0) continue;
+      const depth = depths.get(mailbox.typename);
+      if (depth === undefined) depths.set(mailbox.typename, { queued: count, addresses: 1, deepest: count });
+      else {
+        depth.queued += count;
+        depth.addresses++;
+        depth.deepest = Math.max(depth.deepest, count);
+      }
+    }
+    return depths;
   }
 
   /** The error that stopped the dispatcher, if any. */
@@ -264,7 +289,7 @@ export class Dispatcher {
     // Taking a batch may bring the mailbox back under its cap: resume ingress now, not only
     // once this batch is answered.
     this.#updatePressure();
-    return { mailbox, target, batch, attempt: 1 };
+    return { mailbox, target, batch, attempt: 1, started: performance.now() };
   }
 
   #completed(call: BatchCall): void {
@@ -272,6 +297,7 @@ export class Dispatcher {
     this.#queued -= call.batch.length;
     this.#batches++;
     this.#invocations += call.batch.length;
+    this.#observer.batchCompleted(call.mailbox.typename, call.batch.length, performance.now() - call.started);
     this.#updatePressure();
   }
 
@@ -304,10 +330,15 @@ export class Dispatcher {
   #invokeWith(call: BatchCall, state: AddressState | null): Promise<void> | undefined {
     const specs = this.#deps.specs.get(call.mailbox.typename);
     const prepared = prepareBatch(call.mailbox.address, specs, state, call.batch, this.#clock());
+    const sent = performance.now();
     const response = call.target.endpoint.invoke(prepared.request);
     if (response instanceof Promise) {
-      return response.then((answered) => this.#handle(call, specs, state, prepared, answered));
+      return response.then((answered) => {
+        this.#observer.invocationAnswered(call.mailbox.typename, performance.now() - sent);
+        return this.#handle(call, specs, state, prepared, answered);
+      });
     }
+    this.#observer.invocationAnswered(call.mailbox.typename, performance.now() - sent);
     return this.#handle(call, specs, state, prepared, response);
   }
 
@@ -395,6 +426,7 @@ export class Dispatcher {
     for (const egress of result.outgoingEgresses) {
       this.#deps.emitEgress({ egress: `${egress.egressNamespace}/${egress.egressType}`, value: egress.argument! });
     }
+    this.#observer.responseApplied(mailbox.typename, result.outgoingMessages.length, result.delayedInvocations.length, result.outgoingEgresses.length);
   }
 
   #targetFor(typename: string): DispatchTarget {

@@ -4,6 +4,7 @@ import type { EgressRecord } from './egress-record';
 import type { EgressSink } from './egress-sink';
 import type { StreamingEgressSink } from './streaming-egress-sink';
 import type { TransactionalEgressSink } from './transactional-egress-sink';
+import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
 
 /** Records of exactly-once egresses that wait for a checkpoint, by egress id. */
 export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
@@ -32,6 +33,7 @@ export class EgressRouter {
     sinks: readonly EgressSink[],
     private readonly logger: Logger,
     private readonly onFatal: (error: Error) => void,
+    private readonly observer: RuntimeObserver = NO_OBSERVER,
   ) {
     for (const sink of sinks) {
       if (sink.deliverySemantic === 'exactly-once') {
@@ -50,10 +52,12 @@ export class EgressRouter {
   /** Takes one record. Never throws for a known egress; write failures are fatal. */
   emit(record: EgressRecord): void {
     if (this.#transactional.has(record.egress)) {
+      this.observer.egressEmitted(record.egress);
       append(this.#pending, record.egress, record);
       if (!this.#staging.has(record.egress)) return;
       append(this.#unstaged, record.egress, record);
     } else if (this.#streaming.has(record.egress)) {
+      this.observer.egressEmitted(record.egress);
       append(this.#unwritten, record.egress, record);
     } else {
       throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
@@ -89,6 +93,11 @@ export class EgressRouter {
         this.logger.error('egress write failed', { error });
         this.onFatal(error instanceof Error ? error : new Error(String(error)));
       });
+  }
+
+  /** Exactly-once records waiting for the next checkpoint, per egress id. */
+  pendingCounts(): Map<string, number> {
+    return new Map([...this.#pending].map(([egress, records]) => [egress, records.length]));
   }
 
   /** Seals the records waiting for checkpoint `checkpointId` (called at its instant). */

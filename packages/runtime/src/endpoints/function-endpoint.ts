@@ -1,4 +1,5 @@
 import type { PbFromFunction, PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+import type { EndpointStats } from '../metrics/runtime-sources';
 
 /**
  * Where the functions of some typenames are executed: in-process, in a sidecar, or remote.
@@ -14,6 +15,8 @@ export interface FunctionEndpoint {
    * that can answer at once (in-process functions) may return the response, or throw, directly.
    */
   invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction>;
+  /** Its calls' failures, retries and open connections, when it keeps them (remote endpoints). */
+  stats?(): EndpointStats;
   /** Releases connections and processes. */
   close(): Promise<void>;
 }

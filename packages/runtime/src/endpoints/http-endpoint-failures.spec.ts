@@ -86,10 +86,14 @@ describe('HttpFunctionEndpoint failures', () => {
       answer(response, 503, 'busy', 'text/plain');
     });
     const { logger, lines } = capturedLogs();
-    const reply = await endpointFor(`${server.origin}/statefun`, {}, { logger }).invoke(testBatch('counter', 'bob', ['hi'], 1));
+    const endpoint = endpointFor(`${server.origin}/statefun`, {}, { logger });
+    expect(endpoint.stats()).toEqual({ failedAttempts: 0, retries: 0, openConnections: 0 });
+    const reply = await endpoint.invoke(testBatch('counter', 'bob', ['hi'], 1));
     expect(reply.kind).toBe('invocationResult');
     expect(server.requests).toHaveLength(3);
     expect(lines.filter((line) => line.msg === 'retrying a function call').map((line) => line['attempt'])).toEqual([1, 2]);
+    // What the metrics report: two failed attempts, both retried, one kept-alive connection.
+    expect(endpoint.stats()).toEqual({ failedAttempts: 2, retries: 2, openConnections: 1 });
   });
 
   test('retries 429 and 408 too', async () => {

@@ -13,6 +13,7 @@ import { AttemptFailure, isTransientStatus } from '../http-client/attempt-failur
 import { ConnectionPool } from '../http-client/connection-pool';
 import { expandUrlTemplate, parseEndpointUrl } from '../http-client/endpoint-url';
 import type { FunctionEndpoint } from './function-endpoint';
+import type { EndpointStats } from '../metrics/runtime-sources';
 import { postOnce, routeOf, type PostRoute } from '../http-client/http-post';
 import type { HttpReply } from '../http-client/http-response-parser';
 import { InFlightLimit } from '../http-client/in-flight-limit';
@@ -54,6 +55,8 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
   private readonly logger: Logger;
   private readonly waitUntilReady: (() => Promise<void>) | undefined;
   private closed = false;
+  private failedAttempts = 0;
+  private retries = 0;
   /** Calls beyond the pool size wait here, in arrival order. */
   private readonly inFlight: InFlightLimit;
 
@@ -117,6 +120,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
         if (!(error instanceof AttemptFailure)) throw error;
         failure = error;
       }
+      this.failedAttempts++;
       if (!failure.transient) throw this.failed(failure.message, target, route, failure);
       const left = deadline - performance.now();
       const delay = Math.min(backoffDelayMs(attempt), left - MIN_ATTEMPT_MS);
@@ -128,9 +132,14 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
         error: failure.message,
         delayMs: delay,
       });
+      this.retries++;
       await sleep(delay);
       if (this.waitUntilReady !== undefined) await within(this.waitUntilReady(), deadline - performance.now());
     }
+  }
+
+  stats(): EndpointStats {
+    return { failedAttempts: this.failedAttempts, retries: this.retries, openConnections: this.pool.openConnections() };
   }
 
   async close(): Promise<void> {
@@ -162,6 +171,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
     try {
       return decodeFromFunction(reply.body);
     } catch (error) {
+      this.failedAttempts++;
       throw this.failed(
         `it answered ${reply.status} with a body that is not a FromFunction message (${(error as Error).message})`,
         target,

@@ -34,6 +34,10 @@ export const RuntimeErrorCodes = {
   EGRESS_FAILED: 'KF_EGRESS_FAILED',
   /** A record for an egress that module.yaml does not declare. */
   UNKNOWN_EGRESS: 'KF_UNKNOWN_EGRESS',
+  /** `GET /metrics` of a runtime started with `metrics: false`: start it without that option, or read `GET /metrics.json`. */
+  METRICS_OFF: 'KF_METRICS_OFF',
+  /** Collecting the Prometheus metrics failed (a bug): retry the scrape, report it if it persists. */
+  METRICS_FAILED: 'KF_METRICS_FAILED',
   /** The command line was not understood. */
   CLI_USAGE: 'KF_CLI_USAGE',
   /** A port the runtime listens on (an HTTP ingress, the admin API) is taken: stop the other process or choose another port. */

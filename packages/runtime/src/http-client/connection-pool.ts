@@ -37,6 +37,13 @@ export class ConnectionPool {
     return origin;
   }
 
+  /** Connections open now to all servers, idle or in use. */
+  openConnections(): number {
+    let open = 0;
+    for (const origin of this.#origins.values()) open += origin.openCount;
+    return open;
+  }
+
   /** Closes every pooled connection; requests in flight fail. */
   destroy(): void {
     const reason = new AttemptFailure('network', 'the endpoint was closed', true);

@@ -43,6 +43,11 @@ export class OriginPool implements ConnectionOwner {
     return this.#idle.pop() ?? this.#connect();
   }
 
+  /** Connections open now, idle or in use. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
   /** Closes every connection; requests in flight fail with `reason`. */
   destroy(reason: AttemptFailure): void {
     this.#destroyed = true;

@@ -23,6 +23,9 @@ import type { ModuleConfig } from '../config/module-config';
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import type { Kind } from '../module/kinds/kind';
 import { KindRegistry } from '../module/kinds/kind-registry';
+import { RuntimeMetrics } from '../metrics/runtime-metrics';
+import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
+import type { EndpointStats } from '../metrics/runtime-sources';
 import { MemoryBackend } from '../state/memory-backend';
 import { RocksDbBackend } from '../state/rocksdb-backend';
 import type { StateBackend } from '../state/state-backend';
@@ -66,6 +69,8 @@ export interface RuntimeOptions {
   readonly ingresses?: readonly Ingress[];
   readonly egresses?: readonly EgressSink[];
   readonly clock?: () => number;
+  /** Keep Prometheus metrics (the admin API's `/metrics`). Default true. */
+  readonly metrics?: boolean;
 }
 
 /** Counters for the admin endpoint and benchmarks. */
@@ -100,6 +105,8 @@ export class KeyflowRuntime {
     readonly ingresses: readonly Ingress[],
     private readonly savepointArchive: CheckpointArchive,
     private readonly ownership: RuntimeOwnership,
+    /** The runtime's Prometheus metrics; undefined when started with `metrics: false`. */
+    readonly metrics: RuntimeMetrics | undefined,
   ) {}
 
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
@@ -136,7 +143,18 @@ export class KeyflowRuntime {
       // Parts built before the runtime report fatal errors to it once it exists.
       let reportFailure: (error: Error) => void = () => undefined;
       const onFatal = (error: Error): void => reportFailure(error);
-      const egress = new EgressRouter(sinks, logger, onFatal);
+      // Metrics read the parts built below only when scraped, after start.
+      const metrics = options.metrics === false ? undefined : new RuntimeMetrics({
+        queuedMessages: () => dispatcher.stats().queuedMessages,
+        activeAddresses: () => dispatcher.stats().activeAddresses,
+        paused: () => dispatcher.paused,
+        mailboxDepths: () => dispatcher.mailboxDepths(),
+        pendingDelayedMessages: () => timers.size,
+        pendingExactlyOnceEgress: () => egress.pendingCounts(),
+        endpointStats: () => endpointStats(router),
+      });
+      const observer: RuntimeObserver = metrics?.observer ?? NO_OBSERVER;
+      const egress = new EgressRouter(sinks, logger, onFatal, observer);
       const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
       const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
       const dispatcher = new Dispatcher({
@@ -149,8 +167,10 @@ export class KeyflowRuntime {
         logger,
         onFatal,
         clock,
+        observer,
         ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
       });
+      dispatcher.onPressureChange((paused) => observer.backpressureChanged(paused));
       const coordinator = new CheckpointCoordinator({
         backend,
         state,
@@ -160,12 +180,13 @@ export class KeyflowRuntime {
         egress,
         logger,
         clock,
+        observer,
         ...(archive ? { archive } : {}),
         ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
         ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
       });
       const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
-      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership);
+      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics);
       reportFailure = (error) => runtime.#fail(error);
       ownership.onLost(onFatal);
 
@@ -176,13 +197,14 @@ export class KeyflowRuntime {
       }
       for (const ingress of ingresses) {
         undo.push(() => ingress.stop());
-        const context = ingressContext(ingress.id, dispatcher, router, backend, options.stateDir, logger, clock, onFatal);
+        const context = ingressContext(ingress.id, dispatcher, router, backend, options.stateDir, logger, clock, onFatal, observer);
         await ingress.start(context, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
       const interval = options.checkpointIntervalMs ?? RuntimeDefaults.CHECKPOINT_INTERVAL_MS;
       if (interval > 0) coordinator.start(interval);
 
+      observer.restored(clock() - began);
       logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
         checkpointId: recovered.checkpointId,
         restoredFrom: restored.source,
@@ -300,6 +322,16 @@ function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): Ro
   return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: RuntimeDefaults.MAX_BATCH_SIZE }));
 }
 
+// The stats of the endpoints that keep them, by description (a URL template: bounded, never an address).
+function endpointStats(router: EndpointRouter): Map<string, EndpointStats> {
+  const stats = new Map<string, EndpointStats>();
+  for (const endpoint of router.all()) {
+    const own = endpoint.stats?.();
+    if (own !== undefined) stats.set(endpoint.description, own);
+  }
+  return stats;
+}
+
 // Each ingress gets its own context: it sees its own region of the backend, nothing else.
 function ingressContext(
   ingressId: string,
@@ -310,9 +342,13 @@ function ingressContext(
   logger: Logger,
   clock: () => number,
   fail: (error: Error) => void,
+  observer: RuntimeObserver,
 ): IngressContext {
   return {
-    enqueue: (envelope) => dispatcher.enqueue(envelope),
+    enqueue: (envelope) => {
+      observer.ingressReceived(ingressId);
+      dispatcher.enqueue(envelope);
+    },
     get paused() {
       return dispatcher.paused;
     },
