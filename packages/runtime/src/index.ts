@@ -39,6 +39,7 @@ export { EmbeddedFunctionEndpoint } from './endpoints/embedded-endpoint';
 export { HttpFunctionEndpoint } from './endpoints/http-endpoint';
 export { SidecarProcess } from './sidecar/sidecar-process';
 
+export type { EgressBacklogStats } from './egress/egress-backlog';
 export { egressRecordToJson } from './egress/egress-record-json';
 export type { EgressRecordJson } from './egress/egress-record-json';
 export type { StateBackend } from './state/state-backend';

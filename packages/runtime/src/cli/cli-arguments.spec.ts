@@ -26,6 +26,8 @@ describe('parseRunArguments', () => {
       retainCheckpoints: undefined,
       adminPort: undefined,
       takeOver: false,
+      maxStagedEgressRecords: undefined,
+      maxStagedEgressBytes: undefined,
     });
   });
 
@@ -41,6 +43,8 @@ describe('parseRunArguments', () => {
       KEYFLOW_RETAIN_CHECKPOINTS: '2',
       KEYFLOW_PORT_ADMIN: '8091',
       KEYFLOW_TAKE_OVER: 'true',
+      KEYFLOW_MAX_STAGED_EGRESS_RECORDS: '5000',
+      KEYFLOW_MAX_STAGED_EGRESS_BYTES: '16MiB',
     };
     expect(parseRunArguments([], env)).toEqual({
       modules: ['/etc/keyflow/module.yaml', '/etc/keyflow/io.yaml'],
@@ -53,6 +57,8 @@ describe('parseRunArguments', () => {
       retainCheckpoints: 2,
       adminPort: 8091,
       takeOver: true,
+      maxStagedEgressRecords: 5_000,
+      maxStagedEgressBytes: 16 * 1024 * 1024,
     });
     expect(Object.values(RUN_ENVIRONMENT).sort()).toEqual(Object.keys(env).sort());
   });
@@ -88,6 +94,19 @@ describe('parseRunArguments', () => {
     expect(usageError(['--module', 'm.yaml', '--checkpoint-interval', text]).message).toContain('--checkpoint-interval');
   });
 
+  it.each([
+    ['1048576', 1_048_576],
+    ['512KiB', 512 * 1024],
+    ['64MiB', 64 * 1024 * 1024],
+    ['1GiB', 1024 ** 3],
+  ])('takes --max-staged-egress-bytes %s', (text, bytes) => {
+    expect(parseRunArguments(['--module', 'm.yaml', '--max-staged-egress-bytes', text], {}).maxStagedEgressBytes).toBe(bytes);
+  });
+
+  it.each(['0', '64MB', '1.5MiB', 'lots'])('refuses --max-staged-egress-bytes %s', (text) => {
+    expect(usageError(['--module', 'm.yaml', '--max-staged-egress-bytes', text]).message).toContain('--max-staged-egress-bytes');
+  });
+
   it('names the variable when a value from the environment is wrong', () => {
     expect(usageError(['--module', 'm.yaml'], { KEYFLOW_CHECKPOINT_INTERVAL: '50ms' }).message).toContain('KEYFLOW_CHECKPOINT_INTERVAL');
     expect(usageError(['--module', 'm.yaml'], { KEYFLOW_PORT_ADMIN: 'admin' }).message).toContain('KEYFLOW_PORT_ADMIN');
@@ -100,6 +119,7 @@ describe('parseRunArguments', () => {
     [['--module', 'm.yaml', '--port-admin', '70000']],
     [['--module', 'm.yaml', '--retain-checkpoints', '0']],
     [['--module', 'm.yaml', '--compaction-interval', '1.5']],
+    [['--module', 'm.yaml', '--max-staged-egress-records', '0']],
   ])('refuses %j', (args) => {
     usageError(args);
   });

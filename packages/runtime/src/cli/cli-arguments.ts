@@ -16,6 +16,10 @@ export interface RunArguments {
   readonly adminPort: number | undefined;
   /** Take the checkpoint location over from a runtime known to be gone (its lease not yet expired). */
   readonly takeOver: boolean;
+  /** Egress records held for slow sinks at which input pauses; undefined: the runtime's default. */
+  readonly maxStagedEgressRecords: number | undefined;
+  /** The same bound in bytes; undefined: the runtime's default. */
+  readonly maxStagedEgressBytes: number | undefined;
 }
 
 /** Checkpoints more often than this cost more than they protect; 0 still turns them off. */
@@ -47,6 +51,13 @@ Options:
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI
   --take-over                  take the checkpoint location over from a runtime that is gone
                                (a replaced pod) without waiting for its lease to expire (30 s)
+  --max-staged-egress-records <n>
+                               egress records held for slow egresses (not yet written; exactly-once:
+                               not yet committed) at which ingresses pause and processing waits until
+                               they drain (default ${RuntimeDefaults.MAX_STAGED_EGRESS_RECORDS})
+  --max-staged-egress-bytes <size>
+                               the same bound in bytes of record values: 1048576, 512KiB, 64MiB, 1GiB
+                               (default ${RuntimeDefaults.MAX_STAGED_EGRESS_BYTES / 1024 / 1024}MiB)
   --verbose                    print errors with their stack traces, and debug logs
   --help                       show this text
 
@@ -61,6 +72,8 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_RETAIN_CHECKPOINTS   --retain-checkpoints
   KEYFLOW_PORT_ADMIN           --port-admin
   KEYFLOW_TAKE_OVER            --take-over (true or false)
+  KEYFLOW_MAX_STAGED_EGRESS_RECORDS  --max-staged-egress-records
+  KEYFLOW_MAX_STAGED_EGRESS_BYTES    --max-staged-egress-bytes
   KEYFLOW_LOG_LEVEL            debug, info (default), warn or error
   DEBUG                        any value but 0 or false: as --verbose`;
 
@@ -74,7 +87,9 @@ type Flag =
   | '--compaction-interval'
   | '--retain-checkpoints'
   | '--port-admin'
-  | '--take-over';
+  | '--take-over'
+  | '--max-staged-egress-records'
+  | '--max-staged-egress-bytes';
 
 /** The environment variable of each flag. */
 export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
@@ -88,6 +103,8 @@ export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
   '--retain-checkpoints': 'KEYFLOW_RETAIN_CHECKPOINTS',
   '--port-admin': 'KEYFLOW_PORT_ADMIN',
   '--take-over': 'KEYFLOW_TAKE_OVER',
+  '--max-staged-egress-records': 'KEYFLOW_MAX_STAGED_EGRESS_RECORDS',
+  '--max-staged-egress-bytes': 'KEYFLOW_MAX_STAGED_EGRESS_BYTES',
 };
 
 /** A raw setting and where it came from, for error messages. */
@@ -143,6 +160,8 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     retainCheckpoints: optional('--retain-checkpoints', positiveInteger),
     adminPort: optional('--port-admin', port),
     takeOver: optional('--take-over', parseBoolean) ?? false,
+    maxStagedEgressRecords: optional('--max-staged-egress-records', positiveInteger),
+    maxStagedEgressBytes: optional('--max-staged-egress-bytes', byteSize),
   };
 }
 
@@ -174,6 +193,15 @@ function parseCheckpointInterval({ text, source }: Setting): number {
 function positiveInteger({ text, source }: Setting): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < 1) throw usage(`${source} is '${text}'; give a whole number of at least 1.`);
+  return value;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+function byteSize({ text, source }: Setting): number {
+  const match = /^(\d+)(KiB|MiB|GiB)?$/.exec(text);
+  const value = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ''] ?? 1) : 0;
+  if (value < 1) throw usage(`${source} is '${text}'; give a size of at least 1 byte: a whole number of bytes, or with KiB, MiB or GiB (e.g. 64MiB).`);
   return value;
 }
 

@@ -41,6 +41,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     ...(options.fromSavepoint === undefined ? {} : { fromSavepoint: options.fromSavepoint }),
     ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
     ...(options.retainCheckpoints === undefined ? {} : { retainCheckpoints: options.retainCheckpoints }),
+    ...(options.maxStagedEgressRecords === undefined ? {} : { maxStagedEgressRecords: options.maxStagedEgressRecords }),
+    ...(options.maxStagedEgressBytes === undefined ? {} : { maxStagedEgressBytes: options.maxStagedEgressBytes }),
   }).catch((error: unknown) => {
     throw explainStartupError(error, { module, checkpointUri });
   });

@@ -11,6 +11,14 @@ export const RuntimeDefaults = {
   RETAIN_CHECKPOINTS: 3,
   /** Messages queued or in flight at which ingresses are paused (`maxQueuedMessages`). */
   MAX_QUEUED_MESSAGES: 10_000,
+  /**
+   * Egress records held for their sinks (not yet written, or exactly-once and not yet committed)
+   * at which ingresses are paused and no more messages are processed until they drain
+   * (`maxStagedEgressRecords`, `--max-staged-egress-records`).
+   */
+  MAX_STAGED_EGRESS_RECORDS: 100_000,
+  /** The same bound in bytes of record values (`maxStagedEgressBytes`, `--max-staged-egress-bytes`): 64 MiB. */
+  MAX_STAGED_EGRESS_BYTES: 64 * 1024 * 1024,
   /** Clean address states kept in memory (`stateCacheEntries`). */
   STATE_CACHE_ENTRIES: 100_000,
   /** How long `stop()` waits for queued work before the final checkpoint (`drainTimeoutMs`). */

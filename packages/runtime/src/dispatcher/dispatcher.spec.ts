@@ -481,6 +481,54 @@ describe('Dispatcher', () => {
     });
   });
 
+  describe('egress backlog', () => {
+    it('sends no batch while held for egress, pauses ingress, and goes on in order once released', async () => {
+      const h = harness();
+      const transitions: boolean[] = [];
+      h.dispatcher.onPressureChange((paused) => transitions.push(paused));
+      h.endpoint(COUNTER).respondWith(() => invocationResult({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
+      send(h, 'a', 'm1');
+      await h.dispatcher.whenIdle();
+      h.dispatcher.setEgressBacklogged(true);
+      expect(h.dispatcher.paused).toBe(true);
+      send(h, 'a', 'm2', 'm3');
+      send(h, 'b', 'm4');
+      await flushPromises();
+      expect(h.endpoint(COUNTER).requests).toHaveLength(1);
+      expect(h.dispatcher.stats().queuedMessages).toBe(3);
+
+      h.dispatcher.setEgressBacklogged(false);
+      expect(h.dispatcher.paused).toBe(false);
+      await h.dispatcher.whenIdle();
+      expect(h.endpoint(COUNTER).requests.map(argumentsOf)).toEqual([['m1'], ['m2', 'm3'], ['m4']]);
+      expect(h.egress).toHaveLength(3);
+      expect(transitions).toEqual([true, false]);
+    });
+
+    it('stops between the batches of one mailbox as soon as a response fills the backlog', async () => {
+      let emitted = 0;
+      // Where the first response's egress record fills the backlog, as an EgressRouter at its bound would say.
+      const h = dispatcherHarness({
+        functions: { [COUNTER]: 1 },
+        egressRouter: {
+          has: (egress) => egress === OUT,
+          emit: () => {
+            if (++emitted === 1) h.dispatcher.setEgressBacklogged(true);
+          },
+        },
+      });
+      h.endpoint(COUNTER).respondWith(() => invocationResult({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
+      send(h, 'a', 'm1', 'm2', 'm3');
+      await flushPromises();
+      expect(h.endpoint(COUNTER).requests.map(argumentsOf)).toEqual([['m1']]);
+      expect(h.dispatcher.egressBacklogged).toBe(true);
+
+      h.dispatcher.setEgressBacklogged(false);
+      await h.dispatcher.whenIdle();
+      expect(h.endpoint(COUNTER).requests.map(argumentsOf)).toEqual([['m1'], ['m2'], ['m3']]);
+    });
+  });
+
   describe('snapshot and idleness', () => {
     it('counts and snapshots only addresses with work, and serves an address again after it ran empty', async () => {
       const h = harness();

@@ -112,6 +112,8 @@ export class Dispatcher {
   #idleWaiters: (() => void)[] = [];
   #queued = 0;
   #paused = false;
+  /** True while egress records wait for slow sinks beyond their bound: no batch is sent. */
+  #egressBacklogged = false;
   #failure: Error | undefined;
   #batches = 0;
   #invocations = 0;
@@ -146,6 +148,26 @@ export class Dispatcher {
   /** True while ingresses should not accept more work. */
   get paused(): boolean {
     return this.#paused;
+  }
+
+  /**
+   * Holds processing while egress records wait for slow sinks beyond their bound (`true`), and
+   * goes on once they drained (`false`). While held, no batch is sent (those in flight complete)
+   * and ingresses are paused, so that a slow egress holds up the input instead of filling memory.
+   */
+  setEgressBacklogged(backlogged: boolean): void {
+    if (backlogged === this.#egressBacklogged) return;
+    this.#egressBacklogged = backlogged;
+    this.#updatePressure();
+    if (!backlogged && this.#pumpState === 'idle' && this.#runnableHead < this.#runnable.length) {
+      this.#pumpState = 'scheduled';
+      queueMicrotask(() => this.#pump());
+    }
+  }
+
+  /** True while processing is held for egress (see {@link setEgressBacklogged}). */
+  get egressBacklogged(): boolean {
+    return this.#egressBacklogged;
   }
 
   /** Calls `listener` whenever the dispatcher starts or stops asking ingresses to pause. */
@@ -220,6 +242,11 @@ export class Dispatcher {
   #pump(): void {
     this.#pumpState = 'running';
     while (this.#runnableHead < this.#runnable.length) {
+      if (this.#egressBacklogged) {
+        // The runnable mailboxes stay queued; setEgressBacklogged(false) pumps them.
+        this.#pumpState = 'idle';
+        return;
+      }
       if (this.#sliceIsOver()) {
         this.#pumpState = 'scheduled';
         setImmediate(() => {
@@ -269,7 +296,7 @@ export class Dispatcher {
           return;
         }
         this.#completed(call);
-        if (mailbox.pendingCount > 0 && this.#sliceIsOver()) {
+        if (mailbox.pendingCount > 0 && (this.#egressBacklogged || this.#sliceIsOver())) {
           this.#makeRunnable(mailbox);
           return;
         }
@@ -446,7 +473,7 @@ export class Dispatcher {
 
   #updatePressure(): void {
     const overBound = this.#paused ? this.#queued > this.#resumeAt : this.#queued >= this.#maxQueued;
-    const paused = overBound || this.#overfull.size > 0;
+    const paused = overBound || this.#overfull.size > 0 || this.#egressBacklogged;
     if (paused === this.#paused) return;
     this.#paused = paused;
     for (const listener of this.#pressureListeners) listener(paused);

@@ -1,5 +1,7 @@
 import { KeyflowError, type Logger } from '@keyflow/sdk';
+import { RuntimeDefaults } from '../config/runtime-defaults';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { EgressBacklog } from './egress-backlog';
 import type { EgressRecord } from './egress-record';
 import type { EgressSink } from './egress-sink';
 import type { StreamingEgressSink } from './streaming-egress-sink';
@@ -14,6 +16,10 @@ export type PendingEgress = ReadonlyMap<string, readonly EgressRecord[]>;
  * `at-least-once` sinks (gathered per event-loop turn into one write per sink; writes are
  * chained, so records keep their order), at checkpoint completion for `exactly-once` ones —
  * which, if they can, also stage them as they are produced (gathered the same way).
+ *
+ * Every record is counted in {@link backlog} from when it is emitted until its sink took it
+ * (its write resolved, or, exactly-once, its checkpoint's commit did): the runtime stops taking
+ * input while that backlog is full.
  */
 export class EgressRouter {
   readonly #streaming = new Map<string, StreamingEgressSink>();
@@ -26,6 +32,8 @@ export class EgressRouter {
   #unstaged = new Map<string, EgressRecord[]>();
   /** Exactly-once sinks that take records ahead of their checkpoint. */
   readonly #staging = new Map<string, StagingSink>();
+  /** Pending maps handed out by {@link takePending}: the egresses whose records {@link backlog} still counts. */
+  readonly #counted = new WeakMap<PendingEgress, Set<string>>();
   #handOverScheduled = false;
   #writes: Promise<void> = Promise.resolve();
 
@@ -34,6 +42,11 @@ export class EgressRouter {
     private readonly logger: Logger,
     private readonly onFatal: (error: Error) => void,
     private readonly observer: RuntimeObserver = NO_OBSERVER,
+    /** Counts the records not yet taken by their sinks; by default with the runtime's default bound. */
+    readonly backlog: EgressBacklog = new EgressBacklog({
+      maxRecords: RuntimeDefaults.MAX_STAGED_EGRESS_RECORDS,
+      maxBytes: RuntimeDefaults.MAX_STAGED_EGRESS_BYTES,
+    }),
   ) {
     for (const sink of sinks) {
       if (sink.deliverySemantic === 'exactly-once') {
@@ -53,11 +66,13 @@ export class EgressRouter {
   emit(record: EgressRecord): void {
     if (this.#transactional.has(record.egress)) {
       this.observer.egressEmitted(record.egress);
+      this.backlog.add([record]);
       append(this.#pending, record.egress, record);
       if (!this.#staging.has(record.egress)) return;
       append(this.#unstaged, record.egress, record);
     } else if (this.#streaming.has(record.egress)) {
       this.observer.egressEmitted(record.egress);
+      this.backlog.add([record]);
       append(this.#unwritten, record.egress, record);
     } else {
       throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_EGRESS, `Egress ${record.egress} is not declared in module.yaml.`);
@@ -87,7 +102,10 @@ export class EgressRouter {
     this.#unwritten = new Map();
     this.#writes = this.#writes
       .then(async () => {
-        for (const [id, records] of unwritten) await this.#streaming.get(id)?.write(records);
+        for (const [id, records] of unwritten) {
+          await this.#streaming.get(id)?.write(records);
+          this.backlog.release(records);
+        }
       })
       .catch((error: unknown) => {
         this.logger.error('egress write failed', { error });
@@ -106,26 +124,42 @@ export class EgressRouter {
     for (const sink of this.#staging.values()) sink.seal(checkpointId);
     const pending = this.#pending;
     this.#pending = new Map();
+    this.#counted.set(pending, new Set(pending.keys()));
     return pending;
   }
 
   /** Puts back records taken for a checkpoint that failed, ahead of newer ones. */
   restorePending(pending: PendingEgress): void {
+    // Its records are counted again through the next map that takes them.
+    this.#counted.delete(pending);
     for (const [egress, records] of pending) {
       this.#pending.set(egress, [...records, ...(this.#pending.get(egress) ?? [])]);
     }
     for (const sink of this.#staging.values()) sink.reopen();
   }
 
-  /** Delivers the exactly-once records of a durable checkpoint. */
+  /** Exactly-once records waiting for the next checkpoint, over all egresses. */
+  get pendingCount(): number {
+    let count = 0;
+    for (const records of this.#pending.values()) count += records.length;
+    return count;
+  }
+
+  /**
+   * Delivers the exactly-once records of a durable checkpoint (also those of a checkpoint
+   * restored after a restart, which were never counted in the backlog).
+   */
   async commit(checkpointId: number, pending: PendingEgress): Promise<void> {
+    const counted = this.#counted.get(pending);
     for (const [egress, records] of pending) {
       const sink = this.#transactional.get(egress);
       if (!sink) {
         this.logger.warn('dropping committed records of an egress that is no longer declared', { egress, checkpointId });
-        continue;
+      } else {
+        await sink.commit(checkpointId, records);
       }
-      await sink.commit(checkpointId, records);
+      // A commit retried after a later sink failed releases each egress's records once.
+      if (counted?.delete(egress)) this.backlog.release(records);
     }
   }
 

@@ -3,7 +3,8 @@ import type { EndpointStats, RuntimeSources } from './runtime-sources';
 
 /**
  * The metric families read from the runtime when it is scraped: queues, mailboxes,
- * backpressure, delayed messages, exactly-once egress waiting for a checkpoint, the age of the
+ * backpressure, delayed messages, exactly-once egress waiting for a checkpoint, egress records
+ * held for slow sinks, the age of the
  * last checkpoint and the endpoints' connections, errors and retries.
  */
 export function registerRuntimeGauges(registry: Registry, sources: RuntimeSources, lastCheckpointAt: () => number): void {
@@ -68,6 +69,30 @@ export function registerRuntimeGauges(registry: Registry, sources: RuntimeSource
     collect() {
       this.reset();
       for (const [egress, records] of sources.pendingExactlyOnceEgress()) this.labels(egress).set(records);
+    },
+  });
+  new Gauge({
+    name: 'keyflow_egress_staged_records',
+    help: 'Egress records held for their sinks (not yet written; exactly-once: not yet committed); at --max-staged-egress-records ingresses pause.',
+    registers,
+    collect() {
+      this.set(sources.egressBacklog().records);
+    },
+  });
+  new Gauge({
+    name: 'keyflow_egress_staged_bytes',
+    help: 'Bytes of the egress records held for their sinks; at --max-staged-egress-bytes ingresses pause.',
+    registers,
+    collect() {
+      this.set(sources.egressBacklog().bytes);
+    },
+  });
+  new Gauge({
+    name: 'keyflow_egress_backpressure_paused',
+    help: '1 while held egress records are over their bound (no batch is sent and ingresses pause), else 0.',
+    registers,
+    collect() {
+      this.set(sources.egressBacklog().full ? 1 : 0);
     },
   });
   new Gauge({

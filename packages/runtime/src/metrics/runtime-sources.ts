@@ -31,6 +31,8 @@ export interface RuntimeSources {
   pendingDelayedMessages(): number;
   /** Exactly-once egress records waiting for their checkpoint, per egress id. */
   pendingExactlyOnceEgress(): ReadonlyMap<string, number>;
+  /** Egress records held for slow sinks (not yet written; exactly-once: not yet committed), and whether they pause input. */
+  egressBacklog(): { readonly records: number; readonly bytes: number; readonly full: boolean };
   /** Endpoints that keep stats, each by its description (a URL template, never an address). */
   endpointStats(): ReadonlyMap<string, EndpointStats>;
 }

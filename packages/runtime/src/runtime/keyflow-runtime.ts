@@ -13,6 +13,7 @@ import { noteSavepointStart, savepointToRestore } from '../checkpoint/savepoint-
 import { FolderCheckpointStorage } from '../checkpoint/folder-storage';
 import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
+import { EgressBacklog, type EgressBacklogStats } from '../egress/egress-backlog';
 import { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
 import { EmbeddedFunctionEndpoint } from '../endpoints/embedded-endpoint';
@@ -33,6 +34,7 @@ import { ingressDataPrefix, scanRegion } from '../state/keyspace';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
 import { TimerService } from '../timers/timer-service';
+import { EgressBackpressure } from './egress-backpressure';
 import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
 import { RuntimeOwnership } from './runtime-ownership';
 
@@ -59,6 +61,13 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Messages queued or in flight at which ingresses are paused. Default 10,000. */
   readonly maxQueuedMessages?: number;
+  /**
+   * Egress records held for slow sinks (not yet written; exactly-once: not yet committed) at
+   * which processing and ingresses pause until they drain. Default 100,000.
+   */
+  readonly maxStagedEgressRecords?: number;
+  /** The same bound in bytes of record values. Default 64 MiB. */
+  readonly maxStagedEgressBytes?: number;
   /** Clean address states kept in memory. Default 100,000. */
   readonly stateCacheEntries?: number;
   /** Kinds of packages the module was loaded with (the connectors' `keyflowKinds`); the runtime's own are always there. */
@@ -77,6 +86,8 @@ export interface RuntimeOptions {
 export interface RuntimeStats extends DispatcherStats {
   readonly lastCheckpointId: number;
   readonly pendingTimers: number;
+  /** Egress records held for their sinks, their bytes, whether that backlog pauses input, and how often it did. */
+  readonly egressBacklog: EgressBacklogStats;
 }
 
 /**
@@ -151,10 +162,15 @@ export class KeyflowRuntime {
         mailboxDepths: () => dispatcher.mailboxDepths(),
         pendingDelayedMessages: () => timers.size,
         pendingExactlyOnceEgress: () => egress.pendingCounts(),
+        egressBacklog: () => egress.backlog.stats(),
         endpointStats: () => endpointStats(router),
       });
       const observer: RuntimeObserver = metrics?.observer ?? NO_OBSERVER;
-      const egress = new EgressRouter(sinks, logger, onFatal, observer);
+      const egressLimits = {
+        maxRecords: options.maxStagedEgressRecords ?? RuntimeDefaults.MAX_STAGED_EGRESS_RECORDS,
+        maxBytes: options.maxStagedEgressBytes ?? RuntimeDefaults.MAX_STAGED_EGRESS_BYTES,
+      };
+      const egress = new EgressRouter(sinks, logger, onFatal, observer, new EgressBacklog(egressLimits));
       const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
       const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
       const dispatcher = new Dispatcher({
@@ -189,6 +205,13 @@ export class KeyflowRuntime {
       const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics);
       reportFailure = (error) => runtime.#fail(error);
       ownership.onLost(onFatal);
+      new EgressBackpressure(egress, dispatcher, {
+        limits: egressLimits,
+        logger,
+        clock,
+        checkpoint: () => coordinator.checkpoint(),
+        running: () => runtime.#stopping === undefined && runtime.#failure === undefined,
+      });
 
       const recovered = await coordinator.recover();
       if (restored.source === 'savepoint') {
@@ -256,7 +279,12 @@ export class KeyflowRuntime {
   }
 
   stats(): RuntimeStats {
-    return { ...this.dispatcher.stats(), lastCheckpointId: this.coordinator.lastCheckpointId, pendingTimers: this.timers.size };
+    return {
+      ...this.dispatcher.stats(),
+      lastCheckpointId: this.coordinator.lastCheckpointId,
+      pendingTimers: this.timers.size,
+      egressBacklog: this.egress.backlog.stats(),
+    };
   }
 
   /** The error that stopped processing, if any. */
