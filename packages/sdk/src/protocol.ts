@@ -63,3 +63,11 @@ export type {
   ValueStateDefinition,
 } from './state/state-definition';
 export { fromPbAddress, toPbAddress } from './function/address';
+export type {
+  ListBacking,
+  ListChanges,
+  MapBacking,
+  MapChanges,
+  MaybePromise,
+  StateBackings,
+} from './state/state-backing';

@@ -21,6 +21,10 @@ export const RuntimeDefaults = {
   MAX_STAGED_EGRESS_BYTES: 64 * 1024 * 1024,
   /** Clean address states kept in memory (`stateCacheEntries`). */
   STATE_CACHE_ENTRIES: 100_000,
+  /** Clean list elements and map entries (entry-level collection state) kept in memory. */
+  COLLECTION_ENTRY_CACHE_ENTRIES: 200_000,
+  /** Between sweeps of expired map entries, cleared map generations and expired lists (`collectionSweepIntervalMs`). */
+  COLLECTION_SWEEP_INTERVAL_MS: 600_000,
   /** How long `stop()` waits for queued work before the final checkpoint (`drainTimeoutMs`). */
   DRAIN_TIMEOUT_MS: 10_000,
   /** Most invocations in one batch per address: StateFun's `maxNumBatchRequests` default. */

@@ -1,11 +1,11 @@
 import {
-  PbExpireMode,
   type PbAddress,
   type PbInvocationBatchRequest,
   type PbPersistedValue,
   type PbValueSpec,
 } from '@keyflow/sdk/protocol';
-import type { AddressState, StoredValue } from '../state/address-state';
+import type { AddressState } from '../state/address-state';
+import { isExpired } from '../state/time-to-live';
 import type { Envelope } from '../message/envelope';
 
 const EMPTY = new Uint8Array(0);
@@ -50,13 +50,4 @@ export function prepareBatch(
     },
     expired,
   };
-}
-
-/** True when a value's time to live, per its spec, has passed. */
-export function isExpired(spec: PbValueSpec, stored: StoredValue, now: number): boolean {
-  const expiration = spec.expirationSpec;
-  if (!expiration || expiration.expireAfterMillis <= 0) return false;
-  if (expiration.mode === PbExpireMode.AFTER_WRITE) return now - stored.writtenAt >= expiration.expireAfterMillis;
-  if (expiration.mode === PbExpireMode.AFTER_INVOKE) return now - stored.accessedAt >= expiration.expireAfterMillis;
-  return false;
 }

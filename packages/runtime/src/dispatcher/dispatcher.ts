@@ -4,6 +4,7 @@ import { RuntimeDefaults } from '../config/runtime-defaults';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from '../egress/egress-record';
 import type { AddressState } from '../state/address-state';
+import { CollectionBatch } from '../state/collection-batch';
 import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
@@ -74,6 +75,8 @@ interface BatchCall {
   attempt: number;
   /** `performance.now()` when the batch left its mailbox. */
   readonly started: number;
+  /** The batch's list and map state, entry by entry, when the endpoint takes state backings. */
+  collections?: CollectionBatch | undefined;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -356,9 +359,18 @@ export class Dispatcher {
 
   #invokeWith(call: BatchCall, state: AddressState | null): Promise<void> | undefined {
     const specs = this.#deps.specs.get(call.mailbox.typename);
+    if (!call.target.endpoint.takesStateBackings) return this.#send(call, specs, state);
+    // Lists and maps stay in storage, entry by entry; the function gets backings that read them.
+    const opened = CollectionBatch.open(this.#deps.state, call.mailbox.key, specs, state, this.#clock());
+    if (opened instanceof Promise) return opened.then((collections) => this.#send(call, specs, collections.addressState, collections));
+    return this.#send(call, specs, opened ? opened.addressState : state, opened);
+  }
+
+  #send(call: BatchCall, specs: readonly PbValueSpec[], state: AddressState | null, collections?: CollectionBatch): Promise<void> | undefined {
+    call.collections = collections;
     const prepared = prepareBatch(call.mailbox.address, specs, state, call.batch, this.#clock());
     const sent = performance.now();
-    const response = call.target.endpoint.invoke(prepared.request);
+    const response = call.target.endpoint.invoke(prepared.request, collections);
     if (response instanceof Promise) {
       return response.then((answered) => {
         this.#observer.invocationAnswered(call.mailbox.typename, performance.now() - sent);
@@ -382,7 +394,7 @@ export class Dispatcher {
     // An empty FromFunction is a batch without effects, as StateFun reads it: the official
     // Python SDK answers a batch that changed nothing that way.
     if (response.kind === 'invocationResult' || response.kind === 'empty') {
-      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result);
+      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result, call.collections);
       return undefined;
     }
     if (call.attempt >= MAX_STATE_NEGOTIATIONS) {
@@ -407,6 +419,7 @@ export class Dispatcher {
     state: AddressState | null,
     prepared: PreparedBatch,
     result: PbInvocationResponse,
+    collections: CollectionBatch | undefined,
   ): void {
     const self = mailbox.address;
     for (const outgoing of result.outgoingMessages) {
@@ -439,6 +452,7 @@ export class Dispatcher {
     const inPlace = this.#deps.state.ownsLive(mailbox.key, state);
     const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now, inPlace);
     if (next !== undefined) this.#deps.state.write(mailbox.key, next);
+    collections?.apply();
     for (const outgoing of result.outgoingMessages) {
       this.enqueue({ target: outgoing.target!, argument: outgoing.argument!, caller: self });
     }

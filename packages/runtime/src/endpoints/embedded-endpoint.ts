@@ -7,6 +7,7 @@ import {
   type InlineBatchHandler,
   type PbFromFunction,
   type PbInvocationBatchRequest,
+  type StateBackings,
 } from '@keyflow/sdk/protocol';
 import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
@@ -21,6 +22,8 @@ import { matchesPattern } from './function-pattern';
  */
 export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
   readonly description: string;
+  /** In-process functions read their lists and maps entry by entry from the runtime's state. */
+  readonly takesStateBackings = true;
 
   private constructor(
     private readonly handler: InlineBatchHandler,
@@ -42,17 +45,20 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
     return EmbeddedFunctionEndpoint.of(classes, config.modulePath);
   }
 
-  /** An endpoint for classes at hand (tests, programs that embed the runtime). */
-  static of(classes: readonly FunctionClass[], name = 'in-process'): EmbeddedFunctionEndpoint {
+  /**
+   * An endpoint for classes at hand (tests, programs that embed the runtime). `clock` is what
+   * the functions' schedules and map entry expiry read (the runtime's clock in tests).
+   */
+  static of(classes: readonly FunctionClass[], name = 'in-process', clock?: () => number): EmbeddedFunctionEndpoint {
     const typenames = classes.map((cls) => getFunctionMetadata(cls)?.typename ?? cls.name);
-    return new EmbeddedFunctionEndpoint(createInlineBatchHandler(classes), typenames, name);
+    return new EmbeddedFunctionEndpoint(createInlineBatchHandler(classes, clock ? { clock } : {}), typenames, name);
   }
 
   /** Answers synchronously when the functions of the batch are synchronous. */
-  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction> {
+  invoke(batch: PbInvocationBatchRequest, backings?: StateBackings): PbFromFunction | Promise<PbFromFunction> {
     let response;
     try {
-      response = this.handler(batch);
+      response = this.handler(batch, backings);
     } catch (error) {
       throw this.#failed(batch, error);
     }

@@ -1,4 +1,4 @@
-import type { PbFromFunction, PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
+import type { PbFromFunction, PbInvocationBatchRequest, StateBackings } from '@keyflow/sdk/protocol';
 import type { EndpointStats } from '../metrics/runtime-sources';
 
 /**
@@ -14,7 +14,12 @@ export interface FunctionEndpoint {
    * (`KF_ENDPOINT_UNREACHABLE`, `KF_ENDPOINT_FAILED`) naming address and endpoint. An endpoint
    * that can answer at once (in-process functions) may return the response, or throw, directly.
    */
-  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction>;
+  invoke(batch: PbInvocationBatchRequest, backings?: StateBackings): PbFromFunction | Promise<PbFromFunction>;
+  /**
+   * True when the functions take their list and map state as `backings` (entry by entry, read on
+   * demand) with each batch; otherwise a list or map travels whole in its PersistedValue.
+   */
+  readonly takesStateBackings?: boolean;
   /** Its calls' failures, retries and open connections, when it keeps them (remote endpoints). */
   stats?(): EndpointStats;
   /** Releases connections and processes. */

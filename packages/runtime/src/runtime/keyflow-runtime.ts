@@ -33,6 +33,7 @@ import type { StateBackend } from '../state/state-backend';
 import { ingressDataPrefix, scanRegion } from '../state/keyspace';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
+import { CollectionSweeper } from '../state/collection-sweeper';
 import { TimerService } from '../timers/timer-service';
 import { EgressBackpressure } from './egress-backpressure';
 import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
@@ -70,6 +71,11 @@ export interface RuntimeOptions {
   readonly maxStagedEgressBytes?: number;
   /** Clean address states kept in memory. Default 100,000. */
   readonly stateCacheEntries?: number;
+  /**
+   * Milliseconds between sweeps that delete expired map entries, cleared map generations and
+   * expired lists from storage (and so from checkpoints). Default 600,000; 0 disables them.
+   */
+  readonly collectionSweepIntervalMs?: number;
   /** Kinds of packages the module was loaded with (the connectors' `keyflowKinds`); the runtime's own are always there. */
   readonly kinds?: readonly Kind[];
   /** Function classes served in-process in addition to module.yaml's endpoints (tests, programs). */
@@ -118,6 +124,7 @@ export class KeyflowRuntime {
     private readonly ownership: RuntimeOwnership,
     /** The runtime's Prometheus metrics; undefined when started with `metrics: false`. */
     readonly metrics: RuntimeMetrics | undefined,
+    private readonly sweeper: CollectionSweeper,
   ) {}
 
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
@@ -145,7 +152,7 @@ export class KeyflowRuntime {
       undo.push(() => Promise.all(sidecars.map((sidecar) => sidecar.stop())));
       await Promise.all(sidecars.map((sidecar) => sidecar.start()));
       const context = { logger, sidecars };
-      const router = new EndpointRouter([...createEndpoints(bound, context), ...inProcessEndpoints(options.functions)]);
+      const router = new EndpointRouter([...createEndpoints(bound, context), ...inProcessEndpoints(options.functions, clock)]);
       undo.push(() => router.close());
 
       const sinks: EgressSink[] = [...createEgresses(bound, context), ...(options.egresses ?? [])];
@@ -173,10 +180,11 @@ export class KeyflowRuntime {
       const egress = new EgressRouter(sinks, logger, onFatal, observer, new EgressBacklog(egressLimits));
       const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
       const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
+      const specs = new StateSpecRegistry();
       const dispatcher = new Dispatcher({
         targets: router,
         state,
-        specs: new StateSpecRegistry(),
+        specs,
         timers,
         hasEgress: (id) => egress.has(id),
         emitEgress: (record) => egress.emit(record),
@@ -202,7 +210,8 @@ export class KeyflowRuntime {
         ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
       });
       const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
-      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics);
+      const sweeper = new CollectionSweeper(state.entries, (typename) => specs.get(typename), clock);
+      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics, sweeper);
       reportFailure = (error) => runtime.#fail(error);
       ownership.onLost(onFatal);
       new EgressBackpressure(egress, dispatcher, {
@@ -226,6 +235,8 @@ export class KeyflowRuntime {
       timers.start();
       const interval = options.checkpointIntervalMs ?? RuntimeDefaults.CHECKPOINT_INTERVAL_MS;
       if (interval > 0) coordinator.start(interval);
+      const sweepInterval = options.collectionSweepIntervalMs ?? RuntimeDefaults.COLLECTION_SWEEP_INTERVAL_MS;
+      if (sweepInterval > 0) sweeper.start(sweepInterval, logger);
 
       observer.restored(clock() - began);
       logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
@@ -312,6 +323,7 @@ export class KeyflowRuntime {
   async #stop(drainTimeoutMs: number): Promise<void> {
     for (const ingress of this.ingresses) await ingress.stop();
     this.timers.stop();
+    await this.sweeper.stop();
     if (!this.#failure) {
       let timeout: NodeJS.Timeout | undefined;
       const drained = await Promise.race([
@@ -338,15 +350,16 @@ export class KeyflowRuntime {
     this.#failure = error;
     this.logger.error('the runtime stopped processing; restart it to resume from the last checkpoint', { error });
     void this.coordinator.stop();
+    void this.sweeper.stop();
     this.timers.stop();
     for (const listener of this.#failureListeners) listener(error);
   }
 }
 
 // Function classes passed in code, each served in-process under its own typename.
-function inProcessEndpoints(functions: readonly FunctionClass[] | undefined): RoutedEndpoint[] {
+function inProcessEndpoints(functions: readonly FunctionClass[] | undefined, clock: () => number): RoutedEndpoint[] {
   if (!functions || functions.length === 0) return [];
-  const endpoint = EmbeddedFunctionEndpoint.of(functions);
+  const endpoint = EmbeddedFunctionEndpoint.of(functions, 'in-process', clock);
   return endpoint.typenames.map((typename) => ({ functions: { kind: 'function', typename }, endpoint, maxBatchSize: RuntimeDefaults.MAX_BATCH_SIZE }));
 }
 

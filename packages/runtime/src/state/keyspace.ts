@@ -5,6 +5,14 @@ import type { StateBackend } from './state-backend';
 
 /** Function state: `s/<address key>`, owned by the state store. */
 export const STATE_KEY_PREFIX = 's/';
+/**
+ * List and map state stored entry by entry: `c/<length of the address key, base 36>:<address
+ * key><state name>` NUL, then `h`
+ * (the collection's header: element typename, list length, map generation, times), `l<index,
+ * zero-padded>` (a list element) or `m<generation, hex>` `<map key>` (a map entry). Owned by the
+ * state store's entry store; see {@link collectionPrefix}.
+ */
+export const COLLECTION_KEY_PREFIX = 'c/';
 /** Delayed messages: `t/<id, zero-padded>`, owned by the timer service. */
 export const TIMER_KEY_PREFIX = 't/';
 /** Data of ingresses: `i/<ingress id>` NUL `<key>`; each ingress sees only its own. */
@@ -21,6 +29,39 @@ export const MAILBOXES_KEY = 'm/mailboxes';
 /** The key of an address's state. */
 export function stateKey(addressKey: string): string {
   return STATE_KEY_PREFIX + addressKey;
+}
+
+/**
+ * The prefix of every key of one list or map state of an address. The address key is preceded
+ * by its length (an id may hold any character) and state names hold no NUL, so a prefix never
+ * begins another one.
+ */
+export function collectionPrefix(addressKey: string, stateName: string): string {
+  return `${COLLECTION_KEY_PREFIX}${addressKey.length.toString(36)}:${addressKey}${stateName}\u0000`;
+}
+
+/** The key of a collection's header, under its {@link collectionPrefix}. */
+export function collectionHeaderKey(prefix: string): string {
+  return `${prefix}h`;
+}
+
+/** The key of list element `index`: zero-padded so that key order is index order. */
+export function listElementKey(prefix: string, index: number): string {
+  return `${prefix}l${index.toString().padStart(12, '0')}`;
+}
+
+/**
+ * The prefix of a map's entries of one generation. `clear()` starts a new generation, so it
+ * writes one header instead of deleting every entry; the old generation's entries are
+ * unreachable from then on and the collection sweeper deletes them.
+ */
+export function mapGenerationPrefix(prefix: string, generation: number): string {
+  return `${prefix}m${generation.toString(16).padStart(8, '0')}`;
+}
+
+/** The key of a map entry. */
+export function mapEntryKey(prefix: string, generation: number, key: string): string {
+  return mapGenerationPrefix(prefix, generation) + key;
 }
 
 /** The key of a delayed message: zero-padded so that key order is id order. */

@@ -1,17 +1,11 @@
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
+import { BatchedReader } from './batched-reader';
+import { EntryStore } from './entry-store';
 import { LruCache } from './lru-cache';
 import { stateKey } from './keyspace';
 import type { BackendOp, StateBackend } from './state-backend';
 
-/** The most keys one backend read asks for. */
-const MAX_READ_BATCH = 1_000;
-
-interface PendingRead {
-  readonly key: string;
-  readonly resolve: (value: Uint8Array | undefined) => void;
-  readonly reject: (error: unknown) => void;
-}
 
 /** The state writes between two checkpoints: address key → new state, or null when deleted. */
 export type StateDelta = ReadonlyMap<string, AddressState | null>;
@@ -20,6 +14,8 @@ export type StateDelta = ReadonlyMap<string, AddressState | null>;
 export interface StateStoreOptions {
   /** How many clean address states are kept in memory. Default 100,000. */
   readonly cacheEntries?: number;
+  /** How many clean list elements and map entries are kept in memory. Default 200,000. */
+  readonly entryCacheEntries?: number;
 }
 
 /**
@@ -36,14 +32,22 @@ export class StateStore {
   /** Sealed deltas not yet committed, oldest first. */
   readonly #sealed: Map<string, AddressState | null>[] = [];
   readonly #cache: LruCache<string, AddressState | null>;
-  #reads: PendingRead[] = [];
+  readonly #reader: BatchedReader;
 
   constructor(
     readonly backend: StateBackend,
     options: StateStoreOptions = {},
   ) {
     this.#cache = new LruCache(options.cacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES);
+    this.#reader = new BatchedReader(backend);
+    this.entries = new EntryStore(backend, options.entryCacheEntries ?? RuntimeDefaults.COLLECTION_ENTRY_CACHE_ENTRIES);
   }
+
+  /**
+   * The entries of list and map state that live entry by entry (embedded functions), sealed and
+   * committed together with the address states by the state checkpoint participant.
+   */
+  readonly entries: EntryStore;
 
   /**
    * The state of `key` if it is known without I/O: `null` when known to be empty,
@@ -63,33 +67,13 @@ export class StateStore {
   async load(key: string): Promise<AddressState | null> {
     const known = this.peek(key);
     if (known !== undefined) return known;
-    const bytes = await this.#read(stateKey(key));
+    const bytes = await this.#reader.read(stateKey(key));
     // A write may have happened while the read was under way; it wins.
     const raced = this.peek(key);
     if (raced !== undefined) return raced;
     const state = bytes === undefined ? null : decodeAddressState(bytes, key);
     this.#cache.set(key, state);
     return state;
-  }
-
-  /** Reads through the backend; reads asked for in one synchronous step share one `getMany`. */
-  #read(key: string): Promise<Uint8Array | undefined> {
-    return new Promise((resolve, reject) => {
-      this.#reads.push({ key, resolve, reject });
-      if (this.#reads.length === 1) queueMicrotask(() => this.#flushReads());
-    });
-  }
-
-  #flushReads(): void {
-    const reads = this.#reads;
-    this.#reads = [];
-    for (let start = 0; start < reads.length; start += MAX_READ_BATCH) {
-      const chunk = reads.slice(start, start + MAX_READ_BATCH);
-      this.backend.getMany(chunk.map((read) => read.key)).then(
-        (values) => chunk.forEach((read, index) => read.resolve(values[index])),
-        (error: unknown) => chunk.forEach((read) => read.reject(error)),
-      );
-    }
   }
 
   /** Records the new state of `key` (`null` deletes it). Visible to reads at once. */
@@ -158,5 +142,6 @@ export class StateStore {
     this.#live = new Map();
     this.#sealed.length = 0;
     this.#cache.clear();
+    this.entries.reset();
   }
 }

@@ -175,13 +175,14 @@ export class StorageFactory {
 
   /**
    * The storage for one batch, given the state values the request carried, aligned with the
-   * function's states. Unknown property names throw (the object is not extensible).
+   * function's states, and the backings of this batch's lists and maps when they are not the
+   * factory's. Unknown property names throw (the object is not extensible).
    */
-  create(stored: readonly (PbTypedValue | undefined)[]): AddressStorage {
+  create(stored: readonly (PbTypedValue | undefined)[], backings: StateBackings = this.#backings): AddressStorage {
     const slots = this.#states.map((state, index): Slot =>
       state.kind === 'value'
         ? new StateSlot(state, stored[index])
-        : new CollectionSlot(state, stored[index], this.#backings, this.#clock),
+        : new CollectionSlot(state, stored[index], backings, this.#clock),
     );
     return new AddressStorage(new this.#Storage(slots), slots);
   }

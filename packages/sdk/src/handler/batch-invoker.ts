@@ -19,6 +19,7 @@ import type {
   PbValueSpec,
 } from '../protocol/wire-types';
 import { SCHEDULES_STATE_NAME, SCHEDULES_STATE_SPEC } from '../schedule/schedule-table';
+import type { StateBackings } from '../state/state-backing';
 import { StorageFactory, type AddressStorage } from './address-storage';
 import type { FunctionDefinition, FunctionRegistry } from './function-registry';
 import { InvocationContext, type SchedulingInput } from './invocation-context';
@@ -47,12 +48,12 @@ export class BatchInvoker {
 
   readonly #clock: () => number;
 
-  /** `clock` is the time schedules compute with (milliseconds since the epoch). */
+  /** `clock` is the time schedules and map entry expiry compute with (milliseconds since the epoch). */
   constructor(registry: FunctionRegistry, clock: () => number = Date.now) {
     this.#registry = registry;
     this.#clock = clock;
     for (const definition of registry.list()) {
-      this.#functions.set(definition.typename, { definition, storage: new StorageFactory(definition.states) });
+      this.#functions.set(definition.typename, { definition, storage: new StorageFactory(definition.states, { clock }) });
     }
   }
 
@@ -60,9 +61,10 @@ export class BatchInvoker {
    * Runs one batch. Synchronous functions are run synchronously and the response returned
    * directly; a promise is returned only once a function returns one. Throws (or rejects
    * with) `KF_BAD_REQUEST` (no or bad target), `KF_UNKNOWN_FUNCTION`, or `KF_FUNCTION_FAILED`
-   * (the function threw; no effect of the batch is returned).
+   * (the function threw; no effect of the batch is returned). `backings`, when given, hold the
+   * batch's lists and maps instead of their PersistedValues (the runtime's entry-level storage).
    */
-  invoke(batch: PbInvocationBatchRequest): PbFromFunction | Promise<PbFromFunction> {
+  invoke(batch: PbInvocationBatchRequest, backings?: StateBackings): PbFromFunction | Promise<PbFromFunction> {
     const target = batch.target;
     // The id may be empty: StateFun's addresses allow it, and the official JS and Python SDKs
     // invoke the function for it (found by the differential test against the JS SDK).
@@ -78,7 +80,7 @@ export class BatchInvoker {
     if (stored.missing.length > 0) {
       return { kind: 'incompleteInvocationContext', missingValues: stored.missing };
     }
-    const storage = storageFactory.create(stored.values);
+    const storage = storageFactory.create(stored.values, backings);
     const scheduling = { pbSelf: target, stored: stored.schedules, clock: this.#clock };
     return new BatchRun(definition, fromPbAddress(target), storage, batch.invocations, scheduling).runFrom(0);
   }

@@ -3,6 +3,7 @@ import { SdkErrorCodes } from '../errors/error-codes';
 import { decodeToFunction } from '../protocol/to-function-codec';
 import { encodeFromFunction } from '../protocol/from-function-codec';
 import type { PbFromFunction, PbInvocationBatchRequest } from '../protocol/wire-types';
+import type { StateBackings } from '../state/state-backing';
 import { BatchInvoker } from './batch-invoker';
 import { FunctionRegistry, type FunctionClass } from './function-registry';
 
@@ -18,15 +19,17 @@ export type BatchHandler = (batch: PbInvocationBatchRequest) => Promise<PbFromFu
 /**
  * Runs a decoded invocation batch and answers synchronously when its functions are synchronous;
  * returns a promise only once a function returns one. Errors are thrown when they happen
- * synchronously. The runtime's embedded mode uses it to spare a promise per batch.
+ * synchronously. The runtime's embedded mode uses it to spare a promise per batch, and passes
+ * `backings` bound to the batch's address so that lists and maps are read and written entry by
+ * entry in its own storage instead of travelling whole in their PersistedValue.
  */
-export type InlineBatchHandler = (batch: PbInvocationBatchRequest) => PbFromFunction | Promise<PbFromFunction>;
+export type InlineBatchHandler = (batch: PbInvocationBatchRequest, backings?: StateBackings) => PbFromFunction | Promise<PbFromFunction>;
 
 /** Options of the request handlers. */
 export interface RequestHandlerOptions {
   /**
-   * The clock schedules compute tick times with, in milliseconds since the epoch; `Date.now`
-   * when left out. Tests pass a controllable one.
+   * The clock schedules compute tick times and map entries their expiry with, in milliseconds
+   * since the epoch; `Date.now` when left out. Tests pass a controllable one.
    */
   readonly clock?: () => number;
 }
@@ -60,5 +63,5 @@ export function createBatchHandler(functions: readonly FunctionClass[], options:
 /** Like {@link createBatchHandler}, answering synchronously where it can. */
 export function createInlineBatchHandler(functions: readonly FunctionClass[], options: RequestHandlerOptions = {}): InlineBatchHandler {
   const invoker = new BatchInvoker(new FunctionRegistry(functions), options.clock);
-  return (batch) => invoker.invoke(batch);
+  return (batch, backings) => invoker.invoke(batch, backings);
 }

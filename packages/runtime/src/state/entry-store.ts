@@ -1,0 +1,130 @@
+import { BatchedReader } from './batched-reader';
+import { LruCache } from './lru-cache';
+import type { BackendOp, StateBackend } from './state-backend';
+
+/** Entry writes between two checkpoints: backend key → new value, or null when deleted. */
+export type EntryDelta = ReadonlyMap<string, Uint8Array | null>;
+
+/**
+ * The entries of list and map state (keys of the `c/` region, see keyspace.ts), read on demand
+ * and written one by one, with the state store's discipline: writes go to an in-memory delta
+ * that serves reads, a checkpoint seals it (O(1)) and commits it to the backend atomically with
+ * everything else, clean entries are kept in a bounded cache. So a change to one entry of a
+ * collection of any size costs one write here and one key in the next (incremental) checkpoint.
+ */
+export class EntryStore {
+  #live = new Map<string, Uint8Array | null>();
+  /** Sealed deltas not yet committed, oldest first. */
+  readonly #sealed: Map<string, Uint8Array | null>[] = [];
+  readonly #cache: LruCache<string, Uint8Array | null>;
+  readonly #reader: BatchedReader;
+  #scanned = 0;
+
+  constructor(
+    readonly backend: StateBackend,
+    cacheEntries: number,
+  ) {
+    this.#cache = new LruCache(cacheEntries);
+    this.#reader = new BatchedReader(backend);
+  }
+
+  /** The value of `key` if known without I/O: `null` when known to be absent, `undefined` when it must be read. */
+  peek(key: string): Uint8Array | null | undefined {
+    const live = this.#live.get(key);
+    if (live !== undefined) return live;
+    for (let index = this.#sealed.length - 1; index >= 0; index--) {
+      const sealed = (this.#sealed[index] as Map<string, Uint8Array | null>).get(key);
+      if (sealed !== undefined) return sealed;
+    }
+    return this.#cache.get(key);
+  }
+
+  /** The value of `key`, from memory or the backend: synchronous when known without I/O. */
+  get(key: string): Uint8Array | null | Promise<Uint8Array | null> {
+    const known = this.peek(key);
+    if (known !== undefined) return known;
+    return this.#reader.read(key).then((bytes) => {
+      // A write may have happened while the read was under way; it wins.
+      const raced = this.peek(key);
+      if (raced !== undefined) return raced;
+      const value = bytes ?? null;
+      this.#cache.set(key, value);
+      return value;
+    });
+  }
+
+  /**
+   * Every entry whose key starts with `prefix`, as the store holds it now (the backend's entries
+   * with the uncommitted writes over them), in key order. Streams from the backend: a scan of a
+   * large collection never holds it whole.
+   */
+  async *scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]> {
+    // The pending writes under the prefix, newest winning; taken first, so that the merge below
+    // sees one consistent set of them.
+    const pending = new Map<string, Uint8Array | null>();
+    for (const delta of [...this.#sealed, this.#live]) {
+      for (const [key, value] of delta) if (key.startsWith(prefix)) pending.set(key, value);
+    }
+    const pendingKeys = [...pending.keys()].sort();
+    let next = 0;
+    for await (const [key, value] of this.backend.scan(prefix)) {
+      this.#scanned++;
+      for (; next < pendingKeys.length && (pendingKeys[next] as string) < key; next++) {
+        const written = pending.get(pendingKeys[next] as string);
+        if (written) yield [pendingKeys[next] as string, written];
+      }
+      if (pending.has(key)) continue; // overwritten or deleted: yielded (or skipped) in order above or below
+      yield [key, value];
+    }
+    for (; next < pendingKeys.length; next++) {
+      const written = pending.get(pendingKeys[next] as string);
+      if (written) yield [pendingKeys[next] as string, written];
+    }
+  }
+
+  /** Records the new value of `key` (`null` deletes it). Visible to reads at once. */
+  write(key: string, value: Uint8Array | null): void {
+    this.#live.set(key, value);
+  }
+
+  /** How many entries were read from the backend so far (point reads and scanned entries). */
+  get backendReads(): number {
+    return this.#reader.count + this.#scanned;
+  }
+
+  /** Ends the current delta and returns it; later writes go to a new one. */
+  seal(): EntryDelta {
+    const sealed = this.#live;
+    this.#sealed.push(sealed);
+    this.#live = new Map();
+    return sealed;
+  }
+
+  /** The backend operations that persist a sealed delta. */
+  static opsOf(delta: EntryDelta): BackendOp[] {
+    const ops: BackendOp[] = [];
+    for (const [key, value] of delta) ops.push(value === null ? { type: 'del', key } : { type: 'put', key, value });
+    return ops;
+  }
+
+  /** The oldest sealed delta is in the backend: its entries become clean (cached). In seal order. */
+  committed(delta: EntryDelta): void {
+    if (this.#sealed[0] !== delta) throw new Error('entry deltas must be committed in the order they were sealed');
+    this.#sealed.shift();
+    for (const [key, value] of delta) this.#cache.set(key, value);
+  }
+
+  /** Puts back the oldest sealed delta, whose commit failed, under the current one (newer writes win). */
+  unseal(delta: EntryDelta): void {
+    if (this.#sealed[0] !== delta) throw new Error('only the oldest sealed entry delta can be put back');
+    this.#sealed.shift();
+    for (const [key, value] of delta) if (!this.#live.has(key)) this.#live.set(key, value);
+  }
+
+  /** Drops everything held in memory (with the state store's reset). */
+  reset(): void {
+    this.#live = new Map();
+    this.#sealed.length = 0;
+    this.#cache.clear();
+  }
+}
