@@ -5,6 +5,7 @@ import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from '../egress/egress-record';
 import type { AddressState } from '../state/address-state';
 import { CollectionBatch } from '../state/collection-batch';
+import { gatherCollections } from '../state/collection-gathering';
 import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
@@ -359,7 +360,12 @@ export class Dispatcher {
 
   #invokeWith(call: BatchCall, state: AddressState | null): Promise<void> | undefined {
     const specs = this.#deps.specs.get(call.mailbox.typename);
-    if (!call.target.endpoint.takesStateBackings) return this.#send(call, specs, state);
+    if (!call.target.endpoint.takesStateBackings) {
+      // Lists and maps travel whole: those stored entry by entry (the function ran embedded) move back.
+      const whole = gatherCollections(this.#deps.state, call.mailbox.key, specs, state);
+      if (whole instanceof Promise) return whole.then((gathered) => this.#send(call, specs, gathered));
+      return this.#send(call, specs, whole);
+    }
     // Lists and maps stay in storage, entry by entry; the function gets backings that read them.
     const opened = CollectionBatch.open(this.#deps.state, call.mailbox.key, specs, state, this.#clock());
     if (opened instanceof Promise) return opened.then((collections) => this.#send(call, specs, collections.addressState, collections));

@@ -163,4 +163,24 @@ describe('map and list state stored entry by entry (embedded)', () => {
     expect(await rig.ask('ann', 'keys')).toEqual([]);
     expect(await rig.ask('ann', 'list')).toEqual([]);
   });
+
+  it('moves entries back into whole values when the function is served whole (remote), and into entries again when embedded', async () => {
+    await rig.send('ann', 'set a 1', 'set b 2', 'append x');
+    await rig.checkpoint();
+    await rig.close();
+
+    rig = await CollectionRig.open(dir.path, rig.clock, 'whole');
+    expect(await rig.ask('ann', 'keys')).toEqual(['a', 'b']);
+    expect(await rig.ask('ann', 'list')).toEqual(['x']);
+    await rig.send('ann', 'set c 3');
+    await rig.checkpoint();
+    expect(await rig.keys(COLLECTION_KEY_PREFIX)).toEqual([]);
+    await rig.close();
+
+    rig = await CollectionRig.open(dir.path, rig.clock);
+    expect(await rig.ask('ann', 'keys')).toEqual(['a', 'b', 'c']);
+    expect(await rig.ask('ann', 'at 0')).toBe('x');
+    await rig.checkpoint();
+    expect(await rig.keys(COLLECTION_KEY_PREFIX)).toHaveLength(3 + 1 + 1 + 1);
+  });
 });

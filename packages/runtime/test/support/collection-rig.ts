@@ -2,6 +2,7 @@ import { Types, silentLogger } from '@keyflow/sdk';
 import { stateParticipant } from '../../src/checkpoint/participants/state-participant';
 import { Dispatcher } from '../../src/dispatcher/dispatcher';
 import { EmbeddedFunctionEndpoint } from '../../src/endpoints/embedded-endpoint';
+import type { FunctionEndpoint } from '../../src/endpoints/function-endpoint';
 import { RocksDbBackend } from '../../src/state/rocksdb-backend';
 import { StateSpecRegistry } from '../../src/state/state-spec-registry';
 import { StateStore } from '../../src/state/state-store';
@@ -26,12 +27,17 @@ export class CollectionRig {
   private constructor(
     readonly backend: RocksDbBackend,
     readonly clock: FakeClock,
+    mode: 'embedded' | 'whole',
   ) {
     this.state = new StateStore(backend);
     this.specs = new StateSpecRegistry();
     let failed: () => void = () => undefined;
     this.#failed = new Promise((resolve) => (failed = resolve));
-    const targets = new FakeDispatchTargets().add('coll/store', EmbeddedFunctionEndpoint.of([CollectionStore], 'coll', clock.read));
+    const embedded = EmbeddedFunctionEndpoint.of([CollectionStore], 'coll', clock.read);
+    // 'whole': the same function as a remote endpoint sees it, its lists and maps sent whole.
+    const endpoint: FunctionEndpoint =
+      mode === 'embedded' ? embedded : { description: 'whole-values', invoke: (batch) => embedded.invoke(batch), close: () => embedded.close() };
+    const targets = new FakeDispatchTargets().add('coll/store', endpoint);
     this.dispatcher = new Dispatcher({
       targets,
       state: this.state,
@@ -48,9 +54,12 @@ export class CollectionRig {
     });
   }
 
-  /** A rig on the RocksDB folder `dir` (opened, or created). */
-  static async open(dir: string, clock = new FakeClock()): Promise<CollectionRig> {
-    return new CollectionRig(await RocksDbBackend.open(dir), clock);
+  /**
+   * A rig on the RocksDB folder `dir` (opened, or created). `whole` serves the function as an
+   * endpoint that takes lists and maps whole (as a remote one does) instead of embedded.
+   */
+  static async open(dir: string, clock = new FakeClock(), mode: 'embedded' | 'whole' = 'embedded'): Promise<CollectionRig> {
+    return new CollectionRig(await RocksDbBackend.open(dir), clock, mode);
   }
 
   /** Sends commands to the function instance `id`, in order, and waits until they are processed (or processing stopped). */
