@@ -93,7 +93,15 @@ function verify(lines: readonly string[], orders: readonly Order[]): string {
     expect(confirms.sort((a, b) => a - b)).toEqual(mine.map((order) => order.seq).sort((a, b) => a - b));
     const total = mine.reduce((sum, order) => sum + order.amount, 0);
     expect(lines.filter((line) => line.startsWith(`report:${customer}:`))).toEqual([`report:${customer}:${total}:${mine.length}`]);
-    expected += mine.length * 2 + 1;
+    // Map state: every order's amount, minus those a seventh order deleted; list state: every seq, in order.
+    const kept = mine.filter((order) => !mine.some((later) => later.seq % 7 === 0 && later.seq - CUSTOMERS.length === order.seq));
+    const entries = kept
+      .map((order) => [String(order.seq), `${order.seq}=${order.amount}`] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)) // map state lists its keys in string order
+      .map(([, entry]) => entry);
+    const seqs = [...mine].sort((a, b) => a.seq - b.seq).map((order) => order.seq);
+    expect(lines.filter((line) => line.startsWith(`collections:${customer}:`))).toEqual([`collections:${customer}:${entries.join(',')}:${seqs.join(',')}`]);
+    expected += mine.length * 2 + 2;
   }
   expect(lines).toHaveLength(expected);
   return `${lines.length} egress records, 0 lost, 0 doubled`;

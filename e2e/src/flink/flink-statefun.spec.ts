@@ -7,19 +7,20 @@ import { join } from 'node:path';
 import { ROOT, eventually, startKeyflow } from '../support/keyflow-process';
 import { flinkDown, flinkSavepoint, flinkUp, type FlinkUp } from './support/flink-cli';
 import { createTopics, produce, readCommitted, startBroker, stopBroker, type CommittedOutput, type TestBroker } from './support/kafka-broker';
-import { expectedGreetings, expectedReminders, workload } from './support/workload';
+import { expectedGreetings, expectedLedger, expectedReminders, ledgerWorkload, workload } from './support/workload';
 
 const STATEFUN_MODULE = join(ROOT, 'apps', 'examples', 'deploy', 'statefun', 'module.yaml');
 const KAFKA_IO = join(ROOT, 'apps', 'examples', 'deploy', 'flink', 'kafka-io.yaml');
 const FAILING_IO = join(__dirname, 'fixtures', 'failing-io.yaml');
+const LEDGER_IO = join(__dirname, 'fixtures', 'ledger-io.yaml');
 const FUNCTIONS = join(__dirname, 'fixtures', 'functions.ts');
-const TOPICS = ['names', 'reminders-in', 'greetings', 'reminders', 'orders'];
+const TOPICS = ['names', 'reminders-in', 'greetings', 'reminders', 'orders', 'ledger-in'];
 const MINUTES = 60_000;
 
 /** `keyflow flink up` arguments for the suite's module, functions and broker. */
 function upArguments(broker: TestBroker, taskManagers: number, parallelism: number): string[] {
   return [
-    ...['--module', STATEFUN_MODULE, '--module', KAFKA_IO, '--module', FAILING_IO],
+    ...['--module', STATEFUN_MODULE, '--module', KAFKA_IO, '--module', FAILING_IO, '--module', LEDGER_IO],
     ...['--functions', FUNCTIONS, '--kafka', broker.bootstrap],
     ...['--taskmanagers', String(taskManagers), '--parallelism', String(parallelism), '--checkpoint-interval', '1000'],
   ];
@@ -80,6 +81,14 @@ describe('the example app on Flink StateFun: 1 JobManager, 2 TaskManagers, paral
     const overview = (await (await fetch(`${up.session.restUrl}/overview`)).json()) as { taskmanagers: number };
     expect(overview.taskmanagers).toBe(2);
   }, 6 * MINUTES);
+
+  // Before the kill -9 test: the job recovers for minutes after it.
+  it('keeps a Keyflow function\'s map and list state exact on Flink StateFun (each collection one PersistedValue)', async () => {
+    const commands = ledgerWorkload(21, 4, 48);
+    await produce(flinkKafka, 'ledger-in', commands);
+    const output = await readCommitted(flinkKafka, 'L', { greetings: commands.length, reminders: 0 }, 240_000);
+    expect(output.greetings).toEqual(expectedLedger(commands));
+  }, 5 * MINUTES);
 
   it('loses and doubles nothing when a TaskManager is killed with kill -9 mid-run (restart from the last checkpoint)', async () => {
     const load = workload(99, 'k', 120, 10, 20);

@@ -54,3 +54,33 @@ export function expectedReminders(requests: readonly Message[]): string[] {
   }
   return lines.sort();
 }
+
+/** `count` ledger commands over `ledgers` ids (`L0` …): `set <key> <amount>` over six keys, every fifth a `del`. */
+export function ledgerWorkload(seed: number, ledgers: number, count: number): Message[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, index) => {
+    const key = `k${Math.floor(random() * 6)}`;
+    const value = index % 5 === 4 ? `del ${key}` : `set ${key} ${Math.floor(random() * 1_000)}`;
+    return { key: `L${Math.floor(random() * ledgers)}`, value };
+  });
+}
+
+/** The records (`key<TAB>text`, sorted) e2e/ledger publishes for `commands`: its whole state after each one. */
+export function expectedLedger(commands: readonly Message[]): string[] {
+  const maps = new Map<string, Map<string, number>>();
+  const logs = new Map<string, string[]>();
+  const lines: string[] = [];
+  for (const command of commands) {
+    const id = String(command.key);
+    const [op = '', key = '', amount = '0'] = String(command.value).split(' ');
+    const map = maps.get(id) ?? new Map<string, number>();
+    maps.set(id, map);
+    if (op === 'set') map.set(key, Number(amount));
+    else map.delete(key);
+    const log = [...(logs.get(id) ?? []), `${op} ${key}`];
+    logs.set(id, log);
+    const entries = [...map.keys()].sort().map((entryKey) => `${entryKey}=${map.get(entryKey)}`).join(',');
+    lines.push(`${id}\tledger ${entries} | ${log.length}: ${log.join(',')}`);
+  }
+  return lines.sort();
+}

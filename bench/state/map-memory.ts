@@ -1,0 +1,75 @@
+// Resident memory of the runtime while 100,000 addresses each hold a 100-entry map (embedded
+// mode, the maps stored entry by entry in RocksDB): the maps are filled in waves of one message
+// per address, with checkpoints every second, then RSS is read after a final checkpoint and a
+// garbage collection. Run with --expose-gc (the README's command does).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@keyflow/sdk';
+import { KeyflowRuntime } from '@keyflow/runtime';
+import { functions } from './map-functions';
+import { AnswerEgress, PacedIngress } from './paced-loop';
+
+const ADDRESSES = Number(process.env['BENCH_ADDRESSES'] ?? 100_000);
+const ENTRIES = Number(process.env['BENCH_ENTRIES'] ?? 100);
+/** Messages in flight at once while filling (the dispatcher's default queue bound is 10,000). */
+const WAVE = 2_000;
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Sends `fill:<ENTRIES>` to addresses `from` … `to - 1` and resolves when all have answered. */
+function fillWave(ingress: PacedIngress, egress: AnswerEgress, from: number, to: number): Promise<void> {
+  return new Promise((resolve) => {
+    let waiting = to - from;
+    egress.onAnswer(() => {
+      if (--waiting === 0) resolve();
+    });
+    for (let address = from; address < to; address++) ingress.send('bench/map-state', `a${address}`, `fill:${ENTRIES}`);
+  });
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'keyflow-bench-state-memory-'));
+  try {
+    const ingress = new PacedIngress();
+    const egress = new AnswerEgress();
+    const runtime = await KeyflowRuntime.start({
+      module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
+      stateDir: join(root, 'state'),
+      functions,
+      ingresses: [ingress],
+      egresses: [egress],
+      logger: silentLogger,
+      checkpointIntervalMs: 1_000,
+    });
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    let peak = before;
+    for (let from = 0; from < ADDRESSES; from += WAVE) {
+      await fillWave(ingress, egress, from, Math.min(ADDRESSES, from + WAVE));
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    const fillSeconds = (performance.now() - started) / 1000;
+    await runtime.checkpoint();
+    (globalThis as { gc?: () => void }).gc?.();
+    const after = process.memoryUsage();
+    const stateBytes = await runtime.approximateStateBytes();
+    await runtime.stop();
+    console.log(`state memory: ${ADDRESSES.toLocaleString('en-US')} addresses × a ${ENTRIES}-entry @MapSpec, embedded mode`);
+    console.log('');
+    console.log('| measure | value |');
+    console.log('|---|---:|');
+    console.log(`| RSS before filling | ${mib(before)} |`);
+    console.log(`| RSS peak while filling (sampled per wave of ${WAVE.toLocaleString('en-US')}) | ${mib(peak)} |`);
+    console.log(`| RSS after a final checkpoint and GC | ${mib(after.rss)} |`);
+    console.log(`| V8 heap used then | ${mib(after.heapUsed)} |`);
+    console.log(`| RocksDB size (approximate) | ${mib(stateBytes)} |`);
+    console.log(`| fill time | ${fillSeconds.toFixed(1)} s |`);
+    console.log('');
+    console.log(`RSS after filling: ${mib(after.rss)} (issue #17 target: < 1 GiB) — ${after.rss < 1024 ** 3 ? 'met' : 'not met'}`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+void main();
