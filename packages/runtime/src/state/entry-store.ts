@@ -1,9 +1,9 @@
 import { BatchedReader } from './batched-reader';
-import { LruCache } from './lru-cache';
 import type { BackendOp, StateBackend } from './state-backend';
+import { WriteLayers, type WriteDelta } from './write-layers';
 
 /** Entry writes between two checkpoints: backend key → new value, or null when deleted. */
-export type EntryDelta = ReadonlyMap<string, Uint8Array | null>;
+export type EntryDelta = WriteDelta<Uint8Array>;
 
 /**
  * The entries of list and map state (keys of the `c/` region, see keyspace.ts), read on demand
@@ -13,10 +13,7 @@ export type EntryDelta = ReadonlyMap<string, Uint8Array | null>;
  * collection of any size costs one write here and one key in the next (incremental) checkpoint.
  */
 export class EntryStore {
-  #live = new Map<string, Uint8Array | null>();
-  /** Sealed deltas not yet committed, oldest first. */
-  readonly #sealed: Map<string, Uint8Array | null>[] = [];
-  readonly #cache: LruCache<string, Uint8Array | null>;
+  readonly #layers: WriteLayers<Uint8Array>;
   readonly #reader: BatchedReader;
   #scanned = 0;
 
@@ -24,19 +21,13 @@ export class EntryStore {
     readonly backend: StateBackend,
     cacheEntries: number,
   ) {
-    this.#cache = new LruCache(cacheEntries);
+    this.#layers = new WriteLayers(cacheEntries);
     this.#reader = new BatchedReader(backend);
   }
 
   /** The value of `key` if known without I/O: `null` when known to be absent, `undefined` when it must be read. */
   peek(key: string): Uint8Array | null | undefined {
-    const live = this.#live.get(key);
-    if (live !== undefined) return live;
-    for (let index = this.#sealed.length - 1; index >= 0; index--) {
-      const sealed = (this.#sealed[index] as Map<string, Uint8Array | null>).get(key);
-      if (sealed !== undefined) return sealed;
-    }
-    return this.#cache.get(key);
+    return this.#layers.peek(key);
   }
 
   /** The value of `key`, from memory or the backend: synchronous when known without I/O. */
@@ -48,7 +39,7 @@ export class EntryStore {
       const raced = this.peek(key);
       if (raced !== undefined) return raced;
       const value = bytes ?? null;
-      this.#cache.set(key, value);
+      this.#layers.cache(key, value);
       return value;
     });
   }
@@ -62,7 +53,7 @@ export class EntryStore {
     // The pending writes under the prefix, newest winning; taken first, so that the merge below
     // sees one consistent set of them.
     const pending = new Map<string, Uint8Array | null>();
-    for (const delta of [...this.#sealed, this.#live]) {
+    for (const delta of this.#layers.pending()) {
       for (const [key, value] of delta) if (key.startsWith(prefix)) pending.set(key, value);
     }
     const pendingKeys = [...pending.keys()].sort();
@@ -84,7 +75,7 @@ export class EntryStore {
 
   /** Records the new value of `key` (`null` deletes it). Visible to reads at once. */
   write(key: string, value: Uint8Array | null): void {
-    this.#live.set(key, value);
+    this.#layers.write(key, value);
   }
 
   /** How many entries were read from the backend so far (point reads and scanned entries). */
@@ -94,10 +85,7 @@ export class EntryStore {
 
   /** Ends the current delta and returns it; later writes go to a new one. */
   seal(): EntryDelta {
-    const sealed = this.#live;
-    this.#sealed.push(sealed);
-    this.#live = new Map();
-    return sealed;
+    return this.#layers.seal();
   }
 
   /** The backend operations that persist a sealed delta. */
@@ -109,22 +97,16 @@ export class EntryStore {
 
   /** The oldest sealed delta is in the backend: its entries become clean (cached). In seal order. */
   committed(delta: EntryDelta): void {
-    if (this.#sealed[0] !== delta) throw new Error('entry deltas must be committed in the order they were sealed');
-    this.#sealed.shift();
-    for (const [key, value] of delta) this.#cache.set(key, value);
+    this.#layers.committed(delta);
   }
 
   /** Puts back the oldest sealed delta, whose commit failed, under the current one (newer writes win). */
   unseal(delta: EntryDelta): void {
-    if (this.#sealed[0] !== delta) throw new Error('only the oldest sealed entry delta can be put back');
-    this.#sealed.shift();
-    for (const [key, value] of delta) if (!this.#live.has(key)) this.#live.set(key, value);
+    this.#layers.unseal(delta);
   }
 
   /** Drops everything held in memory (with the state store's reset). */
   reset(): void {
-    this.#live = new Map();
-    this.#sealed.length = 0;
-    this.#cache.clear();
+    this.#layers.reset();
   }
 }

@@ -2,13 +2,13 @@ import { RuntimeDefaults } from '../config/runtime-defaults';
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
 import { BatchedReader } from './batched-reader';
 import { EntryStore } from './entry-store';
-import { LruCache } from './lru-cache';
 import { stateKey } from './keyspace';
 import type { BackendOp, StateBackend } from './state-backend';
+import { WriteLayers, type WriteDelta } from './write-layers';
 
 
 /** The state writes between two checkpoints: address key → new state, or null when deleted. */
-export type StateDelta = ReadonlyMap<string, AddressState | null>;
+export type StateDelta = WriteDelta<AddressState>;
 
 /** Options of {@link StateStore}. */
 export interface StateStoreOptions {
@@ -28,17 +28,14 @@ export interface StateStoreOptions {
  * half-applied response: after a crash, what was not committed is simply not there.
  */
 export class StateStore {
-  #live = new Map<string, AddressState | null>();
-  /** Sealed deltas not yet committed, oldest first. */
-  readonly #sealed: Map<string, AddressState | null>[] = [];
-  readonly #cache: LruCache<string, AddressState | null>;
+  readonly #layers: WriteLayers<AddressState>;
   readonly #reader: BatchedReader;
 
   constructor(
     readonly backend: StateBackend,
     options: StateStoreOptions = {},
   ) {
-    this.#cache = new LruCache(options.cacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES);
+    this.#layers = new WriteLayers(options.cacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES);
     this.#reader = new BatchedReader(backend);
     this.entries = new EntryStore(backend, options.entryCacheEntries ?? RuntimeDefaults.COLLECTION_ENTRY_CACHE_ENTRIES);
   }
@@ -54,13 +51,7 @@ export class StateStore {
    * `undefined` when it must be loaded with {@link load}.
    */
   peek(key: string): AddressState | null | undefined {
-    const live = this.#live.get(key);
-    if (live !== undefined) return live;
-    for (let index = this.#sealed.length - 1; index >= 0; index--) {
-      const sealed = (this.#sealed[index] as Map<string, AddressState | null>).get(key);
-      if (sealed !== undefined) return sealed;
-    }
-    return this.#cache.get(key);
+    return this.#layers.peek(key);
   }
 
   /** The state of `key`, from memory or the backend; `null` when it has none. */
@@ -72,13 +63,13 @@ export class StateStore {
     const raced = this.peek(key);
     if (raced !== undefined) return raced;
     const state = bytes === undefined ? null : decodeAddressState(bytes, key);
-    this.#cache.set(key, state);
+    this.#layers.cache(key, state);
     return state;
   }
 
   /** Records the new state of `key` (`null` deletes it). Visible to reads at once. */
   write(key: string, state: AddressState | null): void {
-    this.#live.set(key, state !== null && state.size === 0 ? null : state);
+    this.#layers.write(key, state !== null && state.size === 0 ? null : state);
   }
 
   /**
@@ -86,20 +77,17 @@ export class StateStore {
    * sealed it and no cache shares it, so the next write may change it in place.
    */
   ownsLive(key: string, state: AddressState | null): boolean {
-    return state !== null && this.#live.get(key) === state;
+    return state !== null && this.#layers.live(key) === state;
   }
 
   /** The number of addresses written since the last seal. */
   get pendingWrites(): number {
-    return this.#live.size;
+    return this.#layers.liveSize;
   }
 
   /** Ends the current delta and returns it; later writes go to a new one. */
   seal(): StateDelta {
-    const sealed = this.#live;
-    this.#sealed.push(sealed);
-    this.#live = new Map();
-    return sealed;
+    return this.#layers.seal();
   }
 
   /** The backend operations that persist a sealed delta. */
@@ -120,11 +108,7 @@ export class StateStore {
    * entries move to the cache of clean states. Deltas must be committed in seal order.
    */
   committed(delta: StateDelta): void {
-    const oldest = this.#sealed[0];
-    if (oldest !== delta) throw new Error('state deltas must be committed in the order they were sealed');
-    this.#sealed.shift();
-    // The cache is consulted after the deltas, so a newer uncommitted write still wins.
-    for (const [key, state] of delta) this.#cache.set(key, state);
+    this.#layers.committed(delta);
   }
 
   /**
@@ -132,16 +116,12 @@ export class StateStore {
    * its writes go under the current delta (newer writes win).
    */
   unseal(delta: StateDelta): void {
-    if (this.#sealed[0] !== delta) throw new Error('only the oldest sealed state delta can be put back');
-    this.#sealed.shift();
-    for (const [key, state] of delta) if (!this.#live.has(key)) this.#live.set(key, state);
+    this.#layers.unseal(delta);
   }
 
   /** Drops everything held in memory (used when restoring a checkpoint into the backend). */
   reset(): void {
-    this.#live = new Map();
-    this.#sealed.length = 0;
-    this.#cache.clear();
+    this.#layers.reset();
     this.entries.reset();
   }
 }
