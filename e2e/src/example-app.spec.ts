@@ -1,41 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { exampleModule, type Paths } from './support/example-module';
 import { KEYFLOW_CLI, ROOT, eventually, freePort, startKeyflow, type KeyflowProcess } from './support/keyflow-process';
 
 // The example app as a user runs it: the keyflow CLI with the app's module.yaml, a message
 // posted to the HTTP ingress, the greeting (or a cart's receipt) read back from the file egress.
-
-interface Paths {
-  readonly dir: string;
-  readonly module: string;
-  readonly state: string;
-  readonly egress: string;
-  readonly receipts: string;
-  readonly heartbeats: string;
-  readonly port: number;
-}
-
-async function exampleModule(): Promise<Paths> {
-  const dir = await mkdtemp(join(tmpdir(), 'keyflow-e2e-'));
-  const port = await freePort();
-  const egress = join(dir, 'greetings.jsonl');
-  const receipts = join(dir, 'receipts.jsonl');
-  const heartbeats = join(dir, 'heartbeats.jsonl');
-  const source = await readFile(join(ROOT, 'apps/examples/deploy/module.yaml'), 'utf8');
-  const functionsModule = /module: (\S+)/.exec(source)?.[1];
-  if (!functionsModule) throw new Error('apps/examples/deploy/module.yaml has no embedded module');
-  const text = source
-    .replace(/module: \S+/, `module: ${join(ROOT, 'apps/examples/deploy', functionsModule)}`)
-    .replace(/port: \d+/, `port: ${port}`)
-    .replace(/path: \S+greetings\.jsonl/, `path: ${egress}`)
-    .replace(/path: \S+receipts\.jsonl/, `path: ${receipts}`)
-    .replace(/path: \S+heartbeats\.jsonl/, `path: ${heartbeats}`);
-  const module = join(dir, 'module.yaml');
-  await writeFile(module, text);
-  return { dir, module, state: join(dir, 'state'), egress, receipts, heartbeats, port };
-}
 
 async function greetings(path: string): Promise<string[]> {
   try {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { replyJson } from '../http-server/json-reply';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
+import { serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
 import { SavepointJobs } from './savepoint-jobs';
 
@@ -13,7 +14,8 @@ import { SavepointJobs } from './savepoint-jobs';
  * - `GET /metrics`: Prometheus metrics (text format); `GET /metrics.json` (or `Accept: application/json`): the runtime's counters as JSON;
  * - `POST /checkpoint`: takes a checkpoint now and answers its id;
  * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
- * - `GET /savepoints/<id>`: its progress, and its URI once done.
+ * - `GET /savepoints/<id>`: its progress, and its URI once done;
+ * - `GET /`: the web console, and its JSON API under `/api/` (see `console-routes.ts`).
  */
 export class AdminServer {
   private constructor(private readonly server: Server) {}
@@ -24,6 +26,7 @@ export class AdminServer {
       const send = (status: number, body: unknown): void => replyJson(response, status, body);
       const route = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0] ?? '/'}`;
       request.resume();
+      if (serveConsole(runtime, request, response)) return;
       if (route === 'GET /health') {
         const failure = runtime.failure;
         const degraded = runtime.ingresses.flatMap((ingress) => {

@@ -5,17 +5,21 @@ import { formatCliError, VERBOSE_FLAG, verboseRequested } from './cli-error-outp
 import { FLINK_USAGE, flinkCommand } from './flink/flink-command';
 import { runCommand } from './run-command';
 import { SAVEPOINT_USAGE, savepointCommand } from './savepoint-command';
+import { STATE_USAGE, stateCommand } from './state-command';
 
 const USAGE = `Usage: keyflow <command> [options]
 
 Commands:
   run         run the functions, ingresses and egresses of a module.yaml
   savepoint   ask a running runtime for a savepoint
+  state       show an address's state, or list a function type's addresses, of a running runtime
   flink       run the functions on a local Apache Flink StateFun cluster (up, savepoint, down)
 
 ${RUN_USAGE}
 
 ${SAVEPOINT_USAGE}
+
+${STATE_USAGE}
 
 ${FLINK_USAGE}`;
 
@@ -27,6 +31,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   if (command === 'run') return runCommand(rest);
   if (command === 'savepoint') return savepointCommand(rest);
+  if (command === 'state') return stateCommand(rest);
   if (command === 'flink') return flinkCommand(rest);
   console.error(`Unknown command '${command}'.\n\n${USAGE}`);
   return 1;

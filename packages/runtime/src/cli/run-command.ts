@@ -48,7 +48,10 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   });
   console.log(`Checkpoints: ${checkpointStorage.uri}`);
   const admin = options.adminPort === undefined ? undefined : await startAdmin(runtime, options.adminPort);
-  if (admin) console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
+  if (admin) {
+    console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
+    console.log(`Console: http://127.0.0.1:${admin.address.port}/ (metrics: /metrics)`);
+  }
   printHowToSend(module);
 
   return new Promise<number>((done) => {

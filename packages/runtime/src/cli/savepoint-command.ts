@@ -1,6 +1,6 @@
-import { KeyflowError } from '@keyflow/sdk';
 import type { SavepointJob } from '../admin/savepoint-jobs';
-import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { CheckpointErrorCodes } from '../checkpoint/checkpoint-error-codes';
+import { adminRequest, adminUrlOf } from './admin-client';
 
 export const SAVEPOINT_USAGE = `Usage: keyflow savepoint --admin <url>
 
@@ -15,14 +15,14 @@ const POLL_MS = 200;
 
 /** `keyflow savepoint --admin <url>`: returns the exit code. */
 export async function savepointCommand(args: readonly string[]): Promise<number> {
-  const admin = adminUrl(args);
-  const started = await request<SavepointJob>(`${admin}/savepoint`, 'POST');
+  const admin = adminUrlOf(args, SAVEPOINT_USAGE);
+  const started = await adminRequest<SavepointJob>(`${admin}/savepoint`, 'POST', CheckpointErrorCodes.SAVEPOINT_FAILED);
   let job = started;
   const interactive = process.stderr.isTTY === true;
   while (job.status === 'running') {
     drawProgress(job, interactive);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await request<SavepointJob>(`${admin}/savepoints/${started.id}`, 'GET');
+    job = await adminRequest<SavepointJob>(`${admin}/savepoints/${started.id}`, 'GET', CheckpointErrorCodes.SAVEPOINT_FAILED);
   }
   drawProgress(job, interactive);
   process.stderr.write('\n');
@@ -33,31 +33,6 @@ export async function savepointCommand(args: readonly string[]): Promise<number>
   console.log(`Savepoint written: ${job.uri ?? ''} (${job.entries.toLocaleString('en-US')} entries)`);
   console.log(`Start from it with: keyflow run --module <module.yaml> --from-savepoint ${job.uri ?? ''}`);
   return 0;
-}
-
-function adminUrl(args: readonly string[]): string {
-  const index = args.indexOf('--admin');
-  const inline = args.find((arg) => arg.startsWith('--admin='))?.slice('--admin='.length);
-  const value = inline ?? (index >= 0 ? args[index + 1] : undefined);
-  if (value === undefined || value.startsWith('--')) {
-    throw new KeyflowError(RuntimeErrorCodes.CLI_USAGE, `--admin is required.\n\n${SAVEPOINT_USAGE}`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
-async function request<T>(url: string, method: 'GET' | 'POST'): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { method });
-  } catch (error) {
-    throw new KeyflowError(
-      RuntimeErrorCodes.CLI_USAGE,
-      `Could not reach the admin API at ${url} (${(error as Error).message}); is the runtime running with --port-admin?`,
-    );
-  }
-  const body = (await response.json()) as T & { message?: string };
-  if (!response.ok) throw new KeyflowError('KF_SAVEPOINT_FAILED', body.message ?? `${url} answered ${response.status}`);
-  return body;
 }
 
 function drawProgress(job: SavepointJob, interactive: boolean): void {

@@ -113,6 +113,11 @@ export class EgressRouter {
       });
   }
 
+  /** Every egress and its delivery semantic. */
+  describe(): { id: string; deliverySemantic: string }[] {
+    return [...this.#streaming.values(), ...this.#transactional.values()].map((sink) => ({ id: sink.id, deliverySemantic: sink.deliverySemantic }));
+  }
+
   /** Exactly-once records waiting for the next checkpoint, per egress id. */
   pendingCounts(): Map<string, number> {
     return new Map([...this.#pending].map(([egress, records]) => [egress, records.length]));

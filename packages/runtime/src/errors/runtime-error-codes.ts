@@ -38,6 +38,10 @@ export const RuntimeErrorCodes = {
   METRICS_OFF: 'KF_METRICS_OFF',
   /** Collecting the Prometheus metrics failed (a bug): retry the scrape, report it if it persists. */
   METRICS_FAILED: 'KF_METRICS_FAILED',
+  /** The console's static files are not where the package keeps them (`console/`): reinstall `@keyflow/runtime`. */
+  CONSOLE_MISSING: 'KF_CONSOLE_MISSING',
+  /** A console API request lacks its function type or id: the message says what to send. */
+  CONSOLE_BAD_REQUEST: 'KF_CONSOLE_BAD_REQUEST',
   /** The command line was not understood. */
   CLI_USAGE: 'KF_CLI_USAGE',
   /** A port the runtime listens on (an HTTP ingress, the admin API) is taken: stop the other process or choose another port. */

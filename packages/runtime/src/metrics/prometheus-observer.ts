@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { ActivityTotals, type FunctionTotals } from './activity-totals';
 import type { ObservedCheckpoint, RuntimeObserver } from './runtime-observer';
 
 /** Seconds: from half a millisecond (in-process functions) to ten seconds (slow remote calls). */
@@ -17,6 +18,7 @@ interface FunctionSeries {
   readonly batchSize: Histogram.Internal<string>;
   readonly batchDuration: Histogram.Internal<string>;
   readonly invocationDuration: Histogram.Internal<string>;
+  readonly totals: FunctionTotals;
 }
 
 /**
@@ -42,6 +44,8 @@ export class PrometheusObserver implements RuntimeObserver {
   readonly #ingresses = new Map<string, Counter.Internal>();
   readonly #egresses = new Map<string, Counter.Internal>();
   #lastCheckpointAt = 0;
+  /** The same counts as plain numbers, for the console. */
+  readonly totals = new ActivityTotals();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -136,6 +140,7 @@ export class PrometheusObserver implements RuntimeObserver {
       this.#ingresses.set(ingress, child);
     }
     child.inc();
+    this.totals.ingressReceived(ingress);
   }
 
   batchCompleted(functionType: string, size: number, durationMs: number): void {
@@ -143,6 +148,9 @@ export class PrometheusObserver implements RuntimeObserver {
     series.messagesIn.inc(size);
     series.batchSize.observe(size);
     series.batchDuration.observe(durationMs / 1000);
+    series.totals.messages += size;
+    series.totals.batches++;
+    series.totals.batchMs += durationMs;
   }
 
   invocationAnswered(functionType: string, durationMs: number): void {
@@ -164,10 +172,12 @@ export class PrometheusObserver implements RuntimeObserver {
       this.#egresses.set(egress, child);
     }
     child.inc();
+    this.totals.egressEmitted(egress);
   }
 
   backpressureChanged(paused: boolean): void {
     if (paused) this.#backpressurePauses.inc();
+    this.totals.backpressureChanged(paused);
   }
 
   checkpointCompleted(checkpoint: ObservedCheckpoint): void {
@@ -176,10 +186,12 @@ export class PrometheusObserver implements RuntimeObserver {
     this.#checkpointSize.set(checkpoint.bytes);
     this.#lastCheckpointAt = Date.now();
     this.#lastCheckpointTime.set(this.#lastCheckpointAt / 1000);
+    this.totals.checkpointEnded({ ...checkpoint, at: this.#lastCheckpointAt, failure: undefined });
   }
 
-  checkpointFailed(): void {
+  checkpointFailed(checkpointId: number, reason: string): void {
     this.#checkpointFailures.inc();
+    this.totals.checkpointEnded({ checkpointId, durationMs: 0, bytes: 0, addresses: 0, messages: 0, at: Date.now(), failure: reason });
   }
 
   restored(durationMs: number): void {
@@ -197,6 +209,7 @@ export class PrometheusObserver implements RuntimeObserver {
         batchSize: this.#batchSize.labels(functionType),
         batchDuration: this.#batchDuration.labels(functionType),
         invocationDuration: this.#invocationDuration.labels(functionType),
+        totals: this.totals.functionTotals(functionType),
       };
       this.#functions.set(functionType, series);
     }

@@ -1,4 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ActivityHistory } from './activity-history';
 import { PrometheusObserver } from './prometheus-observer';
 import { registerRuntimeGauges } from './runtime-gauges';
 import type { RuntimeSources } from './runtime-sources';
@@ -16,9 +17,12 @@ export class RuntimeMetrics {
   readonly #registry = new Registry();
   /** Where the runtime's parts report. */
   readonly observer: PrometheusObserver;
+  /** The last minutes of activity, for the console. */
+  readonly history: ActivityHistory;
 
-  constructor(sources: RuntimeSources) {
+  constructor(readonly sources: RuntimeSources) {
     this.observer = new PrometheusObserver(this.#registry);
+    this.history = new ActivityHistory(this.observer.totals, () => sources.endpointStats());
     const created = Date.now();
     registerRuntimeGauges(this.#registry, sources, () => this.observer.lastCheckpointAt || created);
     collectDefaultMetrics({ register: this.#registry });
@@ -32,5 +36,10 @@ export class RuntimeMetrics {
   /** Every metric in Prometheus' text exposition format. */
   text(): Promise<string> {
     return this.#registry.metrics();
+  }
+
+  /** Stops sampling the history. */
+  close(): void {
+    this.history.close();
   }
 }

@@ -35,4 +35,8 @@ export interface RuntimeSources {
   egressBacklog(): { readonly records: number; readonly bytes: number; readonly full: boolean };
   /** Endpoints that keep stats, each by its description (a URL template, never an address). */
   endpointStats(): ReadonlyMap<string, EndpointStats>;
+  /** Every endpoint's description (embedded ones included). */
+  endpointDescriptions(): readonly string[];
+  /** Every egress, with its delivery semantic. */
+  egresses(): readonly { readonly id: string; readonly deliverySemantic: string }[];
 }

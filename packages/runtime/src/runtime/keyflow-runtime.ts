@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { DescMessage } from '@bufbuild/protobuf';
 import { join } from 'node:path';
 import { createLogger, type FunctionClass, type Logger } from '@keyflow/sdk';
 import { CheckpointArchive, type SnapshotProgress } from '../checkpoint/checkpoint-archive';
@@ -24,6 +25,8 @@ import type { ModuleConfig } from '../config/module-config';
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import type { Kind } from '../module/kinds/kind';
 import { KindRegistry } from '../module/kinds/kind-registry';
+import { AddressInspector } from '../inspect/address-inspector';
+import { ValueViewer } from '../inspect/value-view';
 import { RuntimeMetrics } from '../metrics/runtime-metrics';
 import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
 import type { EndpointStats } from '../metrics/runtime-sources';
@@ -84,8 +87,10 @@ export interface RuntimeOptions {
   readonly ingresses?: readonly Ingress[];
   readonly egresses?: readonly EgressSink[];
   readonly clock?: () => number;
-  /** Keep Prometheus metrics (the admin API's `/metrics`). Default true. */
+  /** Keep Prometheus metrics (the admin API's `/metrics`) and the console's history. Default true. */
   readonly metrics?: boolean;
+  /** Protobuf message types whose stored values the console and `keyflow state` show decoded. */
+  readonly protobufTypes?: readonly DescMessage[];
 }
 
 /** Counters for the admin endpoint and benchmarks. */
@@ -125,6 +130,8 @@ export class KeyflowRuntime {
     /** The runtime's Prometheus metrics; undefined when started with `metrics: false`. */
     readonly metrics: RuntimeMetrics | undefined,
     private readonly sweeper: CollectionSweeper,
+    /** Reads addresses' state, delayed messages and schedules for people (console, `keyflow state`). */
+    readonly inspector: AddressInspector,
   ) {}
 
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
@@ -171,6 +178,8 @@ export class KeyflowRuntime {
         pendingExactlyOnceEgress: () => egress.pendingCounts(),
         egressBacklog: () => egress.backlog.stats(),
         endpointStats: () => endpointStats(router),
+        endpointDescriptions: () => router.all().map((endpoint) => endpoint.description),
+        egresses: () => egress.describe(),
       });
       const observer: RuntimeObserver = metrics?.observer ?? NO_OBSERVER;
       const egressLimits = {
@@ -211,7 +220,8 @@ export class KeyflowRuntime {
       });
       const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
       const sweeper = new CollectionSweeper(state.entries, (typename) => specs.get(typename), clock);
-      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics, sweeper);
+      const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics, sweeper,
+        new AddressInspector(state, specs, timers, new ValueViewer(options.protobufTypes)));
       reportFailure = (error) => runtime.#fail(error);
       ownership.onLost(onFatal);
       new EgressBackpressure(egress, dispatcher, {
@@ -334,6 +344,7 @@ export class KeyflowRuntime {
       if (!drained) this.logger.warn('stopping before all queued messages were processed; they stay in the checkpoint');
     }
     await this.coordinator.stop();
+    this.metrics?.close();
     if (!this.#failure) {
       await this.egress.flush();
       const result = await this.coordinator.checkpoint();

@@ -80,6 +80,18 @@ export class StateStore {
     return state !== null && this.#layers.live(key) === state;
   }
 
+  /**
+   * The states written and not yet committed to the backend whose keys start with `prefix`
+   * (`null`: deleted), newest write winning: what a scan of the backend does not see yet.
+   */
+  uncommitted(prefix: string): Map<string, AddressState | null> {
+    const found = new Map<string, AddressState | null>();
+    for (const delta of this.#layers.pending()) {
+      for (const [key, state] of delta) if (key.startsWith(prefix)) found.set(key, state);
+    }
+    return found;
+  }
+
   /** The number of addresses written since the last seal. */
   get pendingWrites(): number {
     return this.#layers.liveSize;

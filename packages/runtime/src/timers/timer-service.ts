@@ -1,3 +1,4 @@
+import { addressKey } from '../message/address-key';
 import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
 import { timerKey } from '../state/keyspace';
@@ -87,6 +88,13 @@ export class TimerService {
 
   get size(): number {
     return this.#pending.size;
+  }
+
+  /** The pending delayed messages that the address of `key` sent or will receive, by due time. */
+  pendingFor(key: string): DelayedMessage[] {
+    return [...this.#pending.values()]
+      .filter((message) => message.owner === key || addressKey(message.envelope.target) === key)
+      .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
   }
 
   #add(message: DelayedMessage): void {
