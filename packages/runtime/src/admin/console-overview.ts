@@ -75,7 +75,7 @@ export function consoleOverview(runtime: KeyflowRuntime): ConsoleOverview | unde
       const health = ingress.health?.();
       return {
         id: ingress.id,
-        messages: totals.ingresses.get(ingress.id) ?? 0,
+        messages: totals.ingresses.get(ingress.id)?.value ?? 0,
         status: health?.status ?? 'ok',
         ...(health?.reason === undefined ? {} : { reason: health.reason }),
       };
@@ -90,7 +90,7 @@ export function consoleOverview(runtime: KeyflowRuntime): ConsoleOverview | unde
     egresses: sources.egresses().map(({ id, deliverySemantic }) => ({
       id,
       deliverySemantic,
-      records: totals.egresses.get(id) ?? 0,
+      records: totals.egresses.get(id)?.value ?? 0,
       pendingExactlyOnce: pending.get(id) ?? 0,
     })),
   };

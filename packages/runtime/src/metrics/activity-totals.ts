@@ -26,15 +26,12 @@ const CHECKPOINT_HISTORY = 30;
  */
 export class ActivityTotals {
   readonly functions = new Map<string, FunctionTotals>();
-  readonly ingresses = new Map<string, number>();
-  readonly egresses = new Map<string, number>();
+  /** Messages per ingress and records per egress: the very series the metrics expose. */
+  readonly ingresses = new Map<string, { readonly value: number }>();
+  readonly egresses = new Map<string, { readonly value: number }>();
   backpressurePauses = 0;
   /** The last checkpoints, oldest first. */
   readonly checkpoints: CheckpointRecord[] = [];
-
-  ingressReceived(ingress: string): void {
-    this.ingresses.set(ingress, (this.ingresses.get(ingress) ?? 0) + 1);
-  }
 
   /** The totals of `functionType`, to add to as its batches complete. */
   functionTotals(functionType: string): FunctionTotals {
@@ -44,10 +41,6 @@ export class ActivityTotals {
       this.functions.set(functionType, totals);
     }
     return totals;
-  }
-
-  egressEmitted(egress: string): void {
-    this.egresses.set(egress, (this.egresses.get(egress) ?? 0) + 1);
   }
 
   backpressureChanged(paused: boolean): void {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { CounterFamily, HistogramFamily, type CounterSeries, type HistogramSeries } from './series-families';
 import { ActivityTotals, type FunctionTotals } from './activity-totals';
 import type { ObservedCheckpoint, RuntimeObserver } from './runtime-observer';
 
@@ -11,13 +12,13 @@ const CHECKPOINT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 
 /** The labelled children of one function type, made once (label lookups cost a hash each). */
 interface FunctionSeries {
-  readonly messagesIn: Counter.Internal;
-  readonly sentMessages: Counter.Internal;
-  readonly sentDelayed: Counter.Internal;
-  readonly sentEgress: Counter.Internal;
-  readonly batchSize: Histogram.Internal<string>;
-  readonly batchDuration: Histogram.Internal<string>;
-  readonly invocationDuration: Histogram.Internal<string>;
+  readonly messagesIn: CounterSeries;
+  readonly sentMessages: CounterSeries;
+  readonly sentDelayed: CounterSeries;
+  readonly sentEgress: CounterSeries;
+  readonly batchSize: HistogramSeries;
+  readonly batchDuration: HistogramSeries;
+  readonly invocationDuration: HistogramSeries;
   readonly totals: FunctionTotals;
 }
 
@@ -26,91 +27,70 @@ interface FunctionSeries {
  * `registry`: a {@link RuntimeObserver} that records into Prometheus metrics.
  */
 export class PrometheusObserver implements RuntimeObserver {
-  readonly #ingressMessages: Counter<'ingress'>;
-  readonly #functionMessagesIn: Counter<'function_type'>;
-  readonly #functionMessagesOut: Counter<'function_type' | 'kind'>;
-  readonly #batchSize: Histogram<'function_type'>;
-  readonly #batchDuration: Histogram<'function_type'>;
-  readonly #invocationDuration: Histogram<'function_type'>;
-  readonly #egressRecords: Counter<'egress'>;
-  readonly #backpressurePauses: Counter;
-  readonly #checkpointDuration: Histogram;
+  readonly #ingressMessages: CounterFamily;
+  readonly #functionMessagesIn: CounterFamily;
+  readonly #functionMessagesOut: CounterFamily;
+  readonly #batchSize: HistogramFamily;
+  readonly #batchDuration: HistogramFamily;
+  readonly #invocationDuration: HistogramFamily;
+  readonly #egressRecords: CounterFamily;
+  readonly #backpressurePauses: CounterSeries;
+  readonly #checkpointDuration: HistogramSeries;
   readonly #checkpointSize: Gauge;
-  readonly #checkpoints: Counter;
-  readonly #checkpointFailures: Counter;
+  readonly #checkpoints: CounterSeries;
+  readonly #checkpointFailures: CounterSeries;
   readonly #lastCheckpointTime: Gauge;
   readonly #restoreDuration: Gauge;
   readonly #functions = new Map<string, FunctionSeries>();
-  readonly #ingresses = new Map<string, Counter.Internal>();
-  readonly #egresses = new Map<string, Counter.Internal>();
+  readonly #ingresses = new Map<string, CounterSeries>();
+  readonly #egresses = new Map<string, CounterSeries>();
   #lastCheckpointAt = 0;
   /** The same counts as plain numbers, for the console. */
   readonly totals = new ActivityTotals();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.#ingressMessages = new Counter({
-      name: 'keyflow_ingress_messages_total',
-      help: 'Messages an ingress handed to the dispatcher.',
-      labelNames: ['ingress'],
-      registers,
-    });
-    this.#functionMessagesIn = new Counter({
-      name: 'keyflow_function_messages_in_total',
-      help: 'Messages a function type processed (invocations whose batch took effect).',
-      labelNames: ['function_type'],
-      registers,
-    });
-    this.#functionMessagesOut = new Counter({
-      name: 'keyflow_function_messages_out_total',
-      help: 'What the responses of a function type sent: kind="message" to functions, "delayed" delayed messages, "egress" egress records.',
-      labelNames: ['function_type', 'kind'],
-      registers,
-    });
-    this.#batchSize = new Histogram({
-      name: 'keyflow_function_batch_size_messages',
-      help: 'Messages per batch sent to a function type.',
-      labelNames: ['function_type'],
-      buckets: BATCH_SIZE_BUCKETS,
-      registers,
-    });
-    this.#batchDuration = new Histogram({
-      name: 'keyflow_function_batch_duration_seconds',
-      help: 'From a batch leaving its mailbox to its effects taking hold: state load, endpoint calls (missing-state retries included), applying the response.',
-      labelNames: ['function_type'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.#invocationDuration = new Histogram({
-      name: 'keyflow_function_invocation_duration_seconds',
-      help: 'One request to the endpoint of a function type until its answer (retries of a remote call included).',
-      labelNames: ['function_type'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.#egressRecords = new Counter({
-      name: 'keyflow_egress_records_total',
-      help: 'Records functions sent to an egress.',
-      labelNames: ['egress'],
-      registers,
-    });
-    this.#backpressurePauses = new Counter({
-      name: 'keyflow_backpressure_pauses_total',
-      help: 'Times the dispatcher asked ingresses to pause (too many queued messages, or a mailbox over its batch cap).',
-      registers,
-    });
-    this.#checkpoints = new Counter({ name: 'keyflow_checkpoints_total', help: 'Checkpoints completed.', registers });
-    this.#checkpointFailures = new Counter({
-      name: 'keyflow_checkpoint_failures_total',
-      help: 'Checkpoints that could not be written (the next one takes what they captured).',
-      registers,
-    });
-    this.#checkpointDuration = new Histogram({
-      name: 'keyflow_checkpoint_duration_seconds',
-      help: 'From a checkpoint\'s instant to its being durable.',
-      buckets: CHECKPOINT_BUCKETS,
-      registers,
-    });
+    this.#ingressMessages = new CounterFamily(registry, 'keyflow_ingress_messages_total', 'Messages an ingress handed to the dispatcher.', ['ingress']);
+    this.#functionMessagesIn = new CounterFamily(
+      registry,
+      'keyflow_function_messages_in_total',
+      'Messages a function type processed (invocations whose batch took effect).',
+      ['function_type'],
+    );
+    this.#functionMessagesOut = new CounterFamily(
+      registry,
+      'keyflow_function_messages_out_total',
+      'What the responses of a function type sent: kind="message" to functions, "delayed" delayed messages, "egress" egress records.',
+      ['function_type', 'kind'],
+    );
+    this.#batchSize = new HistogramFamily(registry, 'keyflow_function_batch_size_messages', 'Messages per batch sent to a function type.', BATCH_SIZE_BUCKETS, ['function_type']);
+    this.#batchDuration = new HistogramFamily(
+      registry,
+      'keyflow_function_batch_duration_seconds',
+      'From a batch leaving its mailbox to its effects taking hold: state load, endpoint calls (missing-state retries included), applying the response.',
+      LATENCY_BUCKETS,
+      ['function_type'],
+    );
+    this.#invocationDuration = new HistogramFamily(
+      registry,
+      'keyflow_function_invocation_duration_seconds',
+      'One request to the endpoint of a function type until its answer (retries of a remote call included).',
+      LATENCY_BUCKETS,
+      ['function_type'],
+    );
+    this.#egressRecords = new CounterFamily(registry, 'keyflow_egress_records_total', 'Records functions sent to an egress.', ['egress']);
+    this.#backpressurePauses = new CounterFamily(
+      registry,
+      'keyflow_backpressure_pauses_total',
+      'Times the dispatcher asked ingresses to pause (too many queued messages, or a mailbox over its batch cap).',
+    ).series();
+    this.#checkpoints = new CounterFamily(registry, 'keyflow_checkpoints_total', 'Checkpoints completed.').series();
+    this.#checkpointFailures = new CounterFamily(
+      registry,
+      'keyflow_checkpoint_failures_total',
+      'Checkpoints that could not be written (the next one takes what they captured).',
+    ).series();
+    this.#checkpointDuration = new HistogramFamily(registry, 'keyflow_checkpoint_duration_seconds', "From a checkpoint's instant to its being durable.", CHECKPOINT_BUCKETS).series();
     this.#checkpointSize = new Gauge({
       name: 'keyflow_checkpoint_last_size_bytes',
       help: 'Bytes the last completed checkpoint wrote to checkpoint storage (0 without one).',
@@ -136,16 +116,16 @@ export class PrometheusObserver implements RuntimeObserver {
   ingressReceived(ingress: string): void {
     let child = this.#ingresses.get(ingress);
     if (child === undefined) {
-      child = this.#ingressMessages.labels(ingress);
+      child = this.#ingressMessages.series(ingress);
       this.#ingresses.set(ingress, child);
+      this.totals.ingresses.set(ingress, child);
     }
-    child.inc();
-    this.totals.ingressReceived(ingress);
+    child.value++;
   }
 
   batchCompleted(functionType: string, size: number, durationMs: number): void {
     const series = this.#series(functionType);
-    series.messagesIn.inc(size);
+    series.messagesIn.value += size;
     series.batchSize.observe(size);
     series.batchDuration.observe(durationMs / 1000);
     series.totals.messages += size;
@@ -160,28 +140,28 @@ export class PrometheusObserver implements RuntimeObserver {
   responseApplied(functionType: string, messages: number, delayed: number, egress: number): void {
     if (messages + delayed + egress === 0) return;
     const series = this.#series(functionType);
-    if (messages > 0) series.sentMessages.inc(messages);
-    if (delayed > 0) series.sentDelayed.inc(delayed);
-    if (egress > 0) series.sentEgress.inc(egress);
+    series.sentMessages.value += messages;
+    series.sentDelayed.value += delayed;
+    series.sentEgress.value += egress;
   }
 
   egressEmitted(egress: string): void {
     let child = this.#egresses.get(egress);
     if (child === undefined) {
-      child = this.#egressRecords.labels(egress);
+      child = this.#egressRecords.series(egress);
       this.#egresses.set(egress, child);
+      this.totals.egresses.set(egress, child);
     }
-    child.inc();
-    this.totals.egressEmitted(egress);
+    child.value++;
   }
 
   backpressureChanged(paused: boolean): void {
-    if (paused) this.#backpressurePauses.inc();
+    if (paused) this.#backpressurePauses.value++;
     this.totals.backpressureChanged(paused);
   }
 
   checkpointCompleted(checkpoint: ObservedCheckpoint): void {
-    this.#checkpoints.inc();
+    this.#checkpoints.value++;
     this.#checkpointDuration.observe(checkpoint.durationMs / 1000);
     this.#checkpointSize.set(checkpoint.bytes);
     this.#lastCheckpointAt = Date.now();
@@ -190,7 +170,7 @@ export class PrometheusObserver implements RuntimeObserver {
   }
 
   checkpointFailed(checkpointId: number, reason: string): void {
-    this.#checkpointFailures.inc();
+    this.#checkpointFailures.value++;
     this.totals.checkpointEnded({ checkpointId, durationMs: 0, bytes: 0, addresses: 0, messages: 0, at: Date.now(), failure: reason });
   }
 
@@ -202,13 +182,13 @@ export class PrometheusObserver implements RuntimeObserver {
     let series = this.#functions.get(functionType);
     if (series === undefined) {
       series = {
-        messagesIn: this.#functionMessagesIn.labels(functionType),
-        sentMessages: this.#functionMessagesOut.labels(functionType, 'message'),
-        sentDelayed: this.#functionMessagesOut.labels(functionType, 'delayed'),
-        sentEgress: this.#functionMessagesOut.labels(functionType, 'egress'),
-        batchSize: this.#batchSize.labels(functionType),
-        batchDuration: this.#batchDuration.labels(functionType),
-        invocationDuration: this.#invocationDuration.labels(functionType),
+        messagesIn: this.#functionMessagesIn.series(functionType),
+        sentMessages: this.#functionMessagesOut.series(functionType, 'message'),
+        sentDelayed: this.#functionMessagesOut.series(functionType, 'delayed'),
+        sentEgress: this.#functionMessagesOut.series(functionType, 'egress'),
+        batchSize: this.#batchSize.series(functionType),
+        batchDuration: this.#batchDuration.series(functionType),
+        invocationDuration: this.#invocationDuration.series(functionType),
         totals: this.totals.functionTotals(functionType),
       };
       this.#functions.set(functionType, series);
