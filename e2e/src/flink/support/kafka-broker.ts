@@ -67,6 +67,8 @@ export async function produce(broker: TestBroker, topic: string, messages: reado
 export interface CommittedOutput {
   readonly greetings: string[];
   readonly reminders: string[];
+  /** Records that are neither (other functions' output, e.g. the suite's e2e/ledger). */
+  readonly others: string[];
 }
 
 /**
@@ -76,11 +78,16 @@ export interface CommittedOutput {
  * until at least the expected numbers are there (or `timeoutMs` passed), then once more a few
  * seconds later, so records that should not be there (duplicates) show up too.
  */
-export async function readCommitted(broker: TestBroker, keyPrefix: string, expected: { greetings: number; reminders: number }, timeoutMs = 120_000): Promise<CommittedOutput> {
+export async function readCommitted(
+  broker: TestBroker,
+  keyPrefix: string,
+  expected: { greetings: number; reminders: number; others?: number },
+  timeoutMs = 120_000,
+): Promise<CommittedOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const output = await readOnce(broker, keyPrefix);
-    if (output.greetings.length >= expected.greetings && output.reminders.length >= expected.reminders) {
+    if (output.greetings.length >= expected.greetings && output.reminders.length >= expected.reminders && output.others.length >= (expected.others ?? 0)) {
       // A few checkpoints (and transaction commits) later, read again: extra records would show.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       return readOnce(broker, keyPrefix);
@@ -148,8 +155,8 @@ async function readOnce(broker: TestBroker, keyPrefix: string): Promise<Committe
     await exited;
   }
   // The two functions' texts tell the topics apart: greetings start with "Hello".
-  return {
-    greetings: lines.filter((line) => line.split('\t')[1]?.startsWith('Hello')).sort(),
-    reminders: lines.filter((line) => line.split('\t')[1]?.startsWith('reminder')).sort(),
-  };
+  const greetings = lines.filter((line) => line.split('\t')[1]?.startsWith('Hello')).sort();
+  const reminders = lines.filter((line) => line.split('\t')[1]?.startsWith('reminder')).sort();
+  const others = lines.filter((line) => !greetings.includes(line) && !reminders.includes(line)).sort();
+  return { greetings, reminders, others };
 }
