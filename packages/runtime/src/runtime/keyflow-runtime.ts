@@ -3,24 +3,21 @@ import type { DescMessage } from '@bufbuild/protobuf';
 import { join } from 'node:path';
 import { createLogger, type FunctionClass, type Logger } from '@keyflow/sdk';
 import { CheckpointArchive, type SnapshotProgress } from '../checkpoint/checkpoint-archive';
-import {
-  CheckpointCoordinator,
-  type CheckpointResult,
-  type SavepointResult,
-} from '../checkpoint/checkpoint-coordinator';
+import type { CheckpointCoordinator, CheckpointResult, SavepointResult } from '../checkpoint/checkpoint-coordinator';
+import { systemClock, type Clock } from '../clock/clock';
 import { restoreBackend } from '../checkpoint/checkpoint-restorer';
 import type { CheckpointStorage } from '../checkpoint/checkpoint-storage';
 import { noteSavepointStart, savepointToRestore } from '../checkpoint/savepoint-start';
 import { FolderCheckpointStorage } from '../checkpoint/folder-storage';
-import { Dispatcher, type DispatcherStats } from '../dispatcher/dispatcher';
+import type { Dispatcher, DispatcherStats } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
 import { EgressBacklog, type EgressBacklogStats } from '../egress/egress-backlog';
-import { EgressRouter } from '../egress/egress-router';
+import type { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
 import { EmbeddedFunctionEndpoint } from '../endpoints/embedded-endpoint';
 import { EndpointRouter, type RoutedEndpoint } from '../endpoints/endpoint-router';
 import type { SidecarProcess } from '../sidecar/sidecar-process';
-import type { Ingress, IngressContext } from '../ingress/ingress';
+import type { Ingress } from '../ingress/ingress';
 import type { ModuleConfig } from '../config/module-config';
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import type { Kind } from '../module/kinds/kind';
@@ -33,13 +30,11 @@ import type { EndpointStats } from '../metrics/runtime-sources';
 import { MemoryBackend } from '../state/memory-backend';
 import { RocksDbBackend } from '../state/rocksdb-backend';
 import type { StateBackend } from '../state/state-backend';
-import { ingressDataPrefix, scanRegion } from '../state/keyspace';
-import { StateSpecRegistry } from '../state/state-spec-registry';
-import { StateStore } from '../state/state-store';
 import { CollectionSweeper } from '../state/collection-sweeper';
-import { TimerService } from '../timers/timer-service';
+import type { TimerService } from '../timers/timer-service';
 import { EgressBackpressure } from './egress-backpressure';
 import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
+import { assembleRuntimeCore } from './runtime-core';
 import { RuntimeOwnership } from './runtime-ownership';
 
 /** Options of {@link KeyflowRuntime.start}. */
@@ -86,7 +81,8 @@ export interface RuntimeOptions {
   /** More ingresses and egresses built in code. */
   readonly ingresses?: readonly Ingress[];
   readonly egresses?: readonly EgressSink[];
-  readonly clock?: () => number;
+  /** The time of delayed messages, state expiry and checkpoints; the machine's clock by default. */
+  readonly clock?: Clock;
   /** Keep Prometheus metrics (the admin API's `/metrics`) and the console's history. Default true. */
   readonly metrics?: boolean;
   /** Protobuf message types whose stored values the console and `keyflow state` show decoded. */
@@ -137,8 +133,9 @@ export class KeyflowRuntime {
   /** Builds and starts a runtime; resolves once every ingress accepts input. */
   static async start(options: RuntimeOptions): Promise<KeyflowRuntime> {
     const logger = options.logger ?? createLogger({ fields: { component: 'keyflow-runtime' } });
-    const clock = options.clock ?? Date.now;
-    const began = clock();
+    const clock = options.clock ?? systemClock;
+    const now = (): number => clock.now();
+    const began = now();
     await mkdir(options.stateDir, { recursive: true });
     const ownership = await RuntimeOwnership.acquire({ ...options, logger });
     // What to release if starting fails part of the way.
@@ -159,7 +156,7 @@ export class KeyflowRuntime {
       undo.push(() => Promise.all(sidecars.map((sidecar) => sidecar.stop())));
       await Promise.all(sidecars.map((sidecar) => sidecar.start()));
       const context = { logger, sidecars };
-      const router = new EndpointRouter([...createEndpoints(bound, context), ...inProcessEndpoints(options.functions, clock)]);
+      const router = new EndpointRouter([...createEndpoints(bound, context), ...inProcessEndpoints(options.functions, now)]);
       undo.push(() => router.close());
 
       const sinks: EgressSink[] = [...createEgresses(bound, context), ...(options.egresses ?? [])];
@@ -186,40 +183,25 @@ export class KeyflowRuntime {
         maxRecords: options.maxStagedEgressRecords ?? RuntimeDefaults.MAX_STAGED_EGRESS_RECORDS,
         maxBytes: options.maxStagedEgressBytes ?? RuntimeDefaults.MAX_STAGED_EGRESS_BYTES,
       };
-      const egress = new EgressRouter(sinks, logger, onFatal, observer, new EgressBacklog(egressLimits));
-      const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
-      const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
-      const specs = new StateSpecRegistry();
-      const dispatcher = new Dispatcher({
-        targets: router,
-        state,
-        specs,
-        timers,
-        hasEgress: (id) => egress.has(id),
-        emitEgress: (record) => egress.emit(record),
-        logger,
-        onFatal,
-        clock,
-        observer,
-        ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
-      });
-      dispatcher.onPressureChange((paused) => observer.backpressureChanged(paused));
-      const coordinator = new CheckpointCoordinator({
+      const { egress, timers, dispatcher, coordinator, state, specs, ...core } = assembleRuntimeCore({
         backend,
-        state,
-        timers,
-        dispatcher,
+        targets: router,
+        sinks,
         ingresses,
-        egress,
         logger,
         clock,
+        onFatal,
         observer,
-        ...(archive ? { archive } : {}),
-        ...(options.compactionInterval === undefined ? {} : { compactionInterval: options.compactionInterval }),
-        ...(options.retainCheckpoints === undefined ? {} : { retain: options.retainCheckpoints }),
+        egressBacklog: new EgressBacklog(egressLimits),
+        stateDir: options.stateDir,
+        archive,
+        maxQueuedMessages: options.maxQueuedMessages,
+        stateCacheEntries: options.stateCacheEntries,
+        compactionInterval: options.compactionInterval,
+        retainCheckpoints: options.retainCheckpoints,
       });
       const savepointArchive = archive ?? new CheckpointArchive(new FolderCheckpointStorage(join(options.stateDir, 'savepoints-root')));
-      const sweeper = new CollectionSweeper(state.entries, (typename) => specs.get(typename), clock);
+      const sweeper = new CollectionSweeper(state.entries, (typename) => specs.get(typename), now);
       const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics, sweeper,
         new AddressInspector(state, specs, timers, new ValueViewer(options.protobufTypes)));
       reportFailure = (error) => runtime.#fail(error);
@@ -227,28 +209,23 @@ export class KeyflowRuntime {
       new EgressBackpressure(egress, dispatcher, {
         limits: egressLimits,
         logger,
-        clock,
+        clock: now,
         checkpoint: () => coordinator.checkpoint(),
         running: () => runtime.#stopping === undefined && runtime.#failure === undefined,
       });
 
-      const recovered = await coordinator.recover();
+      const recovered = await core.recover();
       if (restored.source === 'savepoint') {
         const newest = (await archive?.deltas())?.at(-1)?.checkpointId ?? 0;
         coordinator.startNewLineage(newest);
       }
-      for (const ingress of ingresses) {
-        undo.push(() => ingress.stop());
-        const context = ingressContext(ingress.id, dispatcher, router, backend, options.stateDir, logger, clock, onFatal, observer);
-        await ingress.start(context, recovered.ingressPositions.get(ingress.id));
-      }
-      timers.start();
+      await core.start(recovered, (ingress) => undo.push(() => ingress.stop()));
       const interval = options.checkpointIntervalMs ?? RuntimeDefaults.CHECKPOINT_INTERVAL_MS;
       if (interval > 0) coordinator.start(interval);
       const sweepInterval = options.collectionSweepIntervalMs ?? RuntimeDefaults.COLLECTION_SWEEP_INTERVAL_MS;
       if (sweepInterval > 0) sweeper.start(sweepInterval, logger);
 
-      observer.restored(clock() - began);
+      observer.restored(now() - began);
       logger.info(recovered.checkpointId === 0 ? 'started fresh' : 'restored from checkpoint', {
         checkpointId: recovered.checkpointId,
         restoredFrom: restored.source,
@@ -258,7 +235,7 @@ export class KeyflowRuntime {
         checkpointStorage: archive?.storage.uri ?? 'none (local only)',
         messages: recovered.mailboxes.length,
         timers: recovered.timers.length,
-        durationMs: clock() - began,
+        durationMs: now() - began,
         state: backend.description,
       });
       return runtime;
@@ -382,34 +359,4 @@ function endpointStats(router: EndpointRouter): Map<string, EndpointStats> {
     if (own !== undefined) stats.set(endpoint.description, own);
   }
   return stats;
-}
-
-// Each ingress gets its own context: it sees its own region of the backend, nothing else.
-function ingressContext(
-  ingressId: string,
-  dispatcher: Dispatcher,
-  router: EndpointRouter,
-  backend: StateBackend,
-  stateDir: string,
-  logger: Logger,
-  clock: () => number,
-  fail: (error: Error) => void,
-  observer: RuntimeObserver,
-): IngressContext {
-  return {
-    enqueue: (envelope) => {
-      observer.ingressReceived(ingressId);
-      dispatcher.enqueue(envelope);
-    },
-    get paused() {
-      return dispatcher.paused;
-    },
-    onPressureChange: (listener) => dispatcher.onPressureChange(listener),
-    servesFunction: (typename) => router.serves(typename),
-    logger,
-    stateDir,
-    store: { scan: () => scanRegion(backend, ingressDataPrefix(ingressId)) },
-    clock,
-    fail,
-  };
 }

@@ -81,3 +81,19 @@ async function gather(state: StateStore, name: string, prefix: string, header: C
   const value = encodeListStateValue(header.typename, elements);
   return { name, keys, value: { typename: LIST_STATE_TYPENAME, value, writtenAt, accessedAt } };
 }
+
+/**
+ * The address's lists and maps that are stored entry by entry, each made whole as a remote
+ * endpoint would get it, without changing anything (for inspection, e.g. the test kit's state).
+ */
+export async function readCollectionsWhole(state: StateStore, addressKey: string, specs: readonly PbValueSpec[]): Promise<ReadonlyMap<string, StoredValue>> {
+  const whole = new Map<string, StoredValue>();
+  for (const spec of specs.filter(isCollectionSpec)) {
+    const prefix = collectionPrefix(addressKey, spec.stateName);
+    const bytes = await state.entries.get(collectionHeaderKey(prefix));
+    if (!bytes) continue;
+    const header = decodeCollectionHeader(bytes, collectionHeaderKey(prefix));
+    whole.set(spec.stateName, (await gather(state, spec.stateName, prefix, header)).value);
+  }
+  return whole;
+}

@@ -61,7 +61,7 @@ export function dispatcherHarness(options: DispatcherHarnessOptions = {}): Dispa
   const state = new StateStore(backend);
   const specs = new StateSpecRegistry();
   const timerDeliveries: Envelope[] = [];
-  const timers = new TimerService((delivered) => timerDeliveries.push(delivered), clock.read);
+  const timers = new TimerService((delivered) => timerDeliveries.push(delivered), clock.clock);
   const targets = new FakeDispatchTargets();
   const endpoints = new Map<string, FakeFunctionEndpoint>();
   for (const [typename, maxBatchSize] of Object.entries(options.functions ?? {})) {

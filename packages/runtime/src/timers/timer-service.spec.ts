@@ -12,10 +12,7 @@ const OWNER_B = 'test/counter\u0000b';
 
 function service(): { timers: TimerService; delivered: string[] } {
   const delivered: string[] = [];
-  const timers = new TimerService(
-    (message: Envelope) => delivered.push(textOf(message.argument)),
-    () => Date.now(),
-  );
+  const timers = new TimerService((message: Envelope) => delivered.push(textOf(message.argument)));
   return { timers, delivered };
 }
 

@@ -1,3 +1,4 @@
+import { systemClock, type Clock, type ClockTimer } from '../clock/clock';
 import { addressKey } from '../message/address-key';
 import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
@@ -5,7 +6,7 @@ import { timerKey } from '../state/keyspace';
 import { encodeDelayedMessage, type DelayedMessage } from './delayed-message';
 import { TimerHeap } from './timer-heap';
 
-/** The longest setTimeout Node accepts. */
+/** The longest setTimeout Node accepts (a later message is re-armed for when it is due). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
@@ -19,13 +20,13 @@ export class TimerService {
   readonly #byToken = new Map<string, number>();
   #ops: BackendOp[] = [];
   #nextId = 1;
-  #timeout: NodeJS.Timeout | undefined;
+  #timeout: ClockTimer | undefined;
   #armedFor = Infinity;
   #running = false;
 
   constructor(
     private readonly deliver: (envelope: Envelope) => void,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Loads persisted delayed messages (at startup, before {@link start}). */
@@ -45,7 +46,7 @@ export class TimerService {
   /** Stops delivering; pending messages stay pending. */
   stop(): void {
     this.#running = false;
-    if (this.#timeout) clearTimeout(this.#timeout);
+    this.#timeout?.cancel();
     this.#timeout = undefined;
     this.#armedFor = Infinity;
   }
@@ -107,17 +108,16 @@ export class TimerService {
     if (!this.#running) return;
     const next = this.#nextDue();
     if (next === undefined || next >= this.#armedFor) return;
-    if (this.#timeout) clearTimeout(this.#timeout);
+    this.#timeout?.cancel();
     this.#armedFor = next;
-    const delay = Math.min(Math.max(0, next - this.clock()), MAX_TIMEOUT_MS);
-    this.#timeout = setTimeout(() => this.#fire(), delay);
-    this.#timeout.unref();
+    const delay = Math.min(Math.max(0, next - this.clock.now()), MAX_TIMEOUT_MS);
+    this.#timeout = this.clock.setTimer(() => this.#fire(), delay);
   }
 
   #fire(): void {
     this.#timeout = undefined;
     this.#armedFor = Infinity;
-    const now = this.clock();
+    const now = this.clock.now();
     for (let top = this.#heap.peek(); top && top.dueAt <= now; top = this.#heap.peek()) {
       this.#heap.pop();
       const message = this.#pending.get(top.id);

@@ -42,7 +42,7 @@ export class CollectionRig {
       targets,
       state: this.state,
       specs: this.specs,
-      timers: new TimerService(() => undefined, clock.read),
+      timers: new TimerService(() => undefined, clock.clock),
       hasEgress: (egress) => egress === 'coll/out',
       emitEgress: (record) => this.out.push(Types.string.deserialize(record.value.value)),
       logger: silentLogger,
