@@ -190,10 +190,18 @@ export class TestKit {
     await this.cleanup();
   }
 
-  /** Waits until nothing is queued or in flight and the egress records are handed over. */
+  /**
+   * Waits until nothing is queued or in flight, no delayed message is due at the current
+   * time (one sent with no delay is delivered here, as the runtime would at once), and the
+   * egress records are handed over.
+   */
   async #settle(): Promise<void> {
     try {
       await this.#incarnation.whenIdle();
+      for (let next = this.clock.nextDueAt(); next !== undefined && next <= this.clock.now(); next = this.clock.nextDueAt()) {
+        this.clock.fireNext();
+        await this.#incarnation.whenIdle();
+      }
       await this.#incarnation.core.egress.flush();
     } catch (error) {
       throw new KeyflowError(
