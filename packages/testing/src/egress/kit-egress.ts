@@ -1,39 +1,20 @@
-import type { DeliverySemantic, EgressRecord, EgressSink } from '@keyflow/runtime';
 import type { PbTypedValue } from '@keyflow/sdk/protocol';
 
 /**
- * An egress of the kit: keeps every record it is given, as the outside world would (records
- * survive `kit.crash()`). `at-least-once` records arrive as functions emit them, so a crash
- * and replay may repeat some; `exactly-once` records arrive once their checkpoint is durable.
+ * The records one egress of the kit received, in order. It stands for the outside world, so it
+ * outlives the runtime incarnations that write to it: records survive `kit.crash()`.
  */
-export class KitEgressSink implements EgressSink {
+export class EgressRecordList {
   readonly #records: PbTypedValue[] = [];
-  #lastCommitted = 0;
 
-  constructor(
-    readonly id: string,
-    readonly deliverySemantic: DeliverySemantic,
-  ) {}
+  constructor(readonly id: string) {}
 
-  /** Every record received so far, in order. */
   get records(): readonly PbTypedValue[] {
     return this.#records;
   }
 
-  async write(records: readonly EgressRecord[]): Promise<void> {
+  add(records: readonly { readonly value: PbTypedValue }[]): void {
     for (const record of records) this.#records.push(record.value);
-  }
-
-  /** Idempotent per checkpoint id, as exactly-once sinks must be: a restart delivers a committed checkpoint again. */
-  async commit(checkpointId: number, records: readonly EgressRecord[]): Promise<void> {
-    if (checkpointId <= this.#lastCommitted) return;
-    this.#lastCommitted = checkpointId;
-    await this.write(records);
-  }
-
-  /** The kit's sinks outlive the runtime incarnations they serve; {@link KitEgressSink.clear} empties one. */
-  async close(): Promise<void> {
-    // Records stay readable after the runtime closed: they are the test's to inspect.
   }
 
   /** Forgets the records received so far. */
@@ -48,7 +29,7 @@ export interface KitEgress {
   readonly id: string;
   /**
    * The value of every record so far, in order, decoded: built-in types as their values,
-   * types the kit knows by their {@link Type}, JSON as objects, Kafka and Kinesis records as
+   * types the kit knows by their type, JSON as objects, Kafka and Kinesis records as
    * `{ topic, key, value }` and `{ stream, partitionKey, value }`.
    */
   values(): unknown[];

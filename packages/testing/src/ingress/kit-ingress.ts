@@ -1,4 +1,4 @@
-import type { Envelope, Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime';
+import type { Envelope, Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
 
 /** The id the kit's ingress has in checkpoints. */
 export const KIT_INGRESS_ID = 'keyflow/testkit';

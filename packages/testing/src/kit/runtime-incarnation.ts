@@ -1,12 +1,5 @@
-import {
-  EmbeddedFunctionEndpoint,
-  HttpFunctionEndpoint,
-  parseModule,
-  type EgressSink,
-  type FunctionEndpoint,
-  type HttpEndpointConfig,
-  type StateBackend,
-} from '@keyflow/runtime';
+import { EmbeddedFunctionEndpoint, HttpFunctionEndpoint, parseModule, type HttpEndpointConfig, type StateBackend } from '@keyflow/runtime';
+import type { EgressSink, FunctionEndpoint } from '@keyflow/runtime/kinds';
 import { assembleRuntimeCore, EndpointRouter, type DispatchTargets, type RuntimeCore } from '@keyflow/runtime/testing';
 import { silentLogger, type FunctionClass, type Logger } from '@keyflow/sdk';
 import type { VirtualClock } from '../clock/virtual-clock';

@@ -1,4 +1,4 @@
-import type { DeliverySemantic } from '@keyflow/runtime';
+import type { DeliverySemantic } from '@keyflow/runtime/kinds';
 import type { FunctionClass, Type } from '@keyflow/sdk';
 
 /** An egress of the kit: its typename, or its typename and delivery (default `at-least-once`). */

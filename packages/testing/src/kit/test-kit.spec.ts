@@ -120,6 +120,17 @@ describe('TestKit', () => {
     ]);
   });
 
+  it('crashes for a while: what came due while the runtime was down is delivered late, after the restart', async () => {
+    kit = await TestKit.start({ functions: [KitAlarm], egresses: ['test/rings'] });
+    const clock = { typename: 'test/alarm', id: 'kitchen' };
+    await kit.send(clock, { name: 'a', text: 'late', in: '10m' }, AlarmCommandType);
+    await kit.checkpoint();
+    const before = kit.now();
+    await kit.crash({ downFor: '1h' });
+    expect(kit.now()).toBe(before + 3_600_000);
+    expect(kit.egress('test/rings').values()).toEqual([{ name: 'a', text: 'late' }]);
+  });
+
   it('reports what the caller must fix with KF_ codes', async () => {
     expect(await codeOf(TestKit.start({}))).toBe(TestingErrorCodes.KIT_OPTIONS_INVALID);
     expect(await codeOf(TestKit.start({ functions: [KitGreeter], endpoint: 'http://127.0.0.1:1/' }))).toBe(TestingErrorCodes.KIT_OPTIONS_INVALID);

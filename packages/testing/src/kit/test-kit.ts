@@ -2,10 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryBackend, RocksDbBackend, type CheckpointResult, type StateBackend } from '@keyflow/runtime';
+import type { DeliverySemantic, EgressSink } from '@keyflow/runtime/kinds';
 import { KeyflowError, describeError, toMillis, type Address, type Duration, type Type } from '@keyflow/sdk';
 import { FunctionRegistry, SCHEDULES_STATE_NAME, toPbAddress } from '@keyflow/sdk/protocol';
 import { VirtualClock } from '../clock/virtual-clock';
-import { KitEgressSink, type KitEgress } from '../egress/kit-egress';
+import { EgressRecordList, type KitEgress } from '../egress/kit-egress';
+import { kitEgressSink, type CommittedCheckpoints } from '../egress/kit-egress-sinks';
 import { TestingErrorCodes } from '../errors/testing-error-codes';
 import { IngressMessageLog } from '../ingress/kit-ingress';
 import { ValueCodec } from '../values/value-codec';
@@ -41,7 +43,7 @@ export class TestKit {
     private readonly reopenBackend: (() => Promise<StateBackend>) | undefined,
     private readonly cleanup: () => Promise<void>,
     private readonly log: IngressMessageLog,
-    private readonly sinks: ReadonlyMap<string, KitEgressSink>,
+    private readonly egresses: ReadonlyMap<string, KitEgressState>,
     private readonly codec: ValueCodec,
     private readonly stateTypes: ReadonlyMap<string, ReadonlyMap<string, Type<unknown>>>,
     incarnation: RuntimeIncarnation,
@@ -55,7 +57,7 @@ export class TestKit {
     const functions = kitFunctions(options);
     const start = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START);
     const clock = new VirtualClock(start);
-    const sinks = new Map((options.egresses ?? []).map((egress) => sinkOf(egress)).map((sink) => [sink.id, sink] as const));
+    const egresses = new Map((options.egresses ?? []).map((egress) => egressOf(egress)).map((egress) => [egress.list.id, egress] as const));
     const definitions = functions.kind === 'classes' ? new FunctionRegistry(functions.classes).list() : [];
     const stateTypes = new Map(
       definitions.map((definition) => [definition.typename, new Map(definition.states.map((state) => [state.name, state.type] as const))] as const),
@@ -74,8 +76,8 @@ export class TestKit {
     } else {
       backend = new MemoryBackend();
     }
-    const incarnation = await RuntimeIncarnation.start({ functions, backend, log, sinks: [...sinks.values()], clock });
-    return new TestKit(functions, clock, backend, reopen, cleanup, log, sinks, codec, stateTypes, incarnation);
+    const incarnation = await RuntimeIncarnation.start({ functions, backend, log, sinks: sinksOf(egresses), clock });
+    return new TestKit(functions, clock, backend, reopen, cleanup, log, egresses, codec, stateTypes, incarnation);
   }
 
   /** The virtual time, in epoch milliseconds. */
@@ -115,18 +117,18 @@ export class TestKit {
 
   /** The records of an egress the kit was started with; `KF_TESTKIT_UNKNOWN_EGRESS` for others. */
   egress(id: string): KitEgress {
-    const sink = this.sinks.get(id);
-    if (!sink) {
+    const list = this.egresses.get(id)?.list;
+    if (!list) {
       throw new KeyflowError(
         TestingErrorCodes.KIT_UNKNOWN_EGRESS,
-        `kit.egress('${id}'): the kit has no such egress; it has ${[...this.sinks.keys()].map((known) => `'${known}'`).join(', ') || 'none'}. Add it to the egresses option of TestKit.start.`,
+        `kit.egress('${id}'): the kit has no such egress; it has ${[...this.egresses.keys()].map((known) => `'${known}'`).join(', ') || 'none'}. Add it to the egresses option of TestKit.start.`,
       );
     }
     return {
       id,
-      values: () => sink.records.map((record) => this.codec.decode(record, this.clock.now())),
-      records: () => [...sink.records],
-      clear: () => sink.clear(),
+      values: () => list.records.map((record) => this.codec.decode(record, this.clock.now())),
+      records: () => [...list.records],
+      clear: () => list.clear(),
     };
   }
 
@@ -161,11 +163,14 @@ export class TestKit {
    * dropped (state written since, delayed messages set since, exactly-once egress not yet
    * committed), the runtime recovers from the checkpoint as it does at start and the ingress
    * log replays every message accepted after it. At-least-once egresses keep what they got,
-   * so replayed messages may repeat records there, as they would in production.
+   * so replayed messages may repeat records there, as they would in production. With
+   * `downFor`, the runtime stays down that long: the time moves on with nothing delivered, and
+   * what came due meanwhile is delivered late, right after the restart.
    */
-  async crash(): Promise<void> {
+  async crash(options: { readonly downFor?: Duration } = {}): Promise<void> {
     this.#ensureOpen();
     await this.#incarnation.kill();
+    if (options.downFor !== undefined) this.clock.moveTo(this.clock.now() + toMillis(options.downFor, 'kit.crash downFor'));
     if (this.reopenBackend) {
       // RocksDB as after a kill: what a synced write put on disk is there when it is opened again.
       await this.#backend.close();
@@ -175,7 +180,7 @@ export class TestKit {
       functions: this.functions,
       backend: this.#backend,
       log: this.log,
-      sinks: [...this.sinks.values()],
+      sinks: sinksOf(this.egresses),
       clock: this.clock,
     });
     await this.#settle();
@@ -228,6 +233,22 @@ function kitFunctions(options: TestKitOptions): KitFunctions {
   return options.endpoint !== undefined ? { kind: 'endpoint', url: options.endpoint } : { kind: 'classes', classes: options.functions ?? [] };
 }
 
-function sinkOf(egress: KitEgressOption): KitEgressSink {
-  return typeof egress === 'string' ? new KitEgressSink(egress, 'at-least-once') : new KitEgressSink(egress.id, egress.delivery);
+/** One egress of the kit: its records and how they are delivered. */
+interface KitEgressState {
+  readonly list: EgressRecordList;
+  readonly delivery: DeliverySemantic;
+  /** The last checkpoint an exactly-once egress committed, as its destination would remember it. */
+  readonly committed: CommittedCheckpoints;
+}
+
+function egressOf(egress: KitEgressOption): KitEgressState {
+  const committed: CommittedCheckpoints = new Map();
+  return typeof egress === 'string'
+    ? { list: new EgressRecordList(egress), delivery: 'at-least-once', committed }
+    : { list: new EgressRecordList(egress.id), delivery: egress.delivery, committed };
+}
+
+/** New sinks for a runtime incarnation, over the kit's record lists. */
+function sinksOf(egresses: ReadonlyMap<string, KitEgressState>): EgressSink[] {
+  return [...egresses.values()].map((egress) => kitEgressSink(egress.list, egress.delivery, egress.committed));
 }
