@@ -26,9 +26,11 @@ describe('function generator', () => {
     expect(source).toContain('apply(ctx: Context<Audit>, msg: Message): void {');
     const spec = tree.read('apps/examples/src/functions/audit.function.spec.ts', 'utf-8') ?? '';
     expect(spec).toContain("import { Audit } from './audit.function';");
-    expect(spec).toContain("const target = { namespace: 'example', type: 'audit', id: 'id-1' };");
-    expect(spec).toContain('createRequestHandler([Audit])');
-    expect(spec).toContain("from '@keyflow/sdk/protocol'");
+    expect(spec).toContain("import { TestKit } from '@keyflow/testing';");
+    expect(spec).toContain("const instance = { typename: 'example/audit', id: 'id-1' };");
+    expect(spec).toContain('kit = await TestKit.start({ functions: [Audit] });');
+    expect(spec).toContain("await kit.advance('1d');");
+    expect(spec).not.toContain('@keyflow/sdk/protocol');
 
     const registry = tree.read('apps/examples/src/generated/functions.generated.ts', 'utf-8') ?? '';
     expect(registry).toContain("import { Audit } from '../functions/audit.function';");
@@ -112,6 +114,18 @@ describe('function generator', () => {
     await expect(functionGenerator(tree, { name: 'audit', project: 'examples' })).rejects.toThrow(
       /apps\/examples\/src\/functions\/broken\.function\.ts:3:19 \[KF_CODEGEN_INVALID_TYPENAME\]/,
     );
+  });
+
+  it("adds the test kit its spec uses to the project's package.json, once", async () => {
+    const tree = workspaceWithExamples();
+    tree.write('apps/examples/package.json', JSON.stringify({ name: '@acme/app', dependencies: { '@keyflow/sdk': '^0.1.0' } }));
+    await functionGenerator(tree, { name: 'audit', project: 'examples', skipCodegen: true });
+    await functionGenerator(tree, { name: 'billing', project: 'examples', skipCodegen: true });
+    expect(JSON.parse(tree.read('apps/examples/package.json', 'utf-8') ?? '{}')).toEqual({
+      name: '@acme/app',
+      dependencies: { '@keyflow/sdk': '^0.1.0' },
+      devDependencies: { '@keyflow/testing': '^0.1.0' },
+    });
   });
 
   it('leaves existing protobuf classes alone (it does not regenerate them)', async () => {

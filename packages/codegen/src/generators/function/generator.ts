@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTypename } from '@keyflow/sdk';
-import { generateFiles, joinPathFragments, names, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { generateFiles, joinPathFragments, names, readProjectConfiguration, updateJson, type Tree } from '@nx/devkit';
 import type { CodegenOptions } from '../../codegen/codegen-options';
 import { generateProject, readProjectSources } from '../../codegen/generate-project';
 import { projectLayout } from '../../codegen/project-layout';
@@ -19,11 +20,15 @@ const TEMPLATES_DIR = join(resolve(__dirname, '..', '..', '..'), 'src', 'generat
 
 const FILE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+/** The test kit the generated spec uses; a project with its own package.json gets it as a dev dependency. */
+const TEST_KIT_PACKAGE = '@keyflow/testing';
+
 /**
  * `nx generate @keyflow/codegen:function <name> --project <project>`: scaffolds
  * `src/functions/<name>.function.ts` (typename `<namespace>/<name>`) and a spec that runs it
- * through the SDK's request handler, then runs codegen on the tree so the function registry,
- * typed storage and module files include it. With `--dry-run`, Nx lists all of it.
+ * with `@keyflow/testing`'s TestKit (the runtime's core, in process, on virtual time), then runs
+ * codegen on the tree so the function registry, typed storage and module files include it. With
+ * `--dry-run`, Nx lists all of it.
  */
 export async function functionGenerator(tree: Tree, schema: FunctionGeneratorSchema): Promise<void> {
   const project = readProjectConfiguration(tree, schema.project);
@@ -54,6 +59,7 @@ export async function functionGenerator(tree: Tree, schema: FunctionGeneratorSch
   if (tree.exists(target)) throw invalidOption(`${target} already exists.`);
 
   generateFiles(tree, TEMPLATES_DIR, directory, { className, fileName, typename, namespace, name: fileName, tmpl: '' });
+  addTestKitDependency(tree, project.root);
   if (schema.skipCodegen) return;
 
   const projectName = project.name ?? schema.project;
@@ -91,6 +97,27 @@ function codegenTargetOptions(options: unknown): Partial<CodegenOptions> {
     functionsPort: typeof source['functionsPort'] === 'number' ? source['functionsPort'] : undefined,
     stateVolumeSize: text('stateVolumeSize'),
   };
+}
+
+/** Adds the test kit to the project's package.json devDependencies, when it has one that lacks it. */
+function addTestKitDependency(tree: Tree, projectRoot: string): void {
+  const path = joinPathFragments(projectRoot, 'package.json');
+  if (!tree.exists(path)) return;
+  updateJson<PackageManifest>(tree, path, (manifest) => {
+    if (manifest.dependencies?.[TEST_KIT_PACKAGE] !== undefined || manifest.devDependencies?.[TEST_KIT_PACKAGE] !== undefined) return manifest;
+    return { ...manifest, devDependencies: { ...manifest.devDependencies, [TEST_KIT_PACKAGE]: `^${codegenVersion()}` } };
+  });
+}
+
+interface PackageManifest {
+  readonly dependencies?: Record<string, string>;
+  readonly devDependencies?: Record<string, string>;
+}
+
+/** The test kit is released with codegen: the same version. */
+function codegenVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(resolve(__dirname, '..', '..', '..'), 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 function invalidOption(message: string): CodegenError {
