@@ -1,5 +1,5 @@
 import type { Logger } from '@keyflow/sdk';
-import type { PbAddress, PbTypedValue } from '@keyflow/sdk/protocol';
+import { MAP_STATE_TYPENAME, type PbAddress, type PbTypedValue } from '@keyflow/sdk/protocol';
 import type { CheckpointArchive } from '../checkpoint/checkpoint-archive';
 import { CheckpointCoordinator, type RecoveredCheckpoint } from '../checkpoint/checkpoint-coordinator';
 import type { Clock } from '../clock/clock';
@@ -122,11 +122,14 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
     async readState(address) {
       const key = addressKey(address);
       const declared = specs.get(`${address.namespace}/${address.type}`);
-      const stored = new Map([...((await state.load(key)) ?? []), ...(await readCollectionsWhole(state, key, declared))]);
+      const entries = await readCollectionsWhole(state, key, declared);
+      const stored = new Map([...((await state.load(key)) ?? []), ...entries]);
       const visible = new Map<string, PbTypedValue>();
       for (const [name, value] of stored) {
         const spec = declared.find((known) => known.stateName === name);
-        if (spec && isExpired(spec, value, clock.now())) continue;
+        // A map stored entry by entry expires entry by entry (the decoder drops expired entries), not as a whole.
+        const perEntry = entries.has(name) && value.typename === MAP_STATE_TYPENAME;
+        if (spec && !perEntry && isExpired(spec, value, clock.now())) continue;
         visible.set(name, { typename: value.typename, hasValue: true, value: value.value });
       }
       return visible;

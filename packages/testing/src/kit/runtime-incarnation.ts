@@ -89,7 +89,7 @@ export class RuntimeIncarnation {
 }
 
 function createEndpoint(functions: KitFunctions, clock: VirtualClock): FunctionEndpoint {
-  if (functions.kind === 'classes') return EmbeddedFunctionEndpoint.of(functions.classes, 'testkit', { clock: () => clock.now() });
+  if (functions.kind === 'classes') return EmbeddedFunctionEndpoint.of(functions.classes, 'testkit', () => clock.now());
   return new HttpFunctionEndpoint(httpEndpointConfig(functions.url));
 }
 
