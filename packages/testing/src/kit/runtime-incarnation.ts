@@ -68,7 +68,14 @@ export class RuntimeIncarnation {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#failureListeners.push(reject);
-      this.core.dispatcher.whenIdle().then(resolve, reject);
+      const forget = (): void => {
+        const index = this.#failureListeners.indexOf(reject);
+        if (index >= 0) this.#failureListeners.splice(index, 1);
+      };
+      this.core.dispatcher.whenIdle().then(() => {
+        forget();
+        resolve();
+      }, reject);
     });
   }
 
