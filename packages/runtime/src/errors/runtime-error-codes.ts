@@ -50,6 +50,8 @@ export const RuntimeErrorCodes = {
   STATE_DIR_UNUSABLE: 'KF_STATE_DIR_UNUSABLE',
   /** A file egress's path cannot be written (checked at startup): fix `path:` in module.yaml or the folder's permissions. */
   EGRESS_PATH_UNWRITABLE: 'KF_EGRESS_PATH_UNWRITABLE',
+  /** The `keyflow` command's compiled code is missing or out of date and could not be compiled: see the compiler's errors, or run `npm ci`. */
+  CLI_NOT_BUILT: 'KF_CLI_NOT_BUILT',
   /** An unexpected failure of the `keyflow` command; run it again with `--verbose` for the stack. */
   CLI_FAILED: 'KF_CLI_FAILED',
 } as const;
