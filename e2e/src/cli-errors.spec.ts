@@ -74,6 +74,9 @@ spec:
     const running = await startKeyflow(['--module', module, '--state-dir', join(dir, 'state')]);
     expect(running.output()).toContain('Keyflow is running with no ingress');
     expect(running.output()).toContain(module);
+    // Nothing holds the event loop but the command itself: it must not exit on its own.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(running.child.exitCode).toBeNull();
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
   });

@@ -52,9 +52,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
     console.log(`Console: http://127.0.0.1:${admin.address.port}/ (metrics: /metrics)`);
   }
-  printHowToSend(module);
-
-  return new Promise<number>((done) => {
+  // The signal handlers go in before the "running" line: a supervisor (or a test) that stops
+  // the process as soon as it reads that line must get the final checkpoint, not a default kill.
+  const stopped = new Promise<number>((done) => {
+    // The runtime's own timers do not hold the process open (an app that embeds it decides when
+    // to exit), so with no ingress nothing would: the command holds it until it is stopped.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
     let stopping = false;
     const stop = (code: number): void => {
       if (stopping) return;
@@ -69,7 +72,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
             console.error(`Keyflow did not stop cleanly: ${describeError(error)}`);
             done(1);
           },
-        );
+        )
+        .finally(() => clearInterval(keepAlive));
     };
     process.once('SIGTERM', () => stop(0));
     process.once('SIGINT', () => stop(0));
@@ -78,6 +82,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       stop(1);
     });
   });
+  printHowToSend(module);
+  return stopped;
 }
 
 /** Starts the admin API; when it cannot listen, stops the runtime (final checkpoint) and says why. */
