@@ -129,6 +129,14 @@ function headerValuesOf(headers: IHeaders | undefined): Record<string, (Buffer |
   return result;
 }
 
+/** Options of {@link readCommittedWithJavaConsumer}. */
+export interface JavaReadOptions {
+  /** Fail when the end markers are not read within this long. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** `sorted` (default), or `as-read`: each partition's records in offset order, partitions interleaved. */
+  readonly order?: 'sorted' | 'as-read';
+}
+
 /**
  * `key:value` of every record of `topic` as Apache Kafka's own console consumer reads it with
  * `read_committed` (kafkajs drops aborted records only when the aborted transactions of a fetch
@@ -138,7 +146,8 @@ function headerValuesOf(headers: IHeaders | undefined): Record<string, (Buffer |
  * JVM joining a group on a loaded machine can take longer than any quiet period, and then read
  * nothing. Read in offset order, the markers come after every record visible before them.
  */
-export async function readCommittedWithJavaConsumer(topic: string, timeoutMs = 60_000): Promise<string[]> {
+export async function readCommittedWithJavaConsumer(topic: string, options: JavaReadOptions = {}): Promise<string[]> {
+  const { timeoutMs = 60_000, order = 'sorted' } = options;
   const admin = testKafka().admin();
   await admin.connect();
   let partitions: number[];
@@ -196,5 +205,5 @@ export async function readCommittedWithJavaConsumer(topic: string, timeoutMs = 6
     if (consumer.exitCode === null) consumer.kill('SIGKILL');
     await exited;
   }
-  return records.sort();
+  return order === 'sorted' ? records.sort() : records;
 }
