@@ -163,9 +163,14 @@ port_in_use() {
 }
 
 free_port() {
-  local port
+  # Below the kernel's ephemeral range: a port in it can be handed to an outgoing connection or
+  # to a JVM's port-0 listener between this check and Flink's bind (the REST endpoint then fails
+  # with a BindException, as it once did in CI while Kafka clients were busy).
+  local port low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true)"
+  [[ "$low" =~ ^[0-9]+$ ]] && ((low > 12000)) || low=32768
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     port_in_use "$port" || { printf '%s' "$port"; return 0; }
   done
 }
