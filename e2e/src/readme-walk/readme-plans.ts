@@ -1,3 +1,6 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 // How the README walk runs each command of the READMEs, in the order a new user meets them.
 // Every command of a walked README must appear here exactly as written (readme-walk.spec.ts
 // fails otherwise), so a README cannot gain a command that nothing runs.
@@ -8,6 +11,8 @@ export interface RunStep {
   readonly expect?: readonly string[];
   /** Default 5 minutes. */
   readonly timeoutMs?: number;
+  /** Placeholders the README leaves to the user (`<port>`), filled from what the walk printed so far: group 1 of the pattern. */
+  readonly fill?: Readonly<Record<string, RegExp>>;
 }
 
 /**
@@ -22,6 +27,7 @@ export interface ServeStep {
   readonly afterCtrlC: readonly string[];
   /** How long until `ready`; default 5 minutes. */
   readonly timeoutMs?: number;
+  readonly fill?: Readonly<Record<string, RegExp>>;
 }
 
 /** A command the walk does not type, with the test or gate that runs it instead. */
@@ -30,27 +36,73 @@ export interface ElsewhereStep {
   readonly reason: string;
 }
 
-export type Step = RunStep | ServeStep | ElsewhereStep;
+const GREETER_CURL = "curl -X POST http://127.0.0.1:8090/greeter/Alice -d 'Alice'";
+const ACCEPTED = '"status":"accepted"';
 
-/** The command a step types (or names). */
+/** Something the README tells the user to do that is not a command (edit a file, look at a file). */
+export interface ActStep {
+  readonly act: string;
+  readonly perform: (walk: WalkContext) => Promise<void>;
+}
+
+/** What an act step can reach: the copy, and the command that is running. */
+export interface WalkContext {
+  readonly copy: string;
+  /** What the innermost running command printed so far. */
+  readonly output: () => string;
+}
+
+export type Step = RunStep | ServeStep | ElsewhereStep | ActStep;
+
+/** The command a step types (or names), or what it does. */
 export function commandOf(step: Step): string {
   if ('run' in step) return step.run;
   if ('serve' in step) return step.serve;
+  if ('act' in step) return step.act;
   return step.elsewhere;
 }
 
-/** Every command a list of steps covers, follow-ups included. */
+/** Every README command a list of steps covers, follow-ups included. */
 export function coveredCommands(steps: readonly Step[]): string[] {
-  return steps.flatMap((step) => ('serve' in step ? [step.serve, ...coveredCommands(step.then)] : [commandOf(step)]));
+  return steps.flatMap((step) => ('serve' in step ? [step.serve, ...coveredCommands(step.then)] : 'act' in step ? [] : [commandOf(step)]));
 }
+
+/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const greetings = (copy: string): Promise<string> => readFile(join(copy, 'apps', 'examples', 'out', 'greetings.jsonl'), 'utf8').catch(() => '');
+
+/**
+ * The dev server's promise: a change under apps/examples/src regenerates the code and restarts the
+ * runtime, and state survives (Alice was greeted once under npm start: visits 2 and 3 here).
+ */
+const DEV_SERVER_STEPS: readonly Step[] = [
+  { run: GREETER_CURL, expect: [ACCEPTED] },
+  { act: 'the greeting says visit number 2', perform: async ({ copy }) => eventually('visit number 2 is in greetings.jsonl', async () => (await greetings(copy)).includes('visit number 2')) },
+  {
+    act: 'edit apps/examples/src/functions/greeter.function.ts; the server regenerates and restarts',
+    perform: async ({ copy, output }) => {
+      const starts = (): number => output().split('Keyflow is running').length - 1;
+      const before = starts();
+      const source = join(copy, 'apps', 'examples', 'src', 'functions', 'greeter.function.ts');
+      await appendFile(source, '\n// edited while nx serve runs\n');
+      await eventually('the server restarted the runtime', () => starts() > before && output().includes('changed; regenerating and restarting'));
+    },
+  },
+  { run: GREETER_CURL, expect: [ACCEPTED] },
+  { act: 'the greeting says visit number 3', perform: async ({ copy }) => eventually('visit number 3 is in greetings.jsonl', async () => (await greetings(copy)).includes('visit number 3')) },
+];
 
 const KIND_GATE =
   "`.ci/run` runs the kind gate right after `npm test` (`npx nx e2e e2e-kind`, tools/kind/gate.sh): it builds these images from " +
   'docker/images.json with these Dockerfiles (tools/kind/build-images.sh, the same steps as tools/kind/images.sh), loads them into a ' +
   'real kind cluster and deploys the generated manifests; it needs root and dockerd, which the e2e suite does not start';
 
-const GREETER_CURL = "curl -X POST http://127.0.0.1:8090/greeter/Alice -d 'Alice'";
-const ACCEPTED = '"status":"accepted"';
 
 /** The READMEs walked, each with its steps. */
 export const README_PLANS: ReadonlyArray<{ readonly readme: string; readonly steps: readonly Step[] }> = [
@@ -77,7 +129,7 @@ export const README_PLANS: ReadonlyArray<{ readonly readme: string; readonly ste
       {
         serve: 'npx nx serve examples',
         ready: 'Keyflow is running',
-        then: [],
+        then: DEV_SERVER_STEPS,
         // State lives in .keyflow/examples: the dev server starts from npm start's final checkpoint.
         afterCtrlC: ['restored from checkpoint'],
       },
@@ -118,34 +170,59 @@ export const README_PLANS: ReadonlyArray<{ readonly readme: string; readonly ste
   },
 ];
 
+/**
+ * The "Scale out on Apache Flink" section: a local Kafka broker, the function service and a Flink
+ * StateFun cluster of separate JVMs, through nx and through the keyflow command. The first run
+ * downloads Flink's and StateFun's jars (cached in ~/.cache/keyflow), hence the long timeouts.
+ */
 function flinkSteps(): Step[] {
-  const reason =
-    'e2e/src/flink/flink-statefun.spec.ts runs the same: `keyflow flink up` with the example app over a real Flink StateFun 3.3 cluster ' +
-    '(separate JVMs) and Kafka, `keyflow flink savepoint`, `keyflow flink down` and a restart from the savepoint with another parallelism';
+  const up = 'Apache Flink StateFun is running';
+  const port = { '<port>': /--bootstrap-server 127\.0\.0\.1:(\d+)/ };
   return [
-    { elsewhere: 'npx nx run examples:flink', reason },
     {
-      elsewhere:
-        "printf 'Alice:hello\\n' | tools/kafka/kafka.sh tool kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:<port> --topic names --property parse.key=true --property key.separator=:",
-      reason,
+      serve: 'npx nx run examples:flink',
+      ready: up,
+      timeoutMs: 15 * 60_000,
+      then: [
+        {
+          run: "printf 'Alice:hello\\n' | tools/kafka/kafka.sh tool kafka.tools.ConsoleProducer --bootstrap-server 127.0.0.1:<port> --topic names --property parse.key=true --property key.separator=:",
+          fill: port,
+        },
+        {
+          serve:
+            'tools/kafka/kafka.sh tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:<port> --topic greetings --from-beginning --isolation-level read_committed --property print.key=true',
+          fill: port,
+          // The greeter's answer, keyed by the name.
+          ready: 'Alice\t',
+          timeoutMs: 3 * 60_000,
+          then: [],
+          afterCtrlC: [],
+        },
+      ],
+      // Nx stops relaying its command's output when Ctrl+C reaches it; the walk checks instead
+      // that nothing the command started (broker, JVMs, function service) is left running.
+      afterCtrlC: [],
     },
+    { run: 'npx nx run runtime:build' },
     {
-      elsewhere:
-        'tools/kafka/kafka.sh tool org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:<port> --topic greetings --from-beginning --isolation-level read_committed --property print.key=true',
-      reason,
-    },
-    { elsewhere: 'npx nx run runtime:build', reason },
-    {
-      elsewhere:
+      serve:
         'npx keyflow flink up --module apps/examples/deploy/statefun/module.yaml --module apps/examples/deploy/flink/kafka-io.yaml \\\n  --functions apps/examples/src/generated/functions.generated.ts --kafka local --taskmanagers 1 --parallelism 2',
-      reason,
+      ready: up,
+      timeoutMs: 10 * 60_000,
+      then: [
+        { run: 'npx keyflow flink savepoint', expect: ['Savepoint written and the job stopped: '] },
+        { run: 'npx keyflow flink down', expect: ['Stopped'] },
+      ],
+      afterCtrlC: [],
     },
-    { elsewhere: 'npx keyflow flink savepoint', reason },
-    { elsewhere: 'npx keyflow flink down', reason },
     {
-      elsewhere:
+      serve:
         'npx keyflow flink up --module apps/examples/deploy/statefun/module.yaml --module apps/examples/deploy/flink/kafka-io.yaml \\\n  --functions apps/examples/src/generated/functions.generated.ts --kafka local --taskmanagers 2 --parallelism 4 \\\n  --from-savepoint <the printed path>',
-      reason,
+      fill: { '<the printed path>': /Savepoint written and the job stopped: (\S+)/ },
+      ready: up,
+      timeoutMs: 10 * 60_000,
+      then: [],
+      afterCtrlC: ['stopping the job, the cluster and the services'],
     },
   ];
 }

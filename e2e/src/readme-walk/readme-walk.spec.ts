@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/keyflow-process';
@@ -37,6 +37,18 @@ describe('the README walk', () => {
   describe('on a clean copy of the repository', () => {
     let copy: string;
     const running: ShellCommand[] = [];
+    /** The long-running commands now running, innermost last. */
+    const serving: ShellCommand[] = [];
+    /** Everything the walk's commands printed, for the placeholders a README leaves to the user. */
+    let transcript = '';
+
+    function filled(command: string, fill: Readonly<Record<string, RegExp>> = {}): string {
+      return Object.entries(fill).reduce((text, [placeholder, pattern]) => {
+        const found = [...transcript.matchAll(new RegExp(pattern.source, 'g'))].at(-1)?.[1];
+        if (found === undefined) throw new Error(`nothing printed so far fills ${placeholder} of '${command}' (${pattern})`);
+        return text.split(placeholder).join(found);
+      }, command);
+    }
 
     beforeAll(async () => {
       copy = await mkdtemp(join(tmpdir(), 'keyflow-readme-walk-'));
@@ -49,33 +61,61 @@ describe('the README walk', () => {
       await rm(copy, { recursive: true, force: true });
     });
 
-    async function walk(step: Step): Promise<void> {
+    /** Processes started from the copy (their command line names it), other than the walk's own. */
+    async function leftovers(): Promise<string[]> {
+      const found: string[] = [];
+      for (const pid of await readdir('/proc')) {
+        if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+        const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (commandLine.includes(copy)) found.push(`${pid}: ${commandLine.replace(/\0/g, ' ').slice(0, 200)}`);
+      }
+      return found;
+    }
+
+    async function nothingLeftRunning(command: string): Promise<void> {
+      let left = await leftovers();
+      for (const deadline = Date.now() + 60_000; left.length > 0 && Date.now() < deadline; left = await leftovers()) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect({ afterCtrlC: command, stillRunning: left }).toEqual({ afterCtrlC: command, stillRunning: [] });
+    }
+
+    async function walk(step: Step, depth = 0): Promise<void> {
       const started = Date.now();
       if ('elsewhere' in step) {
         log(`- not typed: ${step.elsewhere.split('\n')[0]} (${step.reason.slice(0, 60)}…)`);
         return;
       }
-      if ('run' in step) {
-        const output = await runToEnd(step.run, copy, step.timeoutMs ?? 5 * 60_000);
+      if ('act' in step) {
+        await step.perform({ copy, output: () => serving.at(-1)?.output ?? '' });
+      } else if ('run' in step) {
+        const output = await runToEnd(filled(step.run, step.fill), copy, step.timeoutMs ?? 5 * 60_000);
+        transcript += output;
         for (const expected of step.expect ?? []) expect({ command: step.run, output: output.includes(expected) ? expected : output }).toEqual({ command: step.run, output: expected });
       } else {
-        await serve(step);
+        await serve(step, depth);
       }
       log(`$ ${commandOf(step).split('\n')[0]}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
 
-    async function serve(step: ServeStep): Promise<void> {
-      const shell = new ShellCommand(step.serve, copy);
+    async function serve(step: ServeStep, depth: number): Promise<void> {
+      const shell = new ShellCommand(filled(step.serve, step.fill), copy);
       running.push(shell);
+      serving.push(shell);
       await shell.waitFor(step.ready, step.timeoutMs ?? 5 * 60_000);
-      for (const next of step.then) await walk(next);
-      const { code, output } = await shell.interrupt(60_000);
+      transcript += shell.output;
+      for (const next of step.then) await walk(next, depth + 1);
+      const { code, output } = await shell.interrupt(120_000);
+      serving.pop();
+      transcript += output;
       const printed = output.slice(output.indexOf(step.ready));
       for (const expected of step.afterCtrlC) {
         expect({ command: step.serve, afterCtrlC: printed.includes(expected) || output.includes(expected) ? expected : output }).toEqual({ command: step.serve, afterCtrlC: expected });
       }
       // npm and nx report Ctrl+C as their own exit codes; the app itself must not have failed.
       expect({ command: step.serve, failed: /\[KF_[A-Z_]+\]|Keyflow stopped processing/.test(output) ? output : false }).toEqual({ command: step.serve, failed: false });
+      // What a top-level command started must stop with it (a second terminal's command runs inside one).
+      if (depth === 0) await nothingLeftRunning(step.serve);
       log(`  Ctrl+C: exit ${code}`);
     }
 

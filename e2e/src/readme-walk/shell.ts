@@ -9,7 +9,9 @@ export function userEnv(): NodeJS.ProcessEnv {
   }
   // npm puts the workspace's node_modules/.bin on the PATH of `npm test`; a user's shell has none.
   const path = (env['PATH'] ?? '').split(':').filter((entry) => !entry.includes('node_modules')).join(':');
-  return { ...env, PATH: path, NX_DAEMON: 'false', FORCE_COLOR: '0', NO_COLOR: '1' };
+  // A new user's machine has no Nx cache; Nx keeps one per machine (~/.nx), shared by every copy of
+  // the repository, so the walk does not read it: every target really runs.
+  return { ...env, PATH: path, NX_DAEMON: 'false', NX_SKIP_NX_CACHE: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
 }
 
 /** What a command printed (stdout and stderr, interleaved) and how it ended. */
