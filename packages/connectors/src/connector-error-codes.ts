@@ -21,3 +21,9 @@ export const ConnectorErrorCodes = {
   /** The egress or ingress was used after it was closed or stopped. */
   CLOSED: 'KF_CONNECTOR_CLOSED',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    connectors: typeof ConnectorErrorCodes;
+  }
+}

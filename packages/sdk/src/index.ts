@@ -56,7 +56,7 @@ export type { FunctionHttpServer, ServeHttpOptions } from './http/serve-http';
 export { KeyflowError, describeError, isKeyflowError } from './errors/keyflow-error';
 export type { KeyflowErrorOptions } from './errors/keyflow-error';
 export { SdkErrorCodes } from './errors/error-codes';
-export type { ErrorCode } from './errors/error-codes';
+export type { ErrorCode, ErrorCodeTables } from './errors/error-codes';
 
 export { createLogger, silentLogger } from './logging/logger';
 export type { LogFields, Logger, LoggerOptions, LogLevel } from './logging/logger';

@@ -35,3 +35,9 @@ export const CodegenErrorCodes = {
 
 /** One of {@link CodegenErrorCodes}. */
 export type CodegenErrorCode = (typeof CodegenErrorCodes)[keyof typeof CodegenErrorCodes];
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    codegen: typeof CodegenErrorCodes;
+  }
+}

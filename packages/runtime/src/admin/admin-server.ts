@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { replyJson } from '../http-server/json-reply';
+import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
 import { serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
@@ -51,9 +52,9 @@ export class AdminServer {
       } else if (route.startsWith('GET /savepoints/')) {
         const job = savepoints.get(Number(route.slice('GET /savepoints/'.length)));
         if (job) send(200, job);
-        else send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No savepoint ${route.slice('GET /savepoints/'.length)}.` });
+        else send(404, { code: RuntimeErrorCodes.ADMIN_NOT_FOUND, message: `No savepoint ${route.slice('GET /savepoints/'.length)}.` });
       } else {
-        send(404, { code: 'KF_ADMIN_NOT_FOUND', message: `No admin route ${route}; try GET /health, GET /metrics, GET /metrics.json, POST /checkpoint, POST /savepoint.` });
+        send(404, { code: RuntimeErrorCodes.ADMIN_NOT_FOUND, message: `No admin route ${route}; try GET /health, GET /metrics, GET /metrics.json, POST /checkpoint, POST /savepoint.` });
       }
     });
     await new Promise<void>((resolve, reject) => {

@@ -17,3 +17,9 @@ export const CheckpointErrorCodes = {
   /** Another runtime took the checkpoint location over: this one writes no more checkpoints. */
   LEASE_LOST: 'KF_CHECKPOINT_LEASE_LOST',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    checkpoint: typeof CheckpointErrorCodes;
+  }
+}

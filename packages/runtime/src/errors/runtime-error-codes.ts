@@ -54,4 +54,12 @@ export const RuntimeErrorCodes = {
   CLI_NOT_BUILT: 'KF_CLI_NOT_BUILT',
   /** An unexpected failure of the `keyflow` command; run it again with `--verbose` for the stack. */
   CLI_FAILED: 'KF_CLI_FAILED',
+  /** The admin API has no such route or no such savepoint. */
+  ADMIN_NOT_FOUND: 'KF_ADMIN_NOT_FOUND',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    runtime: typeof RuntimeErrorCodes;
+  }
+}

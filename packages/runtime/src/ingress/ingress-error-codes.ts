@@ -15,3 +15,9 @@ export const IngressErrorCodes = {
   /** The message could not be made durable; it was not accepted. */
   NOT_DURABLE: 'KF_INGRESS_NOT_DURABLE',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    ingress: typeof IngressErrorCodes;
+  }
+}

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatefulFunction, Types, egressMessage, isKeyflowError, serveHttp, silentLogger, type Context, type Message } from '@keyflow/sdk';
+import { StatefulFunction, Types, egressMessage, isKeyflowError, serveHttp, silentLogger, type Context, type ErrorCode, type Message } from '@keyflow/sdk';
 import { parseModule } from '../../src/module/module-loader';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
@@ -125,7 +125,7 @@ spec:
     const [namespace, type] = typename.split('/') as [string, string];
     runtime.send({ target: { namespace, type, id: 'a' }, argument: text(body), caller: undefined });
     const error = await failed;
-    expect(isKeyflowError(error, code as `KF_${string}`)).toBe(true);
+    expect(isKeyflowError(error, code as ErrorCode)).toBe(true);
     await runtime.stop();
     expect(out.written).toEqual([]);
   });

@@ -49,7 +49,26 @@ export const SdkErrorCodes = {
   INVALID_CRON: 'KF_INVALID_CRON',
   /** A schedule has a bad name, rule, time zone or message. */
   INVALID_SCHEDULE: 'KF_INVALID_SCHEDULE',
+  /** An unexpected failure inside the function service's handler (a bug, not the user's function). */
+  INTERNAL: 'KF_INTERNAL',
 } as const;
 
-/** A stable Keyflow error code such as `KF_UNKNOWN_FUNCTION`. Other packages add their own. */
-export type ErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes] | `KF_${string}`;
+/**
+ * The error code tables of the Keyflow packages, by package. Each package adds its own table by
+ * declaration merging, next to the table:
+ *
+ * ```ts
+ * declare module '@keyflow/sdk' {
+ *   interface ErrorCodeTables { runtime: typeof RuntimeErrorCodes }
+ * }
+ * ```
+ *
+ * so that {@link ErrorCode} is exactly the codes of the packages a program uses, and a code that
+ * is in no table does not compile.
+ */
+export interface ErrorCodeTables {
+  sdk: typeof SdkErrorCodes;
+}
+
+/** A stable Keyflow error code such as `KF_UNKNOWN_FUNCTION`: one of the codes of {@link ErrorCodeTables}. */
+export type ErrorCode = { [Table in keyof ErrorCodeTables]: ErrorCodeTables[Table][keyof ErrorCodeTables[Table]] }[keyof ErrorCodeTables];

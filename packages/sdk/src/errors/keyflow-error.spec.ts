@@ -12,8 +12,14 @@ describe('KeyflowError', () => {
     expect(error.message.startsWith('[KF_BAD_REQUEST]')).toBe(true);
   });
 
+  it('takes only the codes of the error code tables', () => {
+    // @ts-expect-error: a code that is in no table does not compile.
+    const stray = new KeyflowError('KF_NOT_IN_ANY_TABLE', 'x');
+    expect(stray.code).toBe('KF_NOT_IN_ANY_TABLE');
+  });
+
   it('can be marked retryable', () => {
-    expect(new KeyflowError('KF_SOMETHING', 'x', { retryable: true }).retryable).toBe(true);
+    expect(new KeyflowError(SdkErrorCodes.FUNCTION_FAILED, 'x', { retryable: true }).retryable).toBe(true);
   });
 
   it('is recognized by isKeyflowError, optionally by code', () => {

@@ -20,5 +20,5 @@ export function errorResponseOf(error: unknown): ErrorResponse {
     return { status, body: { code: error.code, message: error.message } };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { status: 500, body: { code: 'KF_INTERNAL', message: `Unexpected error: ${message}` } };
+  return { status: 500, body: { code: SdkErrorCodes.INTERNAL, message: `Unexpected error: ${message}` } };
 }

@@ -13,3 +13,9 @@ export const TestingErrorCodes = {
   /** Processing stopped on an error (a function threw, an endpoint failed); the kit cannot go on. */
   KIT_FAILED: 'KF_TESTKIT_FAILED',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    testing: typeof TestingErrorCodes;
+  }
+}

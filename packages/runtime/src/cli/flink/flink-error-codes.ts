@@ -17,3 +17,9 @@ export const FlinkErrorCodes = {
   /** A local Kafka broker (tools/kafka/kafka.sh) could not be started. */
   KAFKA_FAILED: 'KF_FLINK_KAFKA_FAILED',
 } as const;
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    flink: typeof FlinkErrorCodes;
+  }
+}

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { KeyflowError } from '@keyflow/sdk';
+import { KeyflowError, type ErrorCode } from '@keyflow/sdk';
 
 const run = promisify(execFile);
 
@@ -20,7 +20,7 @@ export function toolScript(name: 'flink' | 'kafka'): string {
 }
 
 /** Runs a tool script; resolves to the `KEY=value` pairs of its last stdout line. */
-export async function runToolScript(script: string, args: readonly string[], code: `KF_${string}`): Promise<Record<string, string>> {
+export async function runToolScript(script: string, args: readonly string[], code: ErrorCode): Promise<Record<string, string>> {
   let stdout: string;
   try {
     ({ stdout } = await run(script, args, { maxBuffer: 16 * 1024 * 1024 }));
