@@ -29,10 +29,10 @@ export interface KeyflowProcess {
 }
 
 /** Starts `keyflow run` with `args` and waits until it prints that it is running. */
-export async function startKeyflow(args: readonly string[], timeoutMs = 30_000): Promise<KeyflowProcess> {
+export async function startKeyflow(args: readonly string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<KeyflowProcess> {
   const child = spawn(process.execPath, [KEYFLOW_CLI, 'run', ...args], {
     cwd: ROOT,
-    env: { ...process.env, KEYFLOW_LOG_LEVEL: 'warn' },
+    env: { ...process.env, KEYFLOW_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

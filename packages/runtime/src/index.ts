@@ -6,6 +6,7 @@ export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
 export { systemClock } from './clock/clock';
 export type { Clock, ClockTimer } from './clock/clock';
 export { AdminServer } from './admin/admin-server';
+export type { AdminServerOptions } from './admin/admin-server';
 export type { RuntimeMetrics } from './metrics/runtime-metrics';
 export type { ObservedCheckpoint, RuntimeObserver } from './metrics/runtime-observer';
 export type { EndpointStats } from './metrics/runtime-sources';

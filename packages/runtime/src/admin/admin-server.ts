@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { replyJson } from '../http-server/json-reply';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
-import { serveConsole } from './console-routes';
+import { AdminTokenCheck } from './admin-auth';
+import { isConsoleFile, serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
 import { SavepointJobs } from './savepoint-jobs';
 
@@ -17,16 +18,33 @@ import { SavepointJobs } from './savepoint-jobs';
  * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
  * - `GET /savepoints/<id>`: its progress, and its URI once done;
  * - `GET /`: the web console, and its JSON API under `/api/` (see `console-routes.ts`).
+ *
+ * With a `token`, every route but the console's static files answers 401 unless the request
+ * carries `Authorization: Bearer <token>`.
  */
+/** Where the admin API listens and who may call it. */
+export interface AdminServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** When set, requests must carry it as a bearer token. */
+  readonly token?: string | undefined;
+}
+
 export class AdminServer {
   private constructor(private readonly server: Server) {}
 
-  static async start(runtime: KeyflowRuntime, port: number, host = '127.0.0.1'): Promise<AdminServer> {
+  static async start(runtime: KeyflowRuntime, port: number, options: AdminServerOptions = {}): Promise<AdminServer> {
     const savepoints = new SavepointJobs(runtime);
+    const tokenCheck = options.token === undefined ? undefined : new AdminTokenCheck(options.token);
     const server = createServer((request, response) => {
       const send = (status: number, body: unknown): void => replyJson(response, status, body);
       const route = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0] ?? '/'}`;
       request.resume();
+      if (tokenCheck !== undefined && !isConsoleFile(request) && !tokenCheck.accepts(request)) {
+        response.setHeader('WWW-Authenticate', 'Bearer realm="keyflow-admin"');
+        send(401, { code: RuntimeErrorCodes.ADMIN_UNAUTHORIZED, message: 'The admin API needs its token: send Authorization: Bearer <token> (keyflow state and keyflow savepoint take --admin-token or KEYFLOW_ADMIN_TOKEN).' });
+        return;
+      }
       if (serveConsole(runtime, request, response)) return;
       if (route === 'GET /health') {
         const failure = runtime.failure;
@@ -59,7 +77,7 @@ export class AdminServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => resolve());
+      server.listen(port, options.host ?? '127.0.0.1', () => resolve());
     });
     return new AdminServer(server);
   }

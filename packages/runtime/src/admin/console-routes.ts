@@ -13,6 +13,11 @@ const FILES: Readonly<Record<string, { readonly file: string; readonly type: str
   '/console/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/console/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
+/** True for the console's static files, which hold no data (the page asks for the admin token itself). */
+export function isConsoleFile(request: IncomingMessage): boolean {
+  return request.method === 'GET' && FILES[new URL(request.url ?? '/', 'http://admin').pathname] !== undefined;
+}
+
 /** The most ids `GET /api/addresses` answers in one page. */
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;

@@ -10,6 +10,11 @@ export function adminUrlOf(args: readonly string[], usage: string, fallback?: st
   return value.replace(/\/+$/, '');
 }
 
+/** The admin token to send: `--admin-token`, else `KEYFLOW_ADMIN_TOKEN`, else none. */
+export function adminTokenOf(args: readonly string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return optionValue(args, '--admin-token') ?? (env['KEYFLOW_ADMIN_TOKEN'] || undefined);
+}
+
 /** The value of `--name <value>` or `--name=<value>` in `args`, if given. */
 export function optionValue(args: readonly string[], name: string): string | undefined {
   const inline = args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
@@ -33,6 +38,9 @@ export async function adminRequest<T>(url: string, method: 'GET' | 'POST', failu
     );
   }
   const body = (await response.json()) as T & { message?: string };
+  if (response.status === 401) {
+    throw new KeyflowError(RuntimeErrorCodes.ADMIN_UNAUTHORIZED, body.message ?? `${url} asks for the admin token: give --admin-token or set KEYFLOW_ADMIN_TOKEN.`);
+  }
   if (!response.ok) throw new KeyflowError(failureCode, body.message ?? `${url} answered ${response.status}`);
   return body;
 }

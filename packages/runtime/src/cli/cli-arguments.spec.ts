@@ -25,6 +25,8 @@ describe('parseRunArguments', () => {
       compactionInterval: undefined,
       retainCheckpoints: undefined,
       adminPort: undefined,
+      adminHost: '127.0.0.1',
+      adminToken: undefined,
       takeOver: false,
       maxStagedEgressRecords: undefined,
       maxStagedEgressBytes: undefined,
@@ -42,6 +44,8 @@ describe('parseRunArguments', () => {
       KEYFLOW_COMPACTION_INTERVAL: '7',
       KEYFLOW_RETAIN_CHECKPOINTS: '2',
       KEYFLOW_PORT_ADMIN: '8091',
+      KEYFLOW_ADMIN_HOST: '0.0.0.0',
+      KEYFLOW_ADMIN_TOKEN: 'a-token-of-24-characters',
       KEYFLOW_TAKE_OVER: 'true',
       KEYFLOW_MAX_STAGED_EGRESS_RECORDS: '5000',
       KEYFLOW_MAX_STAGED_EGRESS_BYTES: '16MiB',
@@ -56,6 +60,8 @@ describe('parseRunArguments', () => {
       compactionInterval: 7,
       retainCheckpoints: 2,
       adminPort: 8091,
+      adminHost: '0.0.0.0',
+      adminToken: 'a-token-of-24-characters',
       takeOver: true,
       maxStagedEgressRecords: 5_000,
       maxStagedEgressBytes: 16 * 1024 * 1024,
@@ -122,6 +128,32 @@ describe('parseRunArguments', () => {
     [['--module', 'm.yaml', '--max-staged-egress-records', '0']],
   ])('refuses %j', (args) => {
     usageError(args);
+  });
+
+  it('serves the admin API beyond loopback only with a token long enough to be safe', () => {
+    const refused = (args: readonly string[], env: NodeJS.ProcessEnv = {}): KeyflowError => {
+      try {
+        parseRunArguments(['--module', 'm.yaml', '--port-admin', '8091', ...args], env);
+      } catch (error) {
+        return error as KeyflowError;
+      }
+      throw new Error(`expected ${args.join(' ')} to be refused`);
+    };
+    const open = refused(['--admin-host', '0.0.0.0']);
+    expect(open.code).toBe(RuntimeErrorCodes.ADMIN_TOKEN_REQUIRED);
+    expect(open.message).toContain("--admin-host is '0.0.0.0'");
+    expect(open.message).toContain('KEYFLOW_ADMIN_TOKEN');
+    expect(refused([], { KEYFLOW_ADMIN_HOST: '10.0.0.7' }).message).toContain("KEYFLOW_ADMIN_HOST is '10.0.0.7'");
+    const short = refused(['--admin-host', '0.0.0.0'], { KEYFLOW_ADMIN_TOKEN: 'secret' });
+    expect(short.code).toBe(RuntimeErrorCodes.ADMIN_TOKEN_REQUIRED);
+    expect(short.message).toContain('KEYFLOW_ADMIN_TOKEN is 6 characters long');
+
+    const withToken = parseRunArguments(['--module', 'm.yaml', '--port-admin', '8091', '--admin-host', '0.0.0.0'], { KEYFLOW_ADMIN_TOKEN: 'x'.repeat(16) });
+    expect([withToken.adminHost, withToken.adminToken]).toEqual(['0.0.0.0', 'x'.repeat(16)]);
+    for (const loopback of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) {
+      expect(parseRunArguments(['--module', 'm.yaml', '--port-admin', '0', '--admin-host', loopback], {}).adminToken).toBeUndefined();
+    }
+    expect(usageError(['--module', 'm.yaml', '--admin-host', '0.0.0.0']).message).toContain('give --port-admin too');
   });
 
   it('documents every admin route and every variable in the usage', () => {

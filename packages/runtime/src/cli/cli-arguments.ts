@@ -1,6 +1,7 @@
 import { KeyflowError, toMillis, type Duration } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { RuntimeDefaults } from '../config/runtime-defaults';
+import { MIN_ADMIN_TOKEN_LENGTH, isLoopbackHost } from '../admin/admin-auth';
 
 /** The options of `keyflow run`. */
 export interface RunArguments {
@@ -14,6 +15,10 @@ export interface RunArguments {
   readonly compactionInterval: number | undefined;
   readonly retainCheckpoints: number | undefined;
   readonly adminPort: number | undefined;
+  /** Where the admin API listens; default 127.0.0.1. */
+  readonly adminHost: string;
+  /** The bearer token admin requests must carry; required when `adminHost` is not a loopback address. */
+  readonly adminToken: string | undefined;
   /** Take the checkpoint location over from a runtime known to be gone (its lease not yet expired). */
   readonly takeOver: boolean;
   /** Egress records held for slow sinks at which input pauses; undefined: the runtime's default. */
@@ -49,6 +54,11 @@ Options:
                                  POST /checkpoint       take a checkpoint; answers when it is durable
                                  POST /savepoint        start a savepoint; answers 202 with its job
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI
+                                 GET  /                 the web console (its data under /api/)
+  --admin-host <host>          listen for the admin API on this address instead of 127.0.0.1; any
+                               other than a loopback address needs --admin-token
+  --admin-token <token>        admin requests must send 'Authorization: Bearer <token>' (at least
+                               ${MIN_ADMIN_TOKEN_LENGTH} characters; prefer KEYFLOW_ADMIN_TOKEN: flags show in ps)
   --take-over                  take the checkpoint location over from a runtime that is gone
                                (a replaced pod) without waiting for its lease to expire (30 s)
   --max-staged-egress-records <n>
@@ -71,6 +81,8 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_COMPACTION_INTERVAL  --compaction-interval
   KEYFLOW_RETAIN_CHECKPOINTS   --retain-checkpoints
   KEYFLOW_PORT_ADMIN           --port-admin
+  KEYFLOW_ADMIN_HOST           --admin-host
+  KEYFLOW_ADMIN_TOKEN          --admin-token
   KEYFLOW_TAKE_OVER            --take-over (true or false)
   KEYFLOW_MAX_STAGED_EGRESS_RECORDS  --max-staged-egress-records
   KEYFLOW_MAX_STAGED_EGRESS_BYTES    --max-staged-egress-bytes
@@ -87,6 +99,8 @@ type Flag =
   | '--compaction-interval'
   | '--retain-checkpoints'
   | '--port-admin'
+  | '--admin-host'
+  | '--admin-token'
   | '--take-over'
   | '--max-staged-egress-records'
   | '--max-staged-egress-bytes';
@@ -102,6 +116,8 @@ export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
   '--compaction-interval': 'KEYFLOW_COMPACTION_INTERVAL',
   '--retain-checkpoints': 'KEYFLOW_RETAIN_CHECKPOINTS',
   '--port-admin': 'KEYFLOW_PORT_ADMIN',
+  '--admin-host': 'KEYFLOW_ADMIN_HOST',
+  '--admin-token': 'KEYFLOW_ADMIN_TOKEN',
   '--take-over': 'KEYFLOW_TAKE_OVER',
   '--max-staged-egress-records': 'KEYFLOW_MAX_STAGED_EGRESS_RECORDS',
   '--max-staged-egress-bytes': 'KEYFLOW_MAX_STAGED_EGRESS_BYTES',
@@ -149,6 +165,10 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
 
   const modules = settings('--module').map((setting) => setting.text);
   if (modules.length === 0) throw usage(`--module is required (or set ${RUN_ENVIRONMENT['--module']}).`);
+  const adminPort = optional('--port-admin', port);
+  const adminHost = last('--admin-host');
+  const adminToken = last('--admin-token');
+  checkAdminAccess(adminPort, adminHost, adminToken);
   return {
     modules,
     stateDir: last('--state-dir')?.text ?? '.keyflow/state',
@@ -158,11 +178,33 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     fromSavepoint: last('--from-savepoint')?.text,
     compactionInterval: optional('--compaction-interval', positiveInteger),
     retainCheckpoints: optional('--retain-checkpoints', positiveInteger),
-    adminPort: optional('--port-admin', port),
+    adminPort,
+    adminHost: adminHost?.text ?? '127.0.0.1',
+    adminToken: adminToken?.text,
     takeOver: optional('--take-over', parseBoolean) ?? false,
     maxStagedEgressRecords: optional('--max-staged-egress-records', positiveInteger),
     maxStagedEgressBytes: optional('--max-staged-egress-bytes', byteSize),
   };
+}
+
+/** The admin API beyond this machine only with a token, and a token only that is long enough. */
+function checkAdminAccess(adminPort: number | undefined, host: Setting | undefined, token: Setting | undefined): void {
+  if (adminPort === undefined && (host !== undefined || token !== undefined)) {
+    throw usage(`${(host ?? token)?.source ?? '--admin-host'} is set but the admin API is not on: give --port-admin too.`);
+  }
+  if (token !== undefined && token.text.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new KeyflowError(
+      RuntimeErrorCodes.ADMIN_TOKEN_REQUIRED,
+      `${token.source} is ${token.text.length} characters long; give at least ${MIN_ADMIN_TOKEN_LENGTH} (e.g. the output of 'openssl rand -hex 24').`,
+    );
+  }
+  if (host !== undefined && !isLoopbackHost(host.text) && token === undefined) {
+    throw new KeyflowError(
+      RuntimeErrorCodes.ADMIN_TOKEN_REQUIRED,
+      `${host.source} is '${host.text}', which other machines can reach: the admin API checkpoints, takes savepoints and shows all state, ` +
+        'so it needs a token there. Set KEYFLOW_ADMIN_TOKEN (or --admin-token), and send it as Authorization: Bearer <token>.',
+    );
+  }
 }
 
 function isFlag(name: string): name is Flag {

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { createLogger, describeError } from '@keyflow/sdk';
-import { AdminServer } from '../admin/admin-server';
+import { AdminServer, type AdminServerOptions } from '../admin/admin-server';
 import { storageFromUri } from '../checkpoint/storage-uri';
 import type { ModuleConfig } from '../config/module-config';
 import { findKindPackages } from '../module/kinds/kind-packages';
@@ -47,10 +47,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     throw explainStartupError(error, { module, checkpointUri });
   });
   console.log(`Checkpoints: ${checkpointStorage.uri}`);
-  const admin = options.adminPort === undefined ? undefined : await startAdmin(runtime, options.adminPort);
+  const admin = options.adminPort === undefined ? undefined : await startAdmin(runtime, options.adminPort, { host: options.adminHost, token: options.adminToken });
   if (admin) {
-    console.log(`Admin API: http://127.0.0.1:${admin.address.port}/health`);
-    console.log(`Console: http://127.0.0.1:${admin.address.port}/ (metrics: /metrics)`);
+    const base = `http://${options.adminHost.includes(':') ? `[${options.adminHost}]` : options.adminHost}:${admin.address.port}`;
+    const access = options.adminToken === undefined ? '' : ' (requests need the admin token as a bearer token)';
+    console.log(`Admin API: ${base}/health${access}`);
+    console.log(`Console: ${base}/ (metrics: /metrics)`);
   }
   // The signal handlers go in before the "running" line: a supervisor (or a test) that stops
   // the process as soon as it reads that line must get the final checkpoint, not a default kill.
@@ -87,9 +89,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
 }
 
 /** Starts the admin API; when it cannot listen, stops the runtime (final checkpoint) and says why. */
-async function startAdmin(runtime: KeyflowRuntime, port: number): Promise<AdminServer> {
+async function startAdmin(runtime: KeyflowRuntime, port: number, options: AdminServerOptions): Promise<AdminServer> {
   try {
-    return await AdminServer.start(runtime, port);
+    return await AdminServer.start(runtime, port, options);
   } catch (error) {
     await runtime.stop();
     throw explainAdminPortError(error, port);

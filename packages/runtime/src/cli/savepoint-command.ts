@@ -1,6 +1,6 @@
 import type { SavepointJob } from '../admin/savepoint-jobs';
 import { CheckpointErrorCodes } from '../checkpoint/checkpoint-error-codes';
-import { adminRequest, adminUrlOf } from './admin-client';
+import { adminRequest, adminTokenOf, adminUrlOf } from './admin-client';
 
 export const SAVEPOINT_USAGE = `Usage: keyflow savepoint --admin <url>
 
@@ -8,7 +8,8 @@ Asks a running runtime (started with --port-admin) for a savepoint, shows its pr
 prints its URI, to pass to 'keyflow run --from-savepoint <uri>'.
 
 Options:
-  --admin <url>   the runtime's admin API, e.g. http://127.0.0.1:8091`;
+  --admin <url>          the runtime's admin API, e.g. http://127.0.0.1:8091
+  --admin-token <token>  the admin API's token, when it has one (or KEYFLOW_ADMIN_TOKEN)`;
 
 const BAR_WIDTH = 30;
 const POLL_MS = 200;
@@ -16,13 +17,14 @@ const POLL_MS = 200;
 /** `keyflow savepoint --admin <url>`: returns the exit code. */
 export async function savepointCommand(args: readonly string[]): Promise<number> {
   const admin = adminUrlOf(args, SAVEPOINT_USAGE);
-  const started = await adminRequest<SavepointJob>(`${admin}/savepoint`, 'POST', CheckpointErrorCodes.SAVEPOINT_FAILED);
+  const token = adminTokenOf(args);
+  const started = await adminRequest<SavepointJob>(`${admin}/savepoint`, 'POST', CheckpointErrorCodes.SAVEPOINT_FAILED, token);
   let job = started;
   const interactive = process.stderr.isTTY === true;
   while (job.status === 'running') {
     drawProgress(job, interactive);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await adminRequest<SavepointJob>(`${admin}/savepoints/${started.id}`, 'GET', CheckpointErrorCodes.SAVEPOINT_FAILED);
+    job = await adminRequest<SavepointJob>(`${admin}/savepoints/${started.id}`, 'GET', CheckpointErrorCodes.SAVEPOINT_FAILED, token);
   }
   drawProgress(job, interactive);
   process.stderr.write('\n');

@@ -1,7 +1,7 @@
 import { KeyflowError } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { AddressPage, AddressView } from '../inspect/address-inspector';
-import { adminRequest, adminUrlOf, optionValue } from './admin-client';
+import { adminRequest, adminTokenOf, adminUrlOf, optionValue } from './admin-client';
 import { formatAddress, formatPage } from './address-printer';
 
 /** Where `npm start` serves the admin API: the default of `--admin`. */
@@ -26,7 +26,7 @@ Options:
 export async function stateCommand(args: readonly string[]): Promise<number> {
   const [action, target] = args;
   const admin = adminUrlOf(args, STATE_USAGE, DEFAULT_ADMIN);
-  const token = optionValue(args, '--admin-token') ?? process.env['KEYFLOW_ADMIN_TOKEN'];
+  const token = adminTokenOf(args);
   const json = args.includes('--json');
   if (action === 'get' && target !== undefined) {
     const address = parseAddress(target);

@@ -56,6 +56,10 @@ export const RuntimeErrorCodes = {
   CLI_FAILED: 'KF_CLI_FAILED',
   /** The admin API has no such route or no such savepoint. */
   ADMIN_NOT_FOUND: 'KF_ADMIN_NOT_FOUND',
+  /** An admin request without the admin token (or with another): send `Authorization: Bearer <token>`. */
+  ADMIN_UNAUTHORIZED: 'KF_ADMIN_UNAUTHORIZED',
+  /** The admin API was asked to listen beyond this machine without a token (or with one too short to be safe). */
+  ADMIN_TOKEN_REQUIRED: 'KF_ADMIN_TOKEN_REQUIRED',
 } as const;
 
 declare module '@keyflow/sdk' {
