@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('JEST_') || name === 'NODE_OPTIONS' || name === 'DEBUG' || name.startsWith('npm_')) continue;
+    // A user's terminal, not a CI job: with CI set, codegen checks instead of writing, and Nx behaves otherwise.
+    if (name.startsWith('JEST_') || name === 'NODE_OPTIONS' || name === 'DEBUG' || name === 'CI' || name.startsWith('npm_')) continue;
     env[name] = value;
   }
   // npm puts the workspace's node_modules/.bin on the PATH of `npm test`; a user's shell has none.
