@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { replyJson } from '../http-server/json-reply';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
-import { AdminTokenCheck } from './admin-auth';
+import { BearerTokens } from '../http-server/bearer-tokens';
 import { isConsoleFile, serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
 import { SavepointJobs } from './savepoint-jobs';
@@ -35,7 +35,7 @@ export class AdminServer {
 
   static async start(runtime: KeyflowRuntime, port: number, options: AdminServerOptions = {}): Promise<AdminServer> {
     const savepoints = new SavepointJobs(runtime);
-    const tokenCheck = options.token === undefined ? undefined : new AdminTokenCheck(options.token);
+    const tokenCheck = options.token === undefined ? undefined : new BearerTokens([options.token]);
     const server = createServer((request, response) => {
       const send = (status: number, body: unknown): void => replyJson(response, status, body);
       const route = `${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0] ?? '/'}`;

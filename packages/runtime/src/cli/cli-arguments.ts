@@ -1,7 +1,8 @@
 import { KeyflowError, toMillis, type Duration } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { RuntimeDefaults } from '../config/runtime-defaults';
-import { MIN_ADMIN_TOKEN_LENGTH, isLoopbackHost } from '../admin/admin-auth';
+import { isLoopbackHost } from '../admin/admin-auth';
+import { MIN_TOKEN_LENGTH } from '../http-server/bearer-tokens';
 
 /** The options of `keyflow run`. */
 export interface RunArguments {
@@ -58,7 +59,7 @@ Options:
   --admin-host <host>          listen for the admin API on this address instead of 127.0.0.1; any
                                other than a loopback address needs --admin-token
   --admin-token <token>        admin requests must send 'Authorization: Bearer <token>' (at least
-                               ${MIN_ADMIN_TOKEN_LENGTH} characters; prefer KEYFLOW_ADMIN_TOKEN: flags show in ps)
+                               ${MIN_TOKEN_LENGTH} characters; prefer KEYFLOW_ADMIN_TOKEN: flags show in ps)
   --take-over                  take the checkpoint location over from a runtime that is gone
                                (a replaced pod) without waiting for its lease to expire (30 s)
   --max-staged-egress-records <n>
@@ -192,10 +193,10 @@ function checkAdminAccess(adminPort: number | undefined, host: Setting | undefin
   if (adminPort === undefined && (host !== undefined || token !== undefined)) {
     throw usage(`${(host ?? token)?.source ?? '--admin-host'} is set but the admin API is not on: give --port-admin too.`);
   }
-  if (token !== undefined && token.text.length < MIN_ADMIN_TOKEN_LENGTH) {
+  if (token !== undefined && token.text.length < MIN_TOKEN_LENGTH) {
     throw new KeyflowError(
       RuntimeErrorCodes.ADMIN_TOKEN_REQUIRED,
-      `${token.source} is ${token.text.length} characters long; give at least ${MIN_ADMIN_TOKEN_LENGTH} (e.g. the output of 'openssl rand -hex 24').`,
+      `${token.source} is ${token.text.length} characters long; give at least ${MIN_TOKEN_LENGTH} (e.g. the output of 'openssl rand -hex 24').`,
     );
   }
   if (host !== undefined && !isLoopbackHost(host.text) && token === undefined) {

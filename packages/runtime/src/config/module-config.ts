@@ -94,7 +94,18 @@ export interface HttpIngressRoute {
   readonly targets: readonly string[];
   /** `json`: a body that is not JSON is refused with 400 before it is accepted. Default: taken as it is. */
   readonly format?: HttpIngressRouteFormat;
+  /** Bearer tokens a request must carry. Default: anyone who reaches the port may send. */
+  readonly auth?: HttpIngressRouteAuth;
 }
+
+/**
+ * Where a route's accepted bearer tokens come from: an environment variable (tokens separated by
+ * commas, read at start) or a file (one per line, `#` comments; read again when it changes).
+ */
+export type HttpIngressRouteAuth = ({ readonly tokensEnv: string } | { readonly tokensFile: string }) & {
+  /** Where `auth` is declared, for errors. */
+  readonly source: SourceLocation;
+};
 
 /** How an HTTP ingress route checks bodies of a custom type: `json` parses them; `bytes` takes them as they are. */
 export type HttpIngressRouteFormat = 'json' | 'bytes';

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { Types } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { HttpIngressConfig } from '../config/module-config';
@@ -310,4 +312,73 @@ describe('HttpIngress', () => {
     const ingress = new HttpIngress(config());
     await expect(ingress.start(ctx, undefined)).rejects.toMatchObject({ code: RuntimeErrorCodes.MODULE_INVALID });
   });
+
+  describe('routes with bearer tokens', () => {
+    const TOKEN_A = 'route-token-a-0123456789';
+    const TOKEN_B = 'route-token-b-0123456789';
+    const AUTH_SOURCE = { file: '/test/module.yaml', line: 9 };
+    const greetWith = (auth: NonNullable<HttpIngressConfig['routes'][number]['auth']>): Partial<HttpIngressConfig> => ({
+      routes: [
+        { path: '/greet', valueType: Types.string.typename, targets: ['test/greeter'], auth },
+        { path: '/count', valueType: Types.int.typename, targets: ['test/counter'] },
+      ],
+    });
+    const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+    afterEach(() => {
+      delete process.env['KF_TEST_ROUTE_TOKENS'];
+    });
+
+    it('answers 401 with a Bearer challenge without one of the tokens, and takes the message with one; other routes stay open', async () => {
+      process.env['KF_TEST_ROUTE_TOKENS'] = ` ${TOKEN_A}, ${TOKEN_B} `;
+      const ctx = context();
+      const { url } = await start(ctx, undefined, greetWith({ tokensEnv: 'KF_TEST_ROUTE_TOKENS', source: AUTH_SOURCE }));
+      for (const headers of [{}, bearer('route-token-c-0123456789'), { Authorization: TOKEN_A }]) {
+        const refused = await post(url('/greet/a'), 'no', headers);
+        expect(refused.status).toBe(401);
+        expect(refused.headers['www-authenticate']).toBe('Bearer realm="/greet"');
+        expect(refused.json).toMatchObject({ code: IngressErrorCodes.UNAUTHORIZED });
+      }
+      expect((await post(url('/greet/a'), 'one', bearer(TOKEN_A))).status).toBe(202);
+      expect((await post(url('/greet/b'), 'two', bearer(TOKEN_B))).status).toBe(202);
+      expect((await httpSend(url('/count/c'), { body: '3', headers: { 'Content-Type': 'text/plain' } })).status).toBe(202);
+      expect(texts(ctx).filter((text) => !text.startsWith('c:'))).toEqual(['a:one', 'b:two']);
+    });
+
+    it('reads a tokens file again when it changes, so a token rotates without a restart', async () => {
+      const file = join(dir.path, 'greet.tokens');
+      await writeFile(file, `# greet clients\n${TOKEN_A}\n`);
+      const { url } = await start(context(), undefined, greetWith({ tokensFile: file, source: AUTH_SOURCE }));
+      expect((await post(url('/greet/a'), 'x', bearer(TOKEN_A))).status).toBe(202);
+      expect((await post(url('/greet/a'), 'x', bearer(TOKEN_B))).status).toBe(401);
+      await writeFile(file, `${TOKEN_A}\n${TOKEN_B}\n`);
+      await eventually(async () => (await post(url('/greet/b'), 'x', bearer(TOKEN_B))).status === 202);
+      expect((await post(url('/greet/a'), 'x', bearer(TOKEN_A))).status).toBe(202);
+      await writeFile(file, `${TOKEN_B}\n`);
+      await eventually(async () => (await post(url('/greet/a'), 'x', bearer(TOKEN_A))).status === 401);
+      expect((await post(url('/greet/b'), 'x', bearer(TOKEN_B))).status).toBe(202);
+    });
+
+    it('refuses to start, naming the file and line of auth, when the tokens are missing or too short', async () => {
+      const startWith = (auth: NonNullable<HttpIngressConfig['routes'][number]['auth']>): Promise<void> =>
+        new HttpIngress(config(greetWith(auth))).start(context(), undefined);
+      const variable = { tokensEnv: 'KF_TEST_ROUTE_TOKENS', source: AUTH_SOURCE };
+      await expect(startWith(variable)).rejects.toMatchObject({ code: IngressErrorCodes.AUTH_TOKENS_INVALID });
+      await expect(startWith(variable)).rejects.toThrow('/test/module.yaml:9: route /greet takes its tokens from $KF_TEST_ROUTE_TOKENS, which is not set');
+      process.env['KF_TEST_ROUTE_TOKENS'] = ' , ';
+      await expect(startWith(variable)).rejects.toThrow('which holds no token');
+      process.env['KF_TEST_ROUTE_TOKENS'] = 'short';
+      await expect(startWith(variable)).rejects.toThrow('5 characters long');
+      const missing = { tokensFile: join(dir.path, 'nowhere.tokens'), source: AUTH_SOURCE };
+      await expect(startWith(missing)).rejects.toMatchObject({ code: IngressErrorCodes.AUTH_TOKENS_INVALID });
+      await expect(startWith(missing)).rejects.toThrow('which cannot be read');
+    });
+  });
 });
+
+/** Polls `check` until it holds (a file watcher notices a change within about a second). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

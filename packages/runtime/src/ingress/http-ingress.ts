@@ -13,6 +13,7 @@ import { replyJson } from '../http-server/json-reply';
 import { IngressErrorCodes } from './ingress-error-codes';
 import { IngressLog } from './ingress-log';
 import { ingressValueBytes } from './ingress-value';
+import { RouteTokens } from './route-tokens';
 
 /** Prefix of the idempotency keys an HTTP ingress stores through checkpoints. */
 
@@ -59,6 +60,9 @@ export class HttpIngress implements Ingress {
   /** How many of {@link #newKeys} the checkpoint under way carries. */
   #keysInCheckpoint = 0;
 
+  /** The bearer tokens of the routes that have `auth`, by route path. */
+  readonly #routeTokens = new Map<string, RouteTokens>();
+
   constructor(config: HttpIngressConfig) {
     this.id = config.id;
     this.#config = config;
@@ -80,6 +84,9 @@ export class HttpIngress implements Ingress {
           );
         }
       }
+    }
+    for (const route of this.#config.routes) {
+      if (route.auth !== undefined) this.#routeTokens.set(route.path, await RouteTokens.load(route.path, route.auth, context.logger));
     }
     await this.#restoreKeys();
     this.#next = position ? (JSON.parse(Buffer.from(position).toString('utf8')) as { next: number }).next : 1;
@@ -148,6 +155,7 @@ export class HttpIngress implements Ingress {
     }
     await Promise.all(this.#inProgress.values());
     await this.#log?.close();
+    for (const tokens of this.#routeTokens.values()) tokens.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -171,6 +179,15 @@ export class HttpIngress implements Ingress {
     if ('error' in match) {
       request.resume();
       return replyJson(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: match.error });
+    }
+    const tokens = this.#routeTokens.get(match.route.path);
+    if (tokens !== undefined && !tokens.accepts(request)) {
+      request.resume();
+      response.setHeader('WWW-Authenticate', `Bearer realm="${match.route.path}"`);
+      return replyJson(response, 401, {
+        code: IngressErrorCodes.UNAUTHORIZED,
+        message: `Route ${match.route.path} of ingress ${this.id} takes requests with one of its tokens only: send Authorization: Bearer <token>.`,
+      });
     }
     if (this.#stopping || context.paused) {
       request.resume();

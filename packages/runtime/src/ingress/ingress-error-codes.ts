@@ -14,6 +14,10 @@ export const IngressErrorCodes = {
   IDEMPOTENCY_KEY_REUSED: 'KF_INGRESS_IDEMPOTENCY_KEY_REUSED',
   /** The message could not be made durable; it was not accepted. */
   NOT_DURABLE: 'KF_INGRESS_NOT_DURABLE',
+  /** The route takes requests with one of its bearer tokens only; this one had none or another. */
+  UNAUTHORIZED: 'KF_INGRESS_UNAUTHORIZED',
+  /** A route's `auth` names tokens that cannot be read (variable unset, file missing) or are too short. */
+  AUTH_TOKENS_INVALID: 'KF_INGRESS_AUTH_TOKENS_INVALID',
 } as const;
 
 declare module '@keyflow/sdk' {

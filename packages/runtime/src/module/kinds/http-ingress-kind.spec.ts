@@ -44,4 +44,23 @@ describe('io.keyflow.http.v1/ingress', () => {
     const wrong = ingress('  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f], format: xml }]');
     expect(problemLines(moduleErrorOf(() => parseModule(wrong, '/m/module.yaml')))).toEqual(['module.yaml:5 spec.routes[0].format']);
   });
+
+  it("reads a route's auth from an environment variable or a file next to the module, and refuses neither or both", () => {
+    const routes = [
+      '  routes:',
+      '    - { path: /a, valueType: e/V, targets: [e/f], auth: { tokensEnv: A_TOKENS } }',
+      '    - { path: /b, valueType: e/V, targets: [e/f], auth: { tokensFile: ./b.tokens } }',
+      '    - { path: /c, valueType: e/V, targets: [e/f] }',
+    ];
+    const parsed = parseModule(ingress('  port: 8090', ...routes), '/m/module.yaml').httpIngresses[0]?.routes.map((route) => route.auth);
+    expect(parsed).toEqual([
+      { tokensEnv: 'A_TOKENS', source: { file: '/m/module.yaml', line: 6 } },
+      { tokensFile: '/m/b.tokens', source: { file: '/m/module.yaml', line: 7 } },
+      undefined,
+    ]);
+    const neither = ingress('  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f], auth: {} }]');
+    expect(problemLines(moduleErrorOf(() => parseModule(neither, '/m/module.yaml')))).toEqual(['module.yaml:5 spec.routes[0].auth']);
+    const both = ingress('  port: 8090', '  routes: [{ path: /a, valueType: e/V, targets: [e/f], auth: { tokensEnv: A, tokensFile: ./a } }]');
+    expect(problemLines(moduleErrorOf(() => parseModule(both, '/m/module.yaml')))).toEqual(['module.yaml:5 spec.routes[0].auth']);
+  });
 });

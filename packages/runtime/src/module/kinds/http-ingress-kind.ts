@@ -1,4 +1,4 @@
-import type { HttpIngressConfig, HttpIngressRoute, HttpIngressRouteFormat, SourceLocation } from '../../config/module-config';
+import type { HttpIngressConfig, HttpIngressRoute, HttpIngressRouteAuth, HttpIngressRouteFormat, SourceLocation } from '../../config/module-config';
 import { HttpIngress } from '../../ingress/http-ingress';
 import type { SpecReader } from '../spec-reader';
 import type { IngressKind } from './kind';
@@ -29,6 +29,8 @@ const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#',
  *       valueType: example/CartCommand
  *       format: json                     # optional: refuse a body that is not JSON with 400
  *       targets: [example/cart]
+ *       auth:                            # optional: requests need Authorization: Bearer <token>
+ *         tokensEnv: CART_TOKENS         # comma-separated tokens; or tokensFile: ./cart.tokens
  *   idempotencyWindow: 24h               # optional
  *   maxBodyBytes: 4194304                # optional
  * ```
@@ -66,11 +68,29 @@ function readRoutes(spec: SpecReader): HttpIngressRoute[] {
       route.error('path', 'each route path once per ingress', `${JSON.stringify(path)} is already routed at line ${firstLine}`);
     } else if (path !== '') seen.set(path, route.location('path').line);
     const format = route.optionalEnumOf('format', ROUTE_FORMATS);
+    const auth = readAuth(route);
     return {
       path,
       valueType: route.typename('valueType'),
       targets: route.typenameList('targets', { nonEmpty: true }),
       ...(format === undefined ? {} : { format }),
+      ...(auth === undefined ? {} : { auth }),
     };
   });
+}
+
+const AUTH_EXPECTED = "exactly one of tokensEnv (an environment variable's name) or tokensFile (a file of tokens, one per line)";
+
+function readAuth(route: SpecReader): HttpIngressRouteAuth | undefined {
+  const auth = route.optionalObject('auth');
+  if (auth === undefined) return undefined;
+  const { file, line } = route.location('auth');
+  const source = { file, line };
+  const tokensEnv = auth.optionalString('tokensEnv', { expected: "an environment variable's name, e.g. 'ORDERS_TOKENS'" });
+  const tokensFile = auth.optionalFilePath('tokensFile');
+  if ((tokensEnv === undefined) === (tokensFile === undefined)) {
+    auth.error(undefined, AUTH_EXPECTED, tokensEnv === undefined ? 'neither' : 'both');
+    return undefined;
+  }
+  return tokensEnv !== undefined ? { tokensEnv, source } : { tokensFile: tokensFile as string, source };
 }
