@@ -54,6 +54,16 @@ spec:
           .map((line) => ({ key: line.slice(0, line.indexOf(':')), value: line.slice(line.indexOf(':') + 1) }))
           .filter((record) => ids.includes(record.key)); // not an earlier read's end markers
       }
+      // On failure, say which records came twice (the same word: the egress wrote it twice; the same
+      // word with another visit number: the function saw its input twice) and which are missing.
+      const seen = records.map((record) => `${record.key}:${record.value}`);
+      const expected = batch(0, 800).map((message) => message.value.split('|')[1] ?? '');
+      const words = records.map((record) => record.value.split('#')[0] ?? '');
+      expect({
+        doubled: seen.filter((line, index) => seen.indexOf(line) !== index).slice(0, 20),
+        wordsSeenTwice: words.filter((word, index) => words.indexOf(word) !== index).length,
+        missing: expected.filter((word) => !words.includes(word)).slice(0, 20),
+      }).toEqual({ doubled: [], wordsSeenTwice: 0, missing: [] });
       expect(records).toHaveLength(800);
       for (const id of ids) {
         const words = batch(0, 800).filter((message) => message.key === id).map((message, visit) => `${message.value.split('|')[1] ?? ''}#${visit + 1}`);
