@@ -71,3 +71,5 @@ export type {
   MaybePromise,
   StateBackings,
 } from './state/state-backing';
+export { DEFAULT_MAX_SIGNATURE_AGE_MS, MIN_SIGNING_SECRET_LENGTH, REQUEST_SIGNATURE_HEADER, signRequestBody, signatureProblem } from './http/request-signature';
+export type { SigningKey } from './http/request-signature';

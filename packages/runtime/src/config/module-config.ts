@@ -55,6 +55,17 @@ export interface HttpEndpointConfig {
   /** Most invocations in one batch (StateFun's default 1000). */
   readonly maxNumBatchRequests: number;
   readonly transport: TransportConfig;
+  /** Sign each request with this key (Keyflow's addition; the sdk's `signatureKeys` checks it). */
+  readonly signing?: RequestSigningConfig;
+}
+
+/** The key an HTTP endpoint signs requests with: its id, and the variable holding its secret. */
+export interface RequestSigningConfig {
+  readonly keyId: string;
+  /** The environment variable with the secret (read at start; never written to logs). */
+  readonly secretEnv: string;
+  /** Where `signing` is declared, for errors. */
+  readonly source: SourceLocation;
 }
 
 /** `io.keyflow.endpoints.v1/embedded`: functions imported into the runtime process. */

@@ -1,14 +1,17 @@
-import { KeyflowError, silentLogger, type Logger } from '@keyflow/sdk';
+import { KeyflowError, SdkErrorCodes, silentLogger, type Logger } from '@keyflow/sdk';
 import {
+  MIN_SIGNING_SECRET_LENGTH,
   decodeFromFunction,
   encodeToFunction,
+  signRequestBody,
+  type SigningKey,
   type PbAddress,
   type PbFromFunction,
   type PbInvocationBatchRequest,
 } from '@keyflow/sdk/protocol';
 import { describeAddress } from '../message/address-key';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
-import type { HttpEndpointConfig, TransportConfig } from '../config/module-config';
+import type { HttpEndpointConfig, RequestSigningConfig, TransportConfig } from '../config/module-config';
 import { AttemptFailure, isTransientStatus } from '../http-client/attempt-failure';
 import { ConnectionPool } from '../http-client/connection-pool';
 import { expandUrlTemplate, parseEndpointUrl } from '../http-client/endpoint-url';
@@ -59,6 +62,8 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
   private retries = 0;
   /** Calls beyond the pool size wait here, in arrival order. */
   private readonly inFlight: InFlightLimit;
+  /** The key requests are signed with, when the endpoint has `signing`. */
+  private readonly signingKey: SigningKey | undefined;
 
   constructor(config: HttpEndpointConfig, options: HttpFunctionEndpointOptions = {}) {
     this.description = config.urlPathTemplate;
@@ -66,6 +71,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
     this.logger = options.logger ?? silentLogger;
     this.waitUntilReady = options.waitUntilReady;
     this.inFlight = new InFlightLimit(config.transport.poolSize);
+    this.signingKey = config.signing === undefined ? undefined : signingKeyOf(config.signing);
     try {
       parseEndpointUrl(expandUrlTemplate(config.urlPathTemplate, 'function'));
     } catch (error) {
@@ -104,13 +110,14 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
         if (waiting !== undefined) await waiting;
         let reply;
         try {
-          reply = await postOnce(route, body, {
-            connectMs,
-            writeMs,
-            readMs,
-            budgetMs: deadline - performance.now(),
-            maxResponseBytes: payloadMaxBytes,
-          });
+          // Signed per attempt: a retry after a long wait carries a fresh time.
+          const headers = this.signingKey === undefined ? '' : `Keyflow-Signature: ${signRequestBody(body, this.signingKey, Date.now())}\r\n`;
+          reply = await postOnce(
+            route,
+            body,
+            { connectMs, writeMs, readMs, budgetMs: deadline - performance.now(), maxResponseBytes: payloadMaxBytes },
+            headers,
+          );
         } finally {
           this.inFlight.release();
         }
@@ -245,4 +252,17 @@ async function within(promise: Promise<void>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The signing key of an endpoint's `signing`, its secret read from the environment now. */
+function signingKeyOf(signing: RequestSigningConfig): SigningKey {
+  const secret = process.env[signing.secretEnv];
+  const where = `${signing.source.file}:${signing.source.line}: signing key '${signing.keyId}' takes its secret from $${signing.secretEnv}`;
+  if (secret === undefined || secret === '') {
+    throw new KeyflowError(SdkErrorCodes.SIGNING_KEY_INVALID, `${where}, which is not set: set it to the secret the function service has for '${signing.keyId}'.`);
+  }
+  if (secret.length < MIN_SIGNING_SECRET_LENGTH) {
+    throw new KeyflowError(SdkErrorCodes.SIGNING_KEY_INVALID, `${where}, which is ${secret.length} characters long: give at least ${MIN_SIGNING_SECRET_LENGTH}.`);
+  }
+  return { id: signing.keyId, secret };
 }

@@ -9,7 +9,7 @@ import { TimeoutSweep, type Expiring } from './timeout-sweep';
 export interface PostRoute {
   readonly url: EndpointUrl;
   readonly origin: OriginPool;
-  /** The request line and headers, up to the value of Content-Length. */
+  /** The request line and the headers every request has, each line ending in CRLF (Content-Length comes last, per request). */
   readonly head: string;
 }
 
@@ -40,21 +40,21 @@ export function routeOf(url: EndpointUrl, origin: OriginPool): PostRoute {
     `POST ${url.path} HTTP/1.1\r\n` +
     `Host: ${url.port === defaultPort ? host : `${host}:${url.port}`}\r\n` +
     `Content-Type: application/octet-stream\r\n` +
-    `Connection: keep-alive\r\n` +
-    `Content-Length: `;
+    `Connection: keep-alive\r\n`;
   return { url, origin, head };
 }
 
 /**
- * Sends one POST over a pooled keep-alive connection and reads the whole response. Rejects with
+ * Sends one POST over a pooled keep-alive connection and reads the whole response; `headers` are
+ * this request's own header lines, each ending in CRLF. Rejects with
  * an {@link AttemptFailure} when the connection fails, a phase times out, or the body is too large.
  */
-export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimits): Promise<HttpReply> {
+export function postOnce(route: PostRoute, body: Uint8Array, limits: AttemptLimits, headers = ''): Promise<HttpReply> {
   return new Promise<HttpReply>((resolve, reject) => {
     // Throws (and so rejects) once the pool is destroyed.
     const connection = route.origin.acquire();
     const attempt = new PostAttempt(connection, limits, resolve, reject);
-    connection.send(`${route.head}${body.byteLength}\r\n\r\n`, body, limits.maxResponseBytes, attempt);
+    connection.send(`${route.head}${headers}Content-Length: ${body.byteLength}\r\n\r\n`, body, limits.maxResponseBytes, attempt);
   });
 }
 

@@ -49,6 +49,10 @@ export const SdkErrorCodes = {
   INVALID_CRON: 'KF_INVALID_CRON',
   /** A schedule has a bad name, rule, time zone or message. */
   INVALID_SCHEDULE: 'KF_INVALID_SCHEDULE',
+  /** The function service checks request signatures and this request's is missing, stale, from an unknown key or wrong. */
+  REQUEST_SIGNATURE_INVALID: 'KF_REQUEST_SIGNATURE_INVALID',
+  /** Request signing is configured with a key that is empty, too short, or has no id. */
+  SIGNING_KEY_INVALID: 'KF_SIGNING_KEY_INVALID',
   /** An unexpected failure inside the function service's handler (a bug, not the user's function). */
   INTERNAL: 'KF_INTERNAL',
 } as const;

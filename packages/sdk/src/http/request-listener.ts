@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../logging/logger';
 import { decodeToFunction } from '../protocol/to-function-codec';
 import { errorResponseOf } from './error-response';
 import { readRequestBody } from './read-request-body';
+import { MIN_SIGNING_SECRET_LENGTH, REQUEST_SIGNATURE_HEADER, signatureProblem } from './request-signature';
 
 /** Options of {@link createHttpRequestListener}. */
 export interface HttpListenerOptions {
@@ -13,6 +14,13 @@ export interface HttpListenerOptions {
   readonly maxBodyBytes?: number;
   /** Where failures are logged. Default: nothing is logged. */
   readonly logger?: Logger;
+  /**
+   * Accept only requests signed by the runtime with one of these keys (key id → secret; see
+   * `signing` of the runtime's HTTP endpoint). Several at once while a key rotates. Default: no check.
+   */
+  readonly signatureKeys?: Readonly<Record<string, string>>;
+  /** How far a signature's time may be from this service's clock. Default 5 minutes. */
+  readonly maxSignatureAgeMs?: number;
 }
 
 /** The default request body limit: 32 MiB. */
@@ -33,8 +41,9 @@ export function createHttpRequestListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger ?? silentLogger;
+  const signatures = signatureCheckOf(options);
   return (request, response) => {
-    serve(request, response, handler, maxBodyBytes, logger).catch((error: unknown) => {
+    serve(request, response, handler, maxBodyBytes, logger, signatures).catch((error: unknown) => {
       // A client that goes away mid-request is routine (a timeout, a retry elsewhere): not an error.
       if (response.destroyed || request.socket.destroyed || (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') {
         logger.debug('client disconnected before the answer', { reason: error instanceof Error ? error.message : String(error) });
@@ -54,6 +63,7 @@ async function serve(
   handler: RequestHandler,
   maxBodyBytes: number,
   logger: Logger,
+  signatures: SignatureCheck | undefined,
 ): Promise<void> {
   if (request.method !== 'POST') {
     response.setHeader('Allow', 'POST');
@@ -78,6 +88,12 @@ async function serve(
     );
     return;
   }
+  const refused = signatures?.(request, body);
+  if (refused !== undefined) {
+    logger.warn('refused a request with a bad signature', { reason: refused });
+    sendError(response, new KeyflowError(SdkErrorCodes.REQUEST_SIGNATURE_INVALID, `Refused: ${refused}.`), 401);
+    return;
+  }
   try {
     const reply = await handler(body);
     response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': reply.byteLength });
@@ -90,6 +106,26 @@ async function serve(
   }
 }
 
+
+/** Why a request's signature is refused, or undefined when it is good. */
+type SignatureCheck = (request: IncomingMessage, body: Uint8Array) => string | undefined;
+
+function signatureCheckOf(options: HttpListenerOptions): SignatureCheck | undefined {
+  const keys = options.signatureKeys;
+  if (keys === undefined) return undefined;
+  const ids = Object.keys(keys);
+  if (ids.length === 0) throw new KeyflowError(SdkErrorCodes.SIGNING_KEY_INVALID, 'signatureKeys is empty: give at least one key, or leave it out to accept unsigned requests.');
+  for (const id of ids) {
+    if (id === '' || /[,=\s]/.test(id)) throw new KeyflowError(SdkErrorCodes.SIGNING_KEY_INVALID, `The signing key id '${id}' is empty or has a comma, '=' or space.`);
+    if ((keys[id] ?? '').length < MIN_SIGNING_SECRET_LENGTH) {
+      throw new KeyflowError(SdkErrorCodes.SIGNING_KEY_INVALID, `The secret of signing key '${id}' is shorter than ${MIN_SIGNING_SECRET_LENGTH} characters.`);
+    }
+  }
+  return (request, body) => {
+    const header = request.headers[REQUEST_SIGNATURE_HEADER];
+    return signatureProblem(Array.isArray(header) ? header[0] : header, body, keys, Date.now(), options.maxSignatureAgeMs);
+  };
+}
 
 /** `namespace/type/id` of a request, for logs; undefined when it cannot be read. */
 function targetOf(body: Uint8Array): string | undefined {

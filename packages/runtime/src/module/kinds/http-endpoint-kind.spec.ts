@@ -23,6 +23,17 @@ const parseEndpoint = (text: string): HttpEndpointConfig => {
 const problemsOf = (text: string): string[] => problemLines(moduleErrorOf(() => parseModule(text, FILE)));
 
 describe('io.statefun.endpoints.v2/http', () => {
+  it("reads signing's key id and secret variable (Keyflow's addition), and refuses a key id the header cannot carry", () => {
+    expect(parseEndpoint(endpoint('http://f/', '  signing: { keyId: k1, secretEnv: FN_SECRET }')).signing).toEqual({
+      keyId: 'k1',
+      secretEnv: 'FN_SECRET',
+      source: { file: FILE, line: 5 },
+    });
+    expect(parseEndpoint(endpoint('http://f/')).signing).toBeUndefined();
+    expect(problemsOf(endpoint('http://f/', '  signing: { keyId: "k,1", secretEnv: FN_SECRET }'))).toEqual(['module.yaml:5 spec.signing.keyId']);
+    expect(problemsOf(endpoint('http://f/', '  signing: { keyId: k1 }'))).toEqual(['module.yaml:5 spec.signing.secretEnv']);
+  });
+
   it('reads one function type or a whole namespace, including namespaces with slashes', () => {
     expect(parseEndpoint(endpoint('http://f/').replace('example/*', 'com.example/fns/*')).functions).toEqual({
       kind: 'namespace',

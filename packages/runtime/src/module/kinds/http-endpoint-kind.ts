@@ -1,4 +1,4 @@
-import type { HttpEndpointConfig, SourceLocation } from '../../config/module-config';
+import type { HttpEndpointConfig, RequestSigningConfig, SourceLocation } from '../../config/module-config';
 import { RuntimeDefaults } from '../../config/runtime-defaults';
 import { HttpFunctionEndpoint } from '../../endpoints/http-endpoint';
 import type { SpecReader } from '../spec-reader';
@@ -26,11 +26,13 @@ import { readUrlPathTemplate } from './url-path-template';
  *     pool_size: 1024
  *     payload_max_bytes: 33554432
  *     tls: { ca: ./ca.pem, cert: ./client.pem, key: ./client.key }   # Keyflow's addition
+ *   signing: { keyId: k1, secretEnv: FUNCTIONS_SIGNING_SECRET }     # Keyflow's addition: sign requests
  * ```
  */
 export function parseHttpEndpoint(spec: SpecReader, source: SourceLocation): HttpEndpointConfig {
   const functions = readFunctionPattern(spec);
   const url = readUrlPathTemplate(spec);
+  const signing = readSigning(spec);
   return {
     kind: 'http',
     source,
@@ -38,7 +40,20 @@ export function parseHttpEndpoint(spec: SpecReader, source: SourceLocation): Htt
     urlPathTemplate: url.template,
     maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
     transport: readTransport(spec, url.secure),
+    ...(signing === undefined ? {} : { signing }),
   };
+}
+
+const KEY_ID = /^[^,=\s]+$/;
+
+function readSigning(spec: SpecReader): RequestSigningConfig | undefined {
+  const signing = spec.optionalObject('signing');
+  if (signing === undefined) return undefined;
+  const { file, line } = spec.location('signing');
+  const keyId = signing.string('keyId', { expected: "a key id without commas, '=' or spaces, e.g. 'k1'" });
+  if (keyId !== '' && !KEY_ID.test(keyId)) signing.error('keyId', "a key id without commas, '=' or spaces, e.g. 'k1'");
+  const secretEnv = signing.string('secretEnv', { expected: "the name of the environment variable that holds the secret, e.g. 'FUNCTIONS_SIGNING_SECRET'" });
+  return { keyId, secretEnv, source: { file, line } };
 }
 
 /**
