@@ -8,6 +8,14 @@ import { isConsoleFile, serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
 import { SavepointJobs } from './savepoint-jobs';
 
+/** Where the admin API listens and who may call it. */
+export interface AdminServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** When set, requests must carry it as a bearer token. */
+  readonly token?: string | undefined;
+}
+
 /**
  * The runtime's admin HTTP API, on its own port:
  * - `GET /health`: 200 `{status: 'ok'}`; 503 `{status: 'degraded', ingresses}` while an ingress
@@ -22,14 +30,6 @@ import { SavepointJobs } from './savepoint-jobs';
  * With a `token`, every route but the console's static files answers 401 unless the request
  * carries `Authorization: Bearer <token>`.
  */
-/** Where the admin API listens and who may call it. */
-export interface AdminServerOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** When set, requests must carry it as a bearer token. */
-  readonly token?: string | undefined;
-}
-
 export class AdminServer {
   private constructor(private readonly server: Server) {}
 
