@@ -28,6 +28,16 @@ describe('parseDockerfile', () => {
   });
 });
 
+/** The workspace's packages: name → folder (packages/* and apps/*). */
+const WORKSPACE_PACKAGES: ReadonlyMap<string, string> = new Map(
+  ['packages', 'apps'].flatMap((parent) =>
+    readdirSync(join(repoRoot, parent))
+      .filter((name) => existsSync(join(repoRoot, parent, name, 'package.json')))
+      .map((name) => [(JSON.parse(readFileSync(join(repoRoot, parent, name, 'package.json'), 'utf8')) as { name: string }).name, `${parent}/${name}`] as const),
+  ),
+);
+const WORKSPACE_FOLDERS: ReadonlySet<string> = new Set(WORKSPACE_PACKAGES.values());
+
 describe.each(catalogue.images)('the Dockerfile of $image', ({ dockerfile }) => {
   const instructions = parseDockerfile(readFileSync(join(repoRoot, dockerfile), 'utf8'));
 
@@ -43,6 +53,27 @@ describe.each(catalogue.images)('the Dockerfile of $image', ({ dockerfile }) => 
     const fromStages = instructions.flatMap((instruction) => (instruction.flags['from'] === undefined ? [] : [instruction.flags['from']]));
     expect(fromStages.length).toBeGreaterThan(0);
     expect(fromStages.filter((stage) => !stages.includes(stage))).toEqual([]);
+  });
+
+  it('copies every workspace package its collected packages depend on, or leaves it out by name', () => {
+    const copied = new Set(contextSources(instructions).map((source) => source.path.replace(/\/$/, '')));
+    const collect = instructions.find((instruction) => instruction.keyword === 'RUN' && instruction.args.includes('docker/collect-production.mjs'));
+    expect(collect).toBeDefined();
+    const args = collect?.args.slice(collect.args.indexOf('docker/collect-production.mjs') + 2) ?? [];
+    const omitted = new Set(args.filter((_, index) => args[index - 1] === '--omit'));
+    const wanted = args.filter((arg, index) => arg !== '--omit' && args[index - 1] !== '--omit' && WORKSPACE_FOLDERS.has(arg));
+    const unmet: string[] = [];
+    for (let index = 0; index < wanted.length; index++) {
+      const folder = wanted[index] as string;
+      const manifest = JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+        const dependencyFolder = WORKSPACE_PACKAGES.get(dependency);
+        if (dependencyFolder === undefined || omitted.has(dependency)) continue;
+        if (!copied.has(dependencyFolder)) unmet.push(`${folder} needs ${dependency} (${dependencyFolder}): copy it or --omit it`);
+        else if (!wanted.includes(dependencyFolder)) wanted.push(dependencyFolder);
+      }
+    }
+    expect(unmet).toEqual([]);
   });
 
   it('ends in a small final stage that holds only what the build stage collected', () => {
