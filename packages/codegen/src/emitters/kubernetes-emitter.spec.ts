@@ -107,8 +107,9 @@ describe('emitKubernetes', () => {
       metadata: { name: 'demo-app-runtime-settings' },
       data: { KEYFLOW_CHECKPOINT_DIR: '/var/lib/keyflow/checkpoints' },
     });
-    // The admin API listens on 127.0.0.1 only: a kubelet probe on it would never succeed.
-    expect(container?.['readinessProbe']).toBeUndefined();
+    // Ready when the HTTP ingress accepts connections; the admin API listens on 127.0.0.1 only,
+    // where a kubelet probe would never succeed.
+    expect(container?.['readinessProbe']).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 2 });
   });
 
   it('exposes the admin port and the HTTP ingress ports of the module on the runtime Service', () => {

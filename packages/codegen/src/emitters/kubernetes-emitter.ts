@@ -203,7 +203,9 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifest[
                 { configMapRef: { name: `${runtimeName}-settings` } },
                 { secretRef: { name: `${runtimeName}-credentials`, optional: true } },
               ],
-              // No readiness probe: the admin API (GET /health) listens on 127.0.0.1 only.
+              // Ready once the first HTTP ingress accepts connections (after recovery); the admin
+              // API (GET /health) listens on 127.0.0.1 only, where the kubelet cannot probe it.
+              ...(runtimePorts.some((port) => port.name === 'http') ? { readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 } } : {}),
               ports: runtimePorts,
               volumeMounts: [
                 { name: 'module', mountPath: RUNTIME_PATHS.moduleDir, readOnly: true },
