@@ -56,6 +56,8 @@ export type { FunctionHttpServer, ServeHttpOptions } from './http/serve-http';
 export { KeyflowError, describeError, isKeyflowError } from './errors/keyflow-error';
 export type { KeyflowErrorOptions } from './errors/keyflow-error';
 export { SdkErrorCodes } from './errors/error-codes';
+export { defineErrorCodes, isRetryableCode } from './errors/define-error-codes';
+export type { ErrorCodeTableOptions } from './errors/define-error-codes';
 export type { ErrorCode, ErrorCodeTables } from './errors/error-codes';
 
 export { createLogger, silentLogger } from './logging/logger';

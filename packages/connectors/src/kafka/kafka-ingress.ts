@@ -134,7 +134,7 @@ export class KafkaIngress implements Ingress {
       throw new KeyflowError(
         ConnectorErrorCodes.UNAVAILABLE,
         `Kafka ingress ${this.id} could not start reading from ${this.#config.address}: ${describeError(error)}. Check that the brokers are reachable and the topics exist.`,
-        { cause: error, retryable: true },
+        { cause: error },
       );
     }
     this.#properties.reportIgnored(this.#logger, this.id);

@@ -116,7 +116,7 @@ export class KinesisIngress implements Ingress {
       throw new KeyflowError(
         ConnectorErrorCodes.UNAVAILABLE,
         `Kinesis ingress ${this.id} could not list the shards of ${[...this.#routes.keys()].join(', ')}: ${describeError(error)}. Check the region, endpoint, credentials and stream names.`,
-        { cause: error, retryable: true },
+        { cause: error },
       );
     }
     this.#discovery = setInterval(() => {

@@ -202,7 +202,7 @@ export class CheckpointCoordinator {
       throw new KeyflowError(
         CheckpointErrorCodes.SAVEPOINT_FAILED,
         `The savepoint could not be written to ${archive.storage.uri}/${folder}: ${describeError(error)}`,
-        { cause: error, retryable: true },
+        { cause: error },
       );
     }
   }
@@ -229,7 +229,7 @@ export class CheckpointCoordinator {
           throw new KeyflowError(
             CheckpointErrorCodes.FAILED,
             `Checkpoint ${checkpointId} could not be written to ${archive.storage.uri}: ${describeError(error)}`,
-            { cause: error, retryable: true },
+            { cause: error },
           );
         }
       }

@@ -62,7 +62,7 @@ export class FileLines {
     return new KeyflowError(
       RuntimeErrorCodes.EGRESS_FAILED,
       `File egress ${this.egressId} could not ${operation} ${this.path}: ${(error as Error).message}`,
-      { cause: error, retryable: true },
+      { cause: error },
     );
   }
 

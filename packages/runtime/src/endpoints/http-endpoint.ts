@@ -192,7 +192,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
     return new KeyflowError(
       RuntimeErrorCodes.ENDPOINT_FAILED,
       `The call of ${describeAddress(target)} at ${route.url.href} failed: ${reason}.`,
-      { retryable: false, cause },
+      { cause },
     );
   }
 
@@ -203,7 +203,7 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
       `The call of ${describeAddress(target)} at ${route.url.href} did not succeed: ${why} after ` +
         `${attempts} attempt${attempts === 1 ? '' : 's'}; last error: ${last.message}. ` +
         `Check that the function service is running and reachable; the batch can be sent again.`,
-      { retryable: true, cause: last },
+      { cause: last },
     );
   }
 
@@ -212,7 +212,6 @@ export class HttpFunctionEndpoint implements FunctionEndpoint {
     throw new KeyflowError(
       RuntimeErrorCodes.ENDPOINT_UNREACHABLE,
       `The call of ${describeAddress(target)} at ${route.url.href} was not sent: the endpoint is closed.`,
-      { retryable: true },
     );
   }
 }

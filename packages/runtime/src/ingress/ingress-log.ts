@@ -239,6 +239,6 @@ function logError(operation: string, error: unknown): KeyflowError {
   return new KeyflowError(
     RuntimeErrorCodes.INGRESS_LOG_FAILED,
     `Could not ${operation}: ${(error as Error).message}`,
-    { cause: error, retryable: true },
+    { cause: error },
   );
 }

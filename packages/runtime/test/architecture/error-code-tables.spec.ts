@@ -27,7 +27,7 @@ const files = readdirSync(PACKAGES).flatMap((name) => ['src', 'bin'].flatMap((fo
 const CODE_LITERAL = /['"`[](KF_[A-Z0-9_]+)['"`\]]/g;
 
 describe('error code tables', () => {
-  const tables = files.filter((file) => /export const \w+ErrorCodes = \{/.test(readFileSync(file, 'utf8')));
+  const tables = files.filter((file) => /export const \w+ErrorCodes = defineErrorCodes\(\{/.test(readFileSync(file, 'utf8')));
   const tabled = new Set(tables.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(CODE_LITERAL)].map((match) => match[1])));
 
   it('finds the tables of every package', () => {

@@ -1,4 +1,15 @@
-import { KeyflowError, SdkErrorCodes, describeError, isKeyflowError } from '@keyflow/sdk';
+import { KeyflowError, SdkErrorCodes, defineErrorCodes, describeError, isKeyflowError, isRetryableCode } from '@keyflow/sdk';
+
+const ShopErrorCodes = defineErrorCodes(
+  { OUT_OF_STOCK: 'KF_TEST_SHOP_OUT_OF_STOCK', WAREHOUSE_DOWN: 'KF_TEST_SHOP_WAREHOUSE_DOWN' } as const,
+  { retryable: ['WAREHOUSE_DOWN'] },
+);
+
+declare module '@keyflow/sdk' {
+  interface ErrorCodeTables {
+    specShop: typeof ShopErrorCodes;
+  }
+}
 
 describe('KeyflowError', () => {
   it('carries a stable code, is not retryable by default, and keeps its cause', () => {
@@ -20,6 +31,16 @@ describe('KeyflowError', () => {
 
   it('can be marked retryable', () => {
     expect(new KeyflowError(SdkErrorCodes.FUNCTION_FAILED, 'x', { retryable: true }).retryable).toBe(true);
+  });
+
+  it('is retryable by default when its table says so for its code, and the throw site can say otherwise', () => {
+    expect(new KeyflowError(ShopErrorCodes.WAREHOUSE_DOWN, 'x').retryable).toBe(true);
+    expect(new KeyflowError(ShopErrorCodes.OUT_OF_STOCK, 'x').retryable).toBe(false);
+    expect(new KeyflowError(ShopErrorCodes.WAREHOUSE_DOWN, 'x', { retryable: false }).retryable).toBe(false);
+    expect(isRetryableCode('KF_TEST_SHOP_WAREHOUSE_DOWN')).toBe(true);
+    expect(isRetryableCode('KF_TEST_SHOP_OUT_OF_STOCK')).toBe(false);
+    // @ts-expect-error: a table's retryable codes are names of its own codes.
+    defineErrorCodes({ A: 'KF_TEST_A' } as const, { retryable: ['B'] });
   });
 
   it('is recognized by isKeyflowError, optionally by code', () => {

@@ -1,8 +1,12 @@
+import { isRetryableCode } from './define-error-codes';
 import type { ErrorCode } from './error-codes';
 
 /** Options for {@link KeyflowError}. */
 export interface KeyflowErrorOptions {
-  /** True when trying the same operation again may succeed (a timeout, an unreachable endpoint). */
+  /**
+   * True when trying the same operation again may succeed (a timeout, an unreachable endpoint).
+   * Default: what the code's table says (see `defineErrorCodes`).
+   */
   readonly retryable?: boolean;
   /** The error that caused this one. */
   readonly cause?: unknown;
@@ -24,7 +28,7 @@ export class KeyflowError extends Error {
   constructor(code: ErrorCode, message: string, options: KeyflowErrorOptions = {}) {
     super(`[${code}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.retryable = options.retryable ?? false;
+    this.retryable = options.retryable ?? isRetryableCode(code);
   }
 }
 
