@@ -14,11 +14,28 @@ jest.setTimeout(10 * 60_000);
 
 const PACKAGES = ['sdk', 'runtime', 'connectors', 'codegen', 'testing'] as const;
 
-/** Entries of `exports` that are code (not package.json or the Nx plugin's JSON manifests). */
+/** The import name of an `exports` key of package `name`. */
+function entryName(name: string, key: string): string {
+  return key === '.' ? name : `${name}/${key.slice(2)}`;
+}
+
+/** An entry with only the `@keyflow/source` condition: resolved in the workspace, absent from the package (test support). */
+function isWorkspaceOnly(target: unknown): boolean {
+  return typeof target === 'object' && target !== null && Object.keys(target).every((condition) => condition === '@keyflow/source');
+}
+
+/** Entries of `exports` that are code (not package.json or the Nx plugin's JSON manifests) and published. */
 function codeEntries(name: string, exports: Record<string, unknown>): string[] {
-  return Object.keys(exports)
-    .filter((key) => !key.endsWith('.json'))
-    .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
+  return Object.entries(exports)
+    .filter(([key, target]) => !key.endsWith('.json') && !isWorkspaceOnly(target))
+    .map(([key]) => entryName(name, key));
+}
+
+/** Entries that only the workspace resolves. */
+function workspaceOnlyEntries(name: string, exports: Record<string, unknown>): string[] {
+  return Object.entries(exports)
+    .filter(([, target]) => isWorkspaceOnly(target))
+    .map(([key]) => entryName(name, key));
 }
 
 /** A user's TypeScript touching each package's entry points (what the READMEs show). */
@@ -45,6 +62,7 @@ describe('the packages as published', () => {
   let dir: string;
   const tarballs = new Map<string, string>();
   const entries: string[] = [];
+  const workspaceOnly: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keyflow-packed-'));
@@ -57,6 +75,7 @@ describe('the packages as published', () => {
       if (packed === undefined) throw new Error(`npm pack packages/${folder} printed nothing`);
       tarballs.set(manifest.name, packed.filename);
       entries.push(...codeEntries(manifest.name, manifest.exports));
+      workspaceOnly.push(...workspaceOnlyEntries(manifest.name, manifest.exports));
       // Tests and their helpers stay out of what users install.
       expect({ folder, testFiles: packed.files.map((file) => file.path).filter((path) => /\.spec\.|\/test-support\//.test(path)) }).toEqual({ folder, testFiles: [] });
     }
@@ -89,8 +108,17 @@ for (const entry of ${JSON.stringify(entries)}) {
   if (viaRequire === 0 || viaImport === 0) throw new Error(entry + ' exports nothing');
   console.log(entry);
 }
+for (const entry of ${JSON.stringify(workspaceOnly)}) {
+  try {
+    require(entry);
+    console.log(entry + ' resolves outside the workspace');
+  } catch (error) {
+    if (error.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+  }
+}
 `,
     );
+    expect(workspaceOnly).toContain('@keyflow/sdk/test-support');
     expect(execFileSync(process.execPath, ['load.mjs'], { cwd: app, encoding: 'utf8' }).trim().split('\n')).toEqual(entries);
 
     await writeFile(join(app, 'user.ts'), USER_SOURCE);

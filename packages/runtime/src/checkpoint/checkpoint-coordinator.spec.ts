@@ -14,7 +14,8 @@ import { dispatcherHarness, type DispatcherHarness } from '../test-support/dispa
 import { FakeIngress } from '../test-support/fake-ingress';
 import { FlakyEgressSink } from '../test-support/flaky-egress-sink';
 import { flushPromises } from '../test-support/flush-promises';
-import { address, envelope, stringValue, textOf } from '../test-support/protocol-factories';
+import { address, stringValue, textOf } from '@keyflow/sdk/test-support';
+import { envelope } from '../test-support/envelopes';
 import { useTempDir } from '../test-support/temp-dir';
 import { CheckpointCoordinator } from './checkpoint-coordinator';
 import { CHECKPOINT_MARKER_KEY, MAILBOXES_KEY, pendingEgressKey } from '../state/keyspace';

@@ -1,5 +1,6 @@
 import { decodeToFunction, encodeToFunction } from '@keyflow/sdk/protocol';
-import { address, envelope } from '../test-support/protocol-factories';
+import { address } from '@keyflow/sdk/test-support';
+import { envelope } from '../test-support/envelopes';
 import { prepareBatch } from './batch-request';
 import type { Envelope } from '../message/envelope';
 

@@ -3,21 +3,8 @@ import { PbExpireMode, type PbFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { dispatcherHarness, type DispatcherHarness } from '../test-support/dispatcher-harness';
 import { flushPromises } from '../test-support/flush-promises';
-import {
-  address,
-  argumentsOf,
-  egressTo,
-  envelope,
-  incompleteContext,
-  intValue,
-  invocationResult,
-  modify,
-  remove,
-  stateOf,
-  stringValue,
-  textOf,
-  valueSpec,
-} from '../test-support/protocol-factories';
+import { address, argumentsOf, egressTo, incompleteContext, intValue, fromFunction, modify, remove, stateOf, stringValue, textOf, valueSpec } from '@keyflow/sdk/test-support';
+import { envelope } from '../test-support/envelopes';
 import { addressKey } from '../message/address-key';
 
 const COUNTER = 'test/counter';
@@ -166,8 +153,8 @@ describe('Dispatcher', () => {
       const endpoint = h.endpoint(COUNTER);
       h.specs.register(COUNTER, [valueSpec('seen', INT), valueSpec('name', STRING)]);
       endpoint.script(
-        invocationResult({ stateMutations: [modify('seen', intValue(1)), modify('name', stringValue('ada'))] }),
-        invocationResult({ stateMutations: [remove('seen')] }),
+        fromFunction({ stateMutations: [modify('seen', intValue(1)), modify('name', stringValue('ada'))] }),
+        fromFunction({ stateMutations: [remove('seen')] }),
       );
       send(h, 'a', 'first');
       await h.dispatcher.whenIdle();
@@ -195,9 +182,9 @@ describe('Dispatcher', () => {
       const endpoint = h.endpoint(COUNTER);
       const key = addressKey(address(COUNTER, 'a'));
       endpoint.script(
-        invocationResult({ stateMutations: [modify('seen', intValue(1))] }),
-        invocationResult({ stateMutations: [modify('seen', intValue(2))] }),
-        invocationResult({ stateMutations: [modify('seen', intValue(3)), modify('name', stringValue('ada'))] }),
+        fromFunction({ stateMutations: [modify('seen', intValue(1))] }),
+        fromFunction({ stateMutations: [modify('seen', intValue(2))] }),
+        fromFunction({ stateMutations: [modify('seen', intValue(3)), modify('name', stringValue('ada'))] }),
       );
       send(h, 'a', 'first');
       await h.dispatcher.whenIdle();
@@ -219,7 +206,7 @@ describe('Dispatcher', () => {
       const endpoint = h.endpoint(COUNTER);
       const key = addressKey(address(COUNTER, 'a'));
       h.specs.register(COUNTER, [valueSpec('token', STRING, [PbExpireMode.AFTER_WRITE, 1_000]), valueSpec('seen', INT)]);
-      endpoint.script(invocationResult({ stateMutations: [modify('token', stringValue('abc')), modify('seen', intValue(7))] }));
+      endpoint.script(fromFunction({ stateMutations: [modify('token', stringValue('abc')), modify('seen', intValue(7))] }));
       send(h, 'a', 'write');
       await h.dispatcher.whenIdle();
 
@@ -245,7 +232,7 @@ describe('Dispatcher', () => {
       const key = addressKey(address(COUNTER, 'a'));
       const start = h.clock.now;
       h.specs.register(COUNTER, [valueSpec('session', STRING, [PbExpireMode.AFTER_INVOKE, 1_000])]);
-      endpoint.script(invocationResult({ stateMutations: [modify('session', stringValue('s-1'))] }));
+      endpoint.script(fromFunction({ stateMutations: [modify('session', stringValue('s-1'))] }));
       send(h, 'a', 'open');
       await h.dispatcher.whenIdle();
 
@@ -273,7 +260,7 @@ describe('Dispatcher', () => {
       const h = harness();
       const sender = address(COUNTER, 'a');
       h.endpoint(COUNTER).script(
-        invocationResult({
+        fromFunction({
           outgoingMessages: [
             { target: address(SINK, 'x'), argument: stringValue('to-x-1') },
             { target: address(SINK, 'x'), argument: stringValue('to-x-2') },
@@ -300,7 +287,7 @@ describe('Dispatcher', () => {
       const target = address(SINK, 'x');
       const now = h.clock.now;
       h.endpoint(COUNTER).script(
-        invocationResult({
+        fromFunction({
           delayedInvocations: [
             { delayInMs: 500, target, argument: stringValue('later'), cancellationToken: 'tok' },
             { delayInMs: 100, target, argument: stringValue('sooner') },
@@ -308,8 +295,8 @@ describe('Dispatcher', () => {
           ],
         }),
         // Another address cancelling the same token cancels nothing: tokens are per sender.
-        invocationResult({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: 'tok' }] }),
-        invocationResult({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: 'tok' }] }),
+        fromFunction({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: 'tok' }] }),
+        fromFunction({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: 'tok' }] }),
       );
       send(h, 'a', 'schedule');
       await h.dispatcher.whenIdle();
@@ -332,22 +319,22 @@ describe('Dispatcher', () => {
     const invalidResponses: [string, PbFromFunction, string][] = [
       [
         'a message to a function type no endpoint serves',
-        invocationResult({ outgoingMessages: [{ target: address('test/nobody', 'x'), argument: stringValue('lost') }] }),
+        fromFunction({ outgoingMessages: [{ target: address('test/nobody', 'x'), argument: stringValue('lost') }] }),
         RuntimeErrorCodes.NO_ENDPOINT,
       ],
       [
         'a delayed message to a function type no endpoint serves',
-        invocationResult({ delayedInvocations: [{ delayInMs: 10, target: address('test/nobody', 'x'), argument: stringValue('lost') }] }),
+        fromFunction({ delayedInvocations: [{ delayInMs: 10, target: address('test/nobody', 'x'), argument: stringValue('lost') }] }),
         RuntimeErrorCodes.NO_ENDPOINT,
       ],
       [
         'a record for an undeclared egress',
-        invocationResult({ outgoingEgresses: [egressTo('test/undeclared', stringValue('lost'))] }),
+        fromFunction({ outgoingEgresses: [egressTo('test/undeclared', stringValue('lost'))] }),
         RuntimeErrorCodes.UNKNOWN_EGRESS,
       ],
       [
         'a cancellation without a token',
-        invocationResult({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: '' }] }),
+        fromFunction({ delayedInvocations: [{ isCancellationRequest: true, cancellationToken: '' }] }),
         RuntimeErrorCodes.ENDPOINT_FAILED,
       ],
     ];
@@ -357,7 +344,7 @@ describe('Dispatcher', () => {
       h.specs.register(COUNTER, [valueSpec('seen', INT)]);
       if (invalid.kind !== 'invocationResult') throw new Error('the table holds invocation results');
       // Valid effects first, the invalid one last: validation must precede every effect.
-      const response = invocationResult({
+      const response = fromFunction({
         stateMutations: [modify('seen', intValue(1))],
         outgoingMessages: [{ target: address(SINK, 'x'), argument: stringValue('valid') }, ...invalid.result.outgoingMessages.map((message) => ({ target: message.target!, argument: message.argument! }))],
         delayedInvocations: [{ delayInMs: 10, target: address(SINK, 'y'), argument: stringValue('valid') }, ...invalid.result.delayedInvocations],
@@ -486,7 +473,7 @@ describe('Dispatcher', () => {
       const h = harness();
       const transitions: boolean[] = [];
       h.dispatcher.onPressureChange((paused) => transitions.push(paused));
-      h.endpoint(COUNTER).respondWith(() => invocationResult({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
+      h.endpoint(COUNTER).respondWith(() => fromFunction({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
       send(h, 'a', 'm1');
       await h.dispatcher.whenIdle();
       h.dispatcher.setEgressBacklogged(true);
@@ -517,7 +504,7 @@ describe('Dispatcher', () => {
           },
         },
       });
-      h.endpoint(COUNTER).respondWith(() => invocationResult({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
+      h.endpoint(COUNTER).respondWith(() => fromFunction({ outgoingEgresses: [egressTo(OUT, stringValue('out'))] }));
       send(h, 'a', 'm1', 'm2', 'm3');
       await flushPromises();
       expect(h.endpoint(COUNTER).requests.map(argumentsOf)).toEqual([['m1']]);
@@ -593,7 +580,7 @@ describe('Dispatcher', () => {
           snapshot: h.dispatcher.snapshot().map((message) => textOf(message.argument)),
         };
       });
-      call!.respond(invocationResult({ stateMutations: [modify('seen', intValue(1))] }));
+      call!.respond(fromFunction({ stateMutations: [modify('seen', intValue(1))] }));
       await h.dispatcher.whenIdle();
       expect(observed).toEqual({ written: true, snapshot: [] });
     });
@@ -602,7 +589,7 @@ describe('Dispatcher', () => {
       const h = harness();
       await expect(h.dispatcher.whenIdle()).resolves.toBeUndefined();
       h.endpoint(COUNTER).respondWith((request) =>
-        invocationResult({
+        fromFunction({
           outgoingMessages: [{ target: address(SINK, request.target!.id), argument: stringValue('relay') }],
         }),
       );

@@ -1,4 +1,5 @@
-import { address, envelope, textOf } from '../test-support/protocol-factories';
+import { address, textOf } from '@keyflow/sdk/test-support';
+import { envelope } from '../test-support/envelopes';
 import { addressKey } from '../message/address-key';
 import type { Envelope } from '../message/envelope';
 import { Mailbox } from './mailbox';

@@ -1,4 +1,4 @@
-import { stringValue } from '../test-support/protocol-factories';
+import { stringValue } from '@keyflow/sdk/test-support';
 import { EgressBacklog, egressRecordBytes } from './egress-backlog';
 import type { EgressRecord } from './egress-record';
 

@@ -1,7 +1,7 @@
 import { silentLogger } from '@keyflow/sdk';
 import { CapturingEgress } from '../test-support/capturing-egress';
 import { flushPromises } from '../test-support/flush-promises';
-import { stringValue, textOf } from '../test-support/protocol-factories';
+import { stringValue, textOf } from '@keyflow/sdk/test-support';
 import type { DeliverySemantic } from '../config/module-config';
 import type { EgressRecord } from './egress-record';
 import { deferred, type Deferred } from '../test-support/deferred';

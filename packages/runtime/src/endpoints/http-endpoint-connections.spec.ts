@@ -4,11 +4,11 @@ import { decodeToFunction, encodeFromFunction, type PbFromFunction } from '@keyf
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { TransportConfig } from '../config/module-config';
 import { HttpFunctionEndpoint, type HttpFunctionEndpointOptions } from './http-endpoint';
-import { capturedLogs } from './test-support/captured-logs';
-import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { answer, startRawServer, type RawHandler, type RawServer } from './test-support/raw-server';
-import { startSocketServer, type SocketServer } from './test-support/socket-server';
-import { testBatch } from './test-support/test-functions';
+import { capturedLogs } from '../test-support/captured-logs';
+import { httpEndpointConfig } from '../test-support/endpoint-configs';
+import { answer, startRawServer, type RawHandler, type RawServer } from '../test-support/raw-server';
+import { startSocketServer, type SocketServer } from '../test-support/socket-server';
+import { testBatch } from '../test-support/test-functions';
 
 // How the endpoint's HTTP client frames, reuses and closes connections, against servers that
 // answer in every way HTTP/1.1 allows.

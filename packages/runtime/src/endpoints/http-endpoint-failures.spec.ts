@@ -2,10 +2,10 @@ import { KeyflowError, createHttpRequestListener, createRequestHandler, serveHtt
 import { encodeFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { HttpFunctionEndpoint, type HttpFunctionEndpointOptions } from './http-endpoint';
-import { capturedLogs } from './test-support/captured-logs';
-import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { answer, freePort, startListenerServer, startRawServer, type RawHandler, type RawServer } from './test-support/raw-server';
-import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
+import { capturedLogs } from '../test-support/captured-logs';
+import { httpEndpointConfig } from '../test-support/endpoint-configs';
+import { answer, freePort, startListenerServer, startRawServer, type RawHandler, type RawServer } from '../test-support/raw-server';
+import { TEST_FUNCTIONS, testBatch } from '../test-support/test-functions';
 import type { TransportConfig } from '../config/module-config';
 
 const serveFunctions = createHttpRequestListener(createRequestHandler(TEST_FUNCTIONS));

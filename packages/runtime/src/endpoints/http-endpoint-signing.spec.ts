@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SdkErrorCodes, serveHttp, silentLogger, type FunctionHttpServer } from '@keyflow/sdk';
 import { HttpFunctionEndpoint } from './http-endpoint';
-import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
+import { httpEndpointConfig } from '../test-support/endpoint-configs';
+import { TEST_FUNCTIONS, testBatch } from '../test-support/test-functions';
 
 // Request signing between the runtime's HTTP endpoint and the sdk's function service, over real
 // HTTP: signed requests are served, unsigned or wrongly signed ones refused with 401, and a key

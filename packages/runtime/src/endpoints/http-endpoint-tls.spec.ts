@@ -6,10 +6,10 @@ import { KeyflowError, createHttpRequestListener, createRequestHandler, silentLo
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { TlsConfig } from '../config/module-config';
 import { HttpFunctionEndpoint } from './http-endpoint';
-import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { closeServer, startListenerServer, type RawServer } from './test-support/raw-server';
-import { hasOpenssl, makeTestCertificates, type TestCertificates } from './test-support/test-certificates';
-import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
+import { httpEndpointConfig } from '../test-support/endpoint-configs';
+import { closeServer, startListenerServer, type RawServer } from '../test-support/raw-server';
+import { hasOpenssl, makeTestCertificates, type TestCertificates } from '../test-support/test-certificates';
+import { TEST_FUNCTIONS, testBatch } from '../test-support/test-functions';
 
 const describeWithOpenssl = hasOpenssl() ? describe : describe.skip;
 

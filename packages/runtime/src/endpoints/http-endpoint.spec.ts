@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createHttpRequestListener, createRequestHandler, serveHttp, silentLogger, type FunctionHttpServer } from '@keyflow/sdk';
 import { decodeFromFunction, encodeToFunction, type PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
 import { HttpFunctionEndpoint } from './http-endpoint';
-import { httpEndpointConfig } from './test-support/endpoint-configs';
-import { startListenerServer, type RawServer } from './test-support/raw-server';
-import { TEST_FUNCTIONS, testBatch } from './test-support/test-functions';
+import { httpEndpointConfig } from '../test-support/endpoint-configs';
+import { startListenerServer, type RawServer } from '../test-support/raw-server';
+import { TEST_FUNCTIONS, testBatch } from '../test-support/test-functions';
 
 /** What the sdk's handler answers when called directly, without HTTP. */
 async function directly(batch: PbInvocationBatchRequest): Promise<unknown> {

@@ -10,7 +10,7 @@ import { MemoryBackend } from '../state/memory-backend';
 import { FakeClock } from '../test-support/fake-clock';
 import { FakeIngressContext } from '../test-support/fake-ingress-context';
 import { httpSend, type TestHttpReply } from '../test-support/http-post';
-import { address, intValue, stringValue } from '../test-support/protocol-factories';
+import { address, intValue, stringValue } from '@keyflow/sdk/test-support';
 import { useTempDir } from '../test-support/temp-dir';
 import { HttpIngress } from './http-ingress';
 import { IngressErrorCodes } from './ingress-error-codes';

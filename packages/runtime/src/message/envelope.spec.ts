@@ -1,6 +1,6 @@
 import type { PbTypedValue } from '@keyflow/sdk/protocol';
 import { ByteReader, ByteWriter } from './binary-codec';
-import { address } from '../test-support/protocol-factories';
+import { address } from '@keyflow/sdk/test-support';
 import { decodeEnvelopes, encodeEnvelopes, readEnvelope, writeEnvelope, type Envelope } from './envelope';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

@@ -8,7 +8,7 @@ import type { EgressKind, IngressKind } from './kinds/kind';
 import { loadModule, parseModule } from './module-loader';
 import { CapturingEgress } from '../test-support/capturing-egress';
 import { FakeIngress } from '../test-support/fake-ingress';
-import { fakeKafkaEgress, fakeKafkaIngress, fakeKafkaKinds } from './test-support/fake-kafka-kinds';
+import { fakeKafkaEgress, fakeKafkaIngress, fakeKafkaKinds } from '../test-support/fake-kafka-kinds';
 import {
   FIXTURES,
   fixturePath,
@@ -16,7 +16,7 @@ import {
   parseFixture,
   problemLines,
   yaml,
-} from './test-support/module-test-helpers';
+} from '../test-support/module-test-helpers';
 
 const at = (...segments: string[]): string => path.join(FIXTURES, ...segments);
 

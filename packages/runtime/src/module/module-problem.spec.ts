@@ -4,7 +4,7 @@
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { parseModule } from './module-loader';
 import { type InvalidModuleError, formatModuleProblem } from './module-problem';
-import { fixturePath, moduleErrorOf, parseFixture, problemLines, problemPositions, yaml } from './test-support/module-test-helpers';
+import { fixturePath, moduleErrorOf, parseFixture, problemLines, problemPositions, yaml } from '../test-support/module-test-helpers';
 
 const invalid = (name: string): InvalidModuleError => moduleErrorOf(() => parseFixture(`invalid/${name}`));
 

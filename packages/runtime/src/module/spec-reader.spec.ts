@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { readerFor, yaml } from './test-support/module-test-helpers';
+import { readerFor, yaml } from '../test-support/module-test-helpers';
 
 /** `line path: message` of each recorded problem. */
 const reported = (problems: ReturnType<typeof readerFor>['problems']): string[] =>

@@ -7,10 +7,10 @@ import { encodeFromFunction, type PbFromFunction } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { HttpFunctionEndpoint } from '../endpoints/http-endpoint';
 import { SidecarProcess } from './sidecar-process';
-import { capturedLogs } from '../endpoints/test-support/captured-logs';
-import { httpEndpointConfig, sidecarConfig } from '../endpoints/test-support/endpoint-configs';
-import { isAlive, writeSidecarScript } from './test-support/sidecar-script';
-import { testBatch } from '../endpoints/test-support/test-functions';
+import { capturedLogs } from '../test-support/captured-logs';
+import { httpEndpointConfig, sidecarConfig } from '../test-support/endpoint-configs';
+import { isAlive, writeSidecarScript } from '../test-support/sidecar-script';
+import { testBatch } from '../test-support/test-functions';
 
 const REPLY: PbFromFunction = {
   kind: 'invocationResult',

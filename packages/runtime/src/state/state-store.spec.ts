@@ -1,7 +1,7 @@
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { ControllableBackend } from '../test-support/controllable-backend';
 import { flushPromises } from '../test-support/flush-promises';
-import { stringValue } from '../test-support/protocol-factories';
+import { stringValue } from '@keyflow/sdk/test-support';
 import { decodeAddressState, encodeAddressState, type AddressState } from './address-state';
 import { STATE_KEY_PREFIX } from './keyspace';
 import { StateStore } from './state-store';

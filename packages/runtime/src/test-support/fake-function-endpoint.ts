@@ -1,6 +1,6 @@
 import type { PbFromFunction, PbInvocationBatchRequest } from '@keyflow/sdk/protocol';
 import type { FunctionEndpoint } from '../endpoints/function-endpoint';
-import { invocationResult } from './protocol-factories';
+import { fromFunction } from '@keyflow/sdk/test-support';
 
 /** Computes the scripted answer to a batch. */
 export type Responder = (request: PbInvocationBatchRequest) => PbFromFunction | Promise<PbFromFunction>;
@@ -28,7 +28,7 @@ export interface EndpointCall {
  * endpoint.hold();
  * dispatcher.enqueue(first);
  * const [call] = await endpoint.waitForCalls(1);
- * call.respond(invocationResult({ stateMutations: [modify('seen', intValue(1))] }));
+ * call.respond(fromFunction({ stateMutations: [modify('seen', intValue(1))] }));
  */
 export class FakeFunctionEndpoint implements FunctionEndpoint {
   readonly calls: EndpointCall[] = [];
@@ -40,7 +40,7 @@ export class FakeFunctionEndpoint implements FunctionEndpoint {
 
   constructor(
     readonly description = 'fake:endpoint',
-    responder: Responder = () => invocationResult(),
+    responder: Responder = () => fromFunction(),
   ) {
     this.#responder = responder;
   }

@@ -1,6 +1,7 @@
 import type { Envelope } from '../message/envelope';
 import type { BackendOp } from '../state/state-backend';
-import { address, envelope, textOf } from '../test-support/protocol-factories';
+import { address, textOf } from '@keyflow/sdk/test-support';
+import { envelope } from '../test-support/envelopes';
 import { timerKey } from '../state/keyspace';
 import { decodeDelayedMessage, encodeDelayedMessage, type DelayedMessage } from './delayed-message';
 import { TimerService } from './timer-service';

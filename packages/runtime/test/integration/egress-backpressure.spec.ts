@@ -5,7 +5,7 @@ import { StatefulFunction, Types, egressMessage, type Context } from '@keyflow/s
 import type { DeliverySemantic, FileEgressConfig } from '../../src/config/module-config';
 import { FileEgress } from '../../src/egress/file-egress';
 import { TransactionalFileEgress } from '../../src/egress/transactional-file-egress';
-import { capturedLogs } from '../../src/endpoints/test-support/captured-logs';
+import { capturedLogs } from '../../src/test-support/captured-logs';
 import type { HttpIngress } from '../../src/ingress/http-ingress';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { emptyModule } from '../../src/test-support/empty-module';

@@ -2,16 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Types, serveHttp, silentLogger, type FunctionHttpServer } from '@keyflow/sdk';
+import { serveHttp, silentLogger, type FunctionHttpServer } from '@keyflow/sdk';
 import { AdminServer } from '../../src/admin/admin-server';
 import { FolderCheckpointStorage } from '../../src/checkpoint/folder-storage';
 import { parseModule } from '../../src/module/module-loader';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
-import { freePort } from '../../src/endpoints/test-support/raw-server';
+import { freePort } from '../../src/test-support/raw-server';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
 import { httpSend } from '../../src/test-support/http-post';
 import { functions } from '../fixtures/mode-test-functions';
 import { scrape, type Scrape } from '../support/prometheus-scrape';
+import { stringValue } from '@keyflow/sdk/test-support';
 
 // A runtime with a remote function service over real HTTP, an HTTP ingress and checkpoints in
 // a folder, scraped over its admin port like Prometheus does; the scrape is read with a
@@ -145,10 +146,6 @@ function expectBoundedLabels(scraped: Scrape): void {
   const values = scraped.labelValues();
   expect(values).toContain('it/counter');
   for (const value of values) expect(IDS.some((id) => value.includes(id))).toBe(false);
-}
-
-function stringValue(text: string) {
-  return { typename: Types.string.typename, hasValue: true, value: Types.string.serialize(text) };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {

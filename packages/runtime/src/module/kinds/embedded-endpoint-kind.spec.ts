@@ -1,5 +1,5 @@
 import { parseModule } from '../module-loader';
-import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+import { moduleErrorOf, problemLines, yaml } from '../../test-support/module-test-helpers';
 
 describe('io.keyflow.endpoints.v1/embedded', () => {
   it('resolves the module path next to the module file, and keeps absolute paths', () => {

@@ -1,5 +1,5 @@
 import { parseModule } from '../module-loader';
-import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+import { moduleErrorOf, problemLines, yaml } from '../../test-support/module-test-helpers';
 
 const egress = (...spec: string[]): string => yaml('kind: io.keyflow.file.v1/egress', 'spec:', '  id: example/out', ...spec);
 

@@ -1,6 +1,6 @@
 import type { HttpEndpointConfig } from '../../config/module-config';
 import { parseModule } from '../module-loader';
-import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+import { moduleErrorOf, problemLines, yaml } from '../../test-support/module-test-helpers';
 
 const FILE = '/srv/app/module.yaml';
 

@@ -1,5 +1,5 @@
 import { parseModule } from '../module-loader';
-import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+import { moduleErrorOf, problemLines, yaml } from '../../test-support/module-test-helpers';
 
 const ingress = (...spec: string[]): string => yaml('kind: io.keyflow.http.v1/ingress', 'spec:', '  id: example/in', ...spec);
 

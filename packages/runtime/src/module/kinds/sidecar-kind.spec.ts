@@ -1,5 +1,5 @@
 import { parseModule } from '../module-loader';
-import { moduleErrorOf, problemLines, yaml } from '../test-support/module-test-helpers';
+import { moduleErrorOf, problemLines, yaml } from '../../test-support/module-test-helpers';
 
 const sidecar = (...spec: string[]): string => yaml('kind: io.keyflow.process.v1/sidecar', 'spec:', '  id: fns', ...spec);
 

@@ -3,15 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isMap, parseAllDocuments } from 'yaml';
-import type { ModuleConfig } from '../../config/module-config';
-import { parseModule, type ModuleLoadOptions } from '../module-loader';
-import { InvalidModuleError } from '../module-problem';
-import type { ModuleProblem } from '../module-problem';
-import { ProblemCollector } from '../problem-collector';
-import { SpecReader } from '../spec-reader';
+import type { ModuleConfig } from '../config/module-config';
+import { parseModule, type ModuleLoadOptions } from '../module/module-loader';
+import { InvalidModuleError } from '../module/module-problem';
+import type { ModuleProblem } from '../module/module-problem';
+import { ProblemCollector } from '../module/problem-collector';
+import { SpecReader } from '../module/spec-reader';
 
 /** The folder of the YAML fixtures. */
-export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+export const FIXTURES = path.join(__dirname, '..', 'module', 'fixtures');
 
 /** The absolute path of a fixture, e.g. `fixturePath('invalid/duplicates.yaml')`. */
 export function fixturePath(name: string): string {

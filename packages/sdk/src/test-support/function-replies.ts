@@ -1,7 +1,8 @@
-// Message factories for runtime tests: wire objects built from the few fields a test cares
-// about, everything else empty, as StateFun's protocol leaves it.
+// Factories for the function's side of the protocol, for tests of runtimes: what a function
+// answers (FromFunction) built from the few fields a test cares about, everything else empty as
+// StateFun's protocol leaves it, and readers of the requests a runtime sends.
 
-import { Types } from '@keyflow/sdk';
+import { Types } from '../types/builtin-types';
 import {
   PbMutationType,
   type PbAddress,
@@ -14,14 +15,7 @@ import {
   type PbStateMutation,
   type PbTypedValue,
   type PbValueSpec,
-} from '@keyflow/sdk/protocol';
-import type { Envelope } from '../message/envelope';
-
-/** The wire address of `typename` (split at its last `/`) and `id`. */
-export function address(typename: string, id: string): PbAddress {
-  const slash = typename.lastIndexOf('/');
-  return { namespace: typename.slice(0, slash), type: typename.slice(slash + 1), id };
-}
+} from '../protocol/wire-types';
 
 /** A `io.statefun.types/string` value. */
 export function stringValue(text: string): PbTypedValue {
@@ -37,11 +31,6 @@ export function intValue(value: number): PbTypedValue {
 export function textOf(value: PbTypedValue | undefined): string {
   if (value?.typename !== Types.string.typename) throw new Error(`expected a string value, got ${value?.typename}`);
   return Types.string.deserialize(value.value);
-}
-
-/** A message from outside (no caller) with a string argument. */
-export function envelope(target: PbAddress, text: string, caller?: PbAddress): Envelope {
-  return { target, argument: stringValue(text), caller };
 }
 
 /** The string arguments of a batch, in order. */
@@ -63,7 +52,7 @@ export interface ResultInit {
 }
 
 /** A `FromFunction` with an `InvocationResponse`. */
-export function invocationResult(init: ResultInit = {}): PbFromFunction {
+export function fromFunction(init: ResultInit = {}): PbFromFunction {
   const result: PbInvocationResponse = {
     stateMutations: [...(init.stateMutations ?? [])],
     outgoingMessages: (init.outgoingMessages ?? []).map((message) => ({ ...message })),

@@ -2,10 +2,10 @@
 // to show and test how a package's kinds are read. Not the real connector: its components are
 // the runtime's test fakes.
 
-import { CapturingEgress } from '../../test-support/capturing-egress';
-import { FakeIngress } from '../../test-support/fake-ingress';
-import type { EgressKind, IngressKind, Kind } from '../kinds/kind';
-import type { SpecReader } from '../spec-reader';
+import { CapturingEgress } from './capturing-egress';
+import { FakeIngress } from './fake-ingress';
+import type { EgressKind, IngressKind, Kind } from '../module/kinds/kind';
+import type { SpecReader } from '../module/spec-reader';
 
 const STARTUP_POSITIONS = ['group-offsets', 'earliest', 'latest', 'specific-offsets', 'date'] as const;
 const DELIVERY_SEMANTICS = ['none', 'at-least-once', 'exactly-once'] as const;

@@ -1,4 +1,4 @@
-import type { HttpEndpointConfig, SidecarConfig, TransportConfig } from '../../config/module-config';
+import type { HttpEndpointConfig, SidecarConfig, TransportConfig } from '../config/module-config';
 
 /** A transport block for tests: short timeouts, everything else at StateFun's defaults. */
 export function testTransport(overrides: Partial<TransportConfig> = {}): TransportConfig {
