@@ -32,49 +32,34 @@ const EMPTY_BYTES = new Uint8Array(0);
 
 /** Reads one `KafkaProducerRecord.Header` (see wire-types.ts): without `has_value`, Kafka's null. */
 export function readHeader(reader: BinaryReader): PbHeader {
-  const header: PbHeader = { key: '', value: EMPTY_BYTES };
-  let hasValue = false;
-  while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Header.key');
-        header.key = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Header.value');
-        header.value = reader.bytes();
-        break;
-      case 3:
-        expectWireType(wireType, WireType.Varint, 'Header.has_value');
-        hasValue = reader.bool();
-        break;
-      default:
-        reader.skip(wireType, field);
-    }
-  }
-  if (!hasValue) header.value = null;
-  return header;
+  return readHeaderFields(reader, 'statefun');
 }
 
 /** Reads one `io.keyflow.sdk.Header`: Keyflow's earlier layout (field 1000), no null values. */
 export function readLegacyHeader(reader: BinaryReader): PbHeader {
+  return readHeaderFields(reader, 'keyflow-legacy');
+}
+
+/** The fields of a header; only StateFun's layout has `has_value` (3) and so null values. */
+function readHeaderFields(reader: BinaryReader, layout: 'statefun' | 'keyflow-legacy'): PbHeader {
   const header: PbHeader = { key: '', value: EMPTY_BYTES };
+  let hasValue = false;
   while (reader.pos < reader.len) {
     const [field, wireType] = reader.tag();
-    switch (field) {
-      case 1:
-        expectWireType(wireType, WireType.LengthDelimited, 'Header.key');
-        header.key = reader.string();
-        break;
-      case 2:
-        expectWireType(wireType, WireType.LengthDelimited, 'Header.value');
-        header.value = reader.bytes();
-        break;
-      default:
-        reader.skip(wireType, field);
+    if (field === 1) {
+      expectWireType(wireType, WireType.LengthDelimited, 'Header.key');
+      header.key = reader.string();
+    } else if (field === 2) {
+      expectWireType(wireType, WireType.LengthDelimited, 'Header.value');
+      header.value = reader.bytes();
+    } else if (field === 3 && layout === 'statefun') {
+      expectWireType(wireType, WireType.Varint, 'Header.has_value');
+      hasValue = reader.bool();
+    } else {
+      reader.skip(wireType, field);
     }
   }
+  if (layout === 'statefun' && !hasValue) header.value = null;
   return header;
 }
 

@@ -30,18 +30,9 @@ import { readUrlPathTemplate } from './url-path-template';
  * ```
  */
 export function parseHttpEndpoint(spec: SpecReader, source: SourceLocation): HttpEndpointConfig {
-  const functions = readFunctionPattern(spec);
-  const url = readUrlPathTemplate(spec);
+  const basics = readEndpointBasics(spec, source, (secure) => readTransport(spec, secure));
   const signing = readSigning(spec);
-  return {
-    kind: 'http',
-    source,
-    functions,
-    urlPathTemplate: url.template,
-    maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
-    transport: readTransport(spec, url.secure),
-    ...(signing === undefined ? {} : { signing }),
-  };
+  return { ...basics, ...(signing === undefined ? {} : { signing }) };
 }
 
 const KEY_ID = /^[^,=\s]+$/;
@@ -61,6 +52,11 @@ function readSigning(spec: SpecReader): RequestSigningConfig | undefined {
  * `transport` block, with `timeouts: { call, connect, read, write }` directly under `spec`.
  */
 export function parseHttpEndpointV1(spec: SpecReader, source: SourceLocation): HttpEndpointConfig {
+  return readEndpointBasics(spec, source, () => defaultTransport(readTimeouts(spec.optionalObject('timeouts'))));
+}
+
+/** What both versions have: the functions, the URL, the batch size, and the transport as `transport` reads it. */
+function readEndpointBasics(spec: SpecReader, source: SourceLocation, transport: (secure: boolean) => HttpEndpointConfig['transport']): HttpEndpointConfig {
   const functions = readFunctionPattern(spec);
   const url = readUrlPathTemplate(spec);
   return {
@@ -69,7 +65,7 @@ export function parseHttpEndpointV1(spec: SpecReader, source: SourceLocation): H
     functions,
     urlPathTemplate: url.template,
     maxNumBatchRequests: spec.optionalInt('maxNumBatchRequests', { min: 1 }) ?? RuntimeDefaults.MAX_BATCH_SIZE,
-    transport: defaultTransport(readTimeouts(spec.optionalObject('timeouts'))),
+    transport: transport(url.secure),
   };
 }
 
