@@ -3,7 +3,16 @@ import type { EgressRecord } from '@keyflow/runtime/kinds';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, decodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import type { Message, TopicMessages } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
+import { decodeEgressValue, type EgressValueType } from '../common/egress-value';
 import { kafkaHeadersSize, toKafkaHeaders } from './record-headers';
+
+const KAFKA_PRODUCER_RECORD: EgressValueType<ReturnType<typeof decodeKafkaProducerRecord>> = {
+  system: 'Kafka',
+  typename: KAFKA_PRODUCER_RECORD_TYPENAME,
+  message: 'KafkaProducerRecord',
+  builder: 'kafkaEgressMessage',
+  decode: decodeKafkaProducerRecord,
+};
 
 /** A record on its way to Kafka. */
 export interface OutgoingRecord {
@@ -23,19 +32,7 @@ const RECORD_OVERHEAD = 30;
  * Throws `KF_CONNECTOR_BAD_EGRESS_RECORD` for anything else.
  */
 export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
-  const { typename, value } = record.value;
-  if (typename !== KAFKA_PRODUCER_RECORD_TYPENAME) {
-    throw new KeyflowError(
-      ConnectorErrorCodes.BAD_EGRESS_RECORD,
-      `Kafka egress ${record.egress} got a value of type '${typename}'; it takes only ${KAFKA_PRODUCER_RECORD_TYPENAME} values, which the SDKs' kafkaEgressMessage(...) builds.`,
-    );
-  }
-  let decoded;
-  try {
-    decoded = decodeKafkaProducerRecord(value);
-  } catch (error) {
-    throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kafka egress ${record.egress} got a KafkaProducerRecord that does not decode.`, { cause: error });
-  }
+  const decoded = decodeEgressValue(record, KAFKA_PRODUCER_RECORD);
   if (decoded.topic === '') {
     throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kafka egress ${record.egress} got a KafkaProducerRecord without a topic.`);
   }

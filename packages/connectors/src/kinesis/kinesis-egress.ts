@@ -4,8 +4,17 @@ import { KINESIS_EGRESS_RECORD_TYPENAME, decodeKinesisEgressRecord } from '@keyf
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { ConnectorErrorCodes } from '../connector-error-codes';
 import { sleep } from '../common/sleep';
+import { decodeEgressValue, type EgressValueType } from '../common/egress-value';
 import { createKinesisClient } from './kinesis-client';
 import type { KinesisEgressConfig } from './kinesis-egress-kind';
+
+const KINESIS_EGRESS_RECORD: EgressValueType<ReturnType<typeof decodeKinesisEgressRecord>> = {
+  system: 'Kinesis',
+  typename: KINESIS_EGRESS_RECORD_TYPENAME,
+  message: 'KinesisEgressRecord',
+  builder: 'kinesisEgressMessage',
+  decode: decodeKinesisEgressRecord,
+};
 
 /** Options of {@link KinesisEgress}. */
 export interface KinesisEgressOptions {
@@ -91,19 +100,7 @@ export class KinesisEgress implements StreamingEgressSink {
   }
 
   #toEntry(record: EgressRecord): OutgoingEntry {
-    const { typename, value } = record.value;
-    if (typename !== KINESIS_EGRESS_RECORD_TYPENAME) {
-      throw new KeyflowError(
-        ConnectorErrorCodes.BAD_EGRESS_RECORD,
-        `Kinesis egress ${this.id} got a value of type '${typename}'; it takes only ${KINESIS_EGRESS_RECORD_TYPENAME} values, which the SDKs' kinesisEgressMessage(...) builds.`,
-      );
-    }
-    let decoded;
-    try {
-      decoded = decodeKinesisEgressRecord(value);
-    } catch (error) {
-      throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kinesis egress ${this.id} got a KinesisEgressRecord that does not decode.`, { cause: error });
-    }
+    const decoded = decodeEgressValue(record, KINESIS_EGRESS_RECORD);
     if (decoded.stream === '' || decoded.partitionKey === '') {
       throw new KeyflowError(ConnectorErrorCodes.BAD_EGRESS_RECORD, `Kinesis egress ${this.id} got a KinesisEgressRecord without a stream or a partition key.`);
     }
