@@ -1,5 +1,6 @@
 import { Partitioners, type Admin, type CompressionTypes, type Kafka, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
 import { withKafkaRetries } from './kafka-errors';
+import { fetchStableOffsets } from './stable-offset-fetch';
 import { toRequests, type OutgoingRecord } from './producer-records';
 
 /** The topic whose committed offsets (per egress, in a group of its own) record delivered checkpoints. */
@@ -61,7 +62,7 @@ export class TransactionLane {
     // producers) and waits until their open transaction is aborted or completed.
     const fence = await producer.transaction();
     await fence.abort();
-    return readMarker(admin, this.transactionalId);
+    return readMarker(this.#kafka, admin, this.transactionalId, this.#options.transactionTimeoutMs);
   }
 
   /** Sends one request into the open transaction, beginning one if none is open. */
@@ -112,9 +113,21 @@ export async function ensureMarkerTopic(admin: Admin): Promise<void> {
     });
 }
 
-async function readMarker(admin: Admin, transactionalId: string): Promise<number> {
-  const [committed] = await withKafkaRetries(() => admin.fetchOffsets({ groupId: commitMarkerGroup(transactionalId), topics: [COMMIT_MARKER_TOPIC] }));
-  const offset = Number(committed?.partitions.find((partition) => partition.partition === 0)?.offset ?? -1);
+/**
+ * The marker's offset, read stably when the broker can (see {@link fetchStableOffsets}): a plain
+ * read right after the fence could return the checkpoint before the one the fenced transaction
+ * committed, and that checkpoint would be delivered twice.
+ */
+async function readMarker(kafka: Kafka, admin: Admin, transactionalId: string, timeoutMs: number): Promise<number> {
+  const groupId = commitMarkerGroup(transactionalId);
+  const stable = await withKafkaRetries(() => fetchStableOffsets(kafka, { groupId, topic: COMMIT_MARKER_TOPIC, partitions: [0], timeoutMs }));
+  let offset: number;
+  if (stable) {
+    offset = Number(stable.get(0) ?? -1n);
+  } else {
+    const [committed] = await withKafkaRetries(() => admin.fetchOffsets({ groupId, topics: [COMMIT_MARKER_TOPIC] }));
+    offset = Number(committed?.partitions.find((partition) => partition.partition === 0)?.offset ?? -1);
+  }
   return offset > 0 ? offset : 0;
 }
 
