@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     console.log(`| RSS peak while filling (sampled per wave of ${WAVE.toLocaleString('en-US')}) | ${mib(peak)} |`);
     console.log(`| RSS after a final checkpoint and GC | ${mib(after.rss)} |`);
     console.log(`| V8 heap used then | ${mib(after.heapUsed)} |`);
+    console.log(`| V8 heap committed then | ${mib(after.heapTotal)} |`);
+    console.log(`| outside the V8 heap: buffers, native (external) | ${mib(after.external)} |`);
     console.log(`| RocksDB size (approximate) | ${mib(stateBytes)} |`);
     console.log(`| fill time | ${fillSeconds.toFixed(1)} s |`);
     console.log('');
