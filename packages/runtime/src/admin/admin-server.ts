@@ -6,6 +6,7 @@ import type { KeyflowRuntime } from '../runtime/keyflow-runtime';
 import { BearerTokens } from '../http-server/bearer-tokens';
 import { isConsoleFile, serveConsole } from './console-routes';
 import { replyMetrics } from './metrics-route';
+import { serveParkedMessages } from './parked-routes';
 import { SavepointJobs } from './savepoint-jobs';
 
 /** Where the admin API listens and who may call it. */
@@ -25,6 +26,8 @@ export interface AdminServerOptions {
  * - `POST /checkpoint`: takes a checkpoint now and answers its id;
  * - `POST /savepoint`: starts a savepoint and answers `{ id, status }`;
  * - `GET /savepoints/<id>`: its progress, and its URI once done;
+ * - `GET /messages/parked`, `POST /messages/parked/<id>/retry`, `DELETE /messages/parked/<id>`:
+ *   the messages parked after their invocation kept failing (see `parked-routes.ts`);
  * - `GET /`: the web console, and its JSON API under `/api/` (see `console-routes.ts`).
  *
  * With a `token`, every route but the console's static files answers 401 unless the request
@@ -46,6 +49,7 @@ export class AdminServer {
         return;
       }
       if (serveConsole(runtime, request, response)) return;
+      if (serveParkedMessages(runtime, route, response)) return;
       if (route === 'GET /health') {
         const failure = runtime.failure;
         const degraded = runtime.ingresses.flatMap((ingress) => {
@@ -72,7 +76,7 @@ export class AdminServer {
         if (job) send(200, job);
         else send(404, { code: RuntimeErrorCodes.ADMIN_NOT_FOUND, message: `No savepoint ${route.slice('GET /savepoints/'.length)}.` });
       } else {
-        send(404, { code: RuntimeErrorCodes.ADMIN_NOT_FOUND, message: `No admin route ${route}; try GET /health, GET /metrics, GET /metrics.json, POST /checkpoint, POST /savepoint.` });
+        send(404, { code: RuntimeErrorCodes.ADMIN_NOT_FOUND, message: `No admin route ${route}; try GET /health, GET /metrics, GET /metrics.json, POST /checkpoint, POST /savepoint, GET /messages/parked.` });
       }
     });
     await new Promise<void>((resolve, reject) => {

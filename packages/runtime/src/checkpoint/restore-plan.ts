@@ -3,6 +3,7 @@ import type { PendingEgress } from '../egress/egress-router';
 import {
   INGRESS_POSITION_PREFIX,
   MAILBOXES_KEY,
+  PARKED_MESSAGES_KEY,
   PENDING_EGRESS_PREFIX,
   TIMER_KEY_PREFIX,
 } from '../state/keyspace';
@@ -31,6 +32,8 @@ export interface RestorePlan {
   readonly lineage: string | undefined;
   /** Messages queued or in flight at the checkpoint, to deliver again, in order. */
   readonly mailboxes: readonly Envelope[];
+  /** The parked messages as `ParkedMessages.encode` wrote them; undefined when none were ever parked. */
+  readonly parkedMessages: Uint8Array | undefined;
   readonly timers: readonly DelayedMessage[];
   readonly ingressPositions: ReadonlyMap<string, Uint8Array>;
   /** Oldest first. */
@@ -41,6 +44,7 @@ export interface RestorePlan {
 export async function readRestorePlan(backend: StateBackend): Promise<RestorePlan> {
   const marker = await readMarker(backend);
   const mailboxBytes = await backend.get(MAILBOXES_KEY);
+  const parkedMessages = await backend.get(PARKED_MESSAGES_KEY);
   const timers: DelayedMessage[] = [];
   for await (const [, value] of backend.scan(TIMER_KEY_PREFIX)) timers.push(decodeDelayedMessage(value));
   const ingressPositions = new Map<string, Uint8Array>();
@@ -55,6 +59,7 @@ export async function readRestorePlan(backend: StateBackend): Promise<RestorePla
     checkpointId: marker?.checkpointId ?? 0,
     lineage: marker?.lineage,
     mailboxes: mailboxBytes ? decodeEnvelopes(mailboxBytes) : [],
+    parkedMessages,
     timers,
     ingressPositions,
     undeliveredEgress,

@@ -27,7 +27,7 @@ export function optionValue(args: readonly string[], name: string): string | und
  * Calls the admin API and returns its JSON; a failed answer throws with `failureCode` and the
  * API's own message. `token` (when given) is sent as `Authorization: Bearer <token>`.
  */
-export async function adminRequest<T>(url: string, method: 'GET' | 'POST', failureCode: ErrorCode, token?: string): Promise<T> {
+export async function adminRequest<T>(url: string, method: 'GET' | 'POST' | 'DELETE', failureCode: ErrorCode, token?: string): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { method, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });

@@ -49,6 +49,8 @@ describe('parseRunArguments', () => {
       KEYFLOW_TAKE_OVER: 'true',
       KEYFLOW_MAX_STAGED_EGRESS_RECORDS: '5000',
       KEYFLOW_MAX_STAGED_EGRESS_BYTES: '16MiB',
+      KEYFLOW_RETRY_FAILURES_FOR: '30s',
+      KEYFLOW_ON_FAILURE: 'stop',
     };
     expect(parseRunArguments([], env)).toEqual({
       modules: ['/etc/keyflow/module.yaml', '/etc/keyflow/io.yaml'],
@@ -65,8 +67,17 @@ describe('parseRunArguments', () => {
       takeOver: true,
       maxStagedEgressRecords: 5_000,
       maxStagedEgressBytes: 16 * 1024 * 1024,
+      failurePolicy: { retryForMs: 30_000, then: 'stop' },
     });
     expect(Object.values(RUN_ENVIRONMENT).sort()).toEqual(Object.keys(env).sort());
+  });
+
+  it('reads the failure policy: either option alone keeps the default of the other; bad values say what to give', () => {
+    expect(parseRunArguments(['--module', 'm.yaml']).failurePolicy).toBeUndefined();
+    expect(parseRunArguments(['--module', 'm.yaml', '--on-failure', 'stop'], {}).failurePolicy).toEqual({ retryForMs: 60_000, then: 'stop' });
+    expect(parseRunArguments(['--module', 'm.yaml', '--retry-failures-for=5m'], {}).failurePolicy).toEqual({ retryForMs: 300_000, then: 'park' });
+    expect(() => parseRunArguments(['--module', 'm.yaml', '--on-failure', 'drop'], {})).toThrow("--on-failure is 'drop'; give park or stop.");
+    expect(() => parseRunArguments(['--module', 'm.yaml', '--retry-failures-for', 'soon'], {})).toThrow("--retry-failures-for is 'soon'; give a duration with a unit");
   });
 
   it('lets a flag win over its variable, and ignores empty variables', () => {

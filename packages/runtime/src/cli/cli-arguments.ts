@@ -1,6 +1,7 @@
 import { KeyflowError, toMillis, type Duration } from '@keyflow/sdk';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import { RuntimeDefaults } from '../config/runtime-defaults';
+import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from '../config/failure-policy';
 import { isLoopbackHost } from '../admin/admin-auth';
 import { MIN_TOKEN_LENGTH } from '../http-server/bearer-tokens';
 
@@ -26,6 +27,8 @@ export interface RunArguments {
   readonly maxStagedEgressRecords: number | undefined;
   /** The same bound in bytes; undefined: the runtime's default. */
   readonly maxStagedEgressBytes: number | undefined;
+  /** What to do with batches that keep failing; undefined: the runtime's default (retry 1m, then park). */
+  readonly failurePolicy: FailurePolicy | undefined;
 }
 
 /** Checkpoints more often than this cost more than they protect; 0 still turns them off. */
@@ -56,6 +59,7 @@ Options:
                                  POST /savepoint        start a savepoint; answers 202 with its job
                                  GET  /savepoints/<id>  a savepoint job's progress, then its URI
                                  GET  /                 the web console (its data under /api/)
+                                 GET  /messages/parked  the parked messages (keyflow messages)
   --admin-host <host>          listen for the admin API on this address instead of 127.0.0.1; any
                                other than a loopback address needs --admin-token
   --admin-token <token>        admin requests must send 'Authorization: Bearer <token>' (at least
@@ -69,6 +73,10 @@ Options:
   --max-staged-egress-bytes <size>
                                the same bound in bytes of record values: 1048576, 512KiB, 64MiB, 1GiB
                                (default ${RuntimeDefaults.MAX_STAGED_EGRESS_BYTES / 1024 / 1024}MiB)
+  --retry-failures-for <dur>   send a batch that fails (the function throws, its service answers
+                               with an error or is down) again for this long: 30s, 5m (default 1m)
+  --on-failure <park|stop>     then park the failing message and go on with the address's next
+                               one (park, the default: see 'keyflow messages'), or stop the runtime
   --verbose                    print errors with their stack traces, and debug logs
   --help                       show this text
 
@@ -87,6 +95,8 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_TAKE_OVER            --take-over (true or false)
   KEYFLOW_MAX_STAGED_EGRESS_RECORDS  --max-staged-egress-records
   KEYFLOW_MAX_STAGED_EGRESS_BYTES    --max-staged-egress-bytes
+  KEYFLOW_RETRY_FAILURES_FOR   --retry-failures-for
+  KEYFLOW_ON_FAILURE           --on-failure
   KEYFLOW_LOG_LEVEL            debug, info (default), warn or error
   DEBUG                        any value but 0 or false: as --verbose`;
 
@@ -104,7 +114,9 @@ type Flag =
   | '--admin-token'
   | '--take-over'
   | '--max-staged-egress-records'
-  | '--max-staged-egress-bytes';
+  | '--max-staged-egress-bytes'
+  | '--retry-failures-for'
+  | '--on-failure';
 
 /** The environment variable of each flag. */
 export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
@@ -122,6 +134,8 @@ export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
   '--take-over': 'KEYFLOW_TAKE_OVER',
   '--max-staged-egress-records': 'KEYFLOW_MAX_STAGED_EGRESS_RECORDS',
   '--max-staged-egress-bytes': 'KEYFLOW_MAX_STAGED_EGRESS_BYTES',
+  '--retry-failures-for': 'KEYFLOW_RETRY_FAILURES_FOR',
+  '--on-failure': 'KEYFLOW_ON_FAILURE',
 };
 
 /** A raw setting and where it came from, for error messages. */
@@ -185,6 +199,7 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     takeOver: optional('--take-over', parseBoolean) ?? false,
     maxStagedEgressRecords: optional('--max-staged-egress-records', positiveInteger),
     maxStagedEgressBytes: optional('--max-staged-egress-bytes', byteSize),
+    failurePolicy: failurePolicyOf(last('--retry-failures-for'), last('--on-failure')),
   };
 }
 
@@ -206,6 +221,21 @@ function checkAdminAccess(adminPort: number | undefined, host: Setting | undefin
         'so it needs a token there. Set KEYFLOW_ADMIN_TOKEN (or --admin-token), and send it as Authorization: Bearer <token>.',
     );
   }
+}
+
+/** The failure policy the two options give, over the runtime's default; undefined when neither is set. */
+function failurePolicyOf(retryFor: Setting | undefined, then: Setting | undefined): FailurePolicy | undefined {
+  if (retryFor === undefined && then === undefined) return undefined;
+  let retryForMs = DEFAULT_FAILURE_POLICY.retryForMs;
+  if (retryFor !== undefined) {
+    try {
+      retryForMs = retryFor.text === '0' ? 0 : toMillis(retryFor.text as Duration, retryFor.source);
+    } catch {
+      throw usage(`${retryFor.source} is '${retryFor.text}'; give a duration with a unit: 30s, 5m (or 0 to give up at the first failure).`);
+    }
+  }
+  if (then !== undefined && then.text !== 'park' && then.text !== 'stop') throw usage(`${then.source} is '${then.text}'; give park or stop.`);
+  return { retryForMs, then: (then?.text as FailurePolicy['then'] | undefined) ?? DEFAULT_FAILURE_POLICY.then };
 }
 
 function isFlag(name: string): name is Flag {

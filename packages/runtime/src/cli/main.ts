@@ -3,6 +3,7 @@
 import { RUN_USAGE } from './cli-arguments';
 import { formatCliError, VERBOSE_FLAG, verboseRequested } from './cli-error-output';
 import { FLINK_USAGE, flinkCommand } from './flink/flink-command';
+import { MESSAGES_USAGE, messagesCommand } from './messages-command';
 import { runCommand } from './run-command';
 import { SAVEPOINT_USAGE, savepointCommand } from './savepoint-command';
 import { STATE_USAGE, stateCommand } from './state-command';
@@ -13,6 +14,7 @@ Commands:
   run         run the functions, ingresses and egresses of a module.yaml
   savepoint   ask a running runtime for a savepoint
   state       show an address's state, or list a function type's addresses, of a running runtime
+  messages    list, retry or drop the messages a running runtime parked after their invocation kept failing
   flink       run the functions on a local Apache Flink StateFun cluster (up, savepoint, down)
 
 ${RUN_USAGE}
@@ -20,6 +22,8 @@ ${RUN_USAGE}
 ${SAVEPOINT_USAGE}
 
 ${STATE_USAGE}
+
+${MESSAGES_USAGE}
 
 ${FLINK_USAGE}`;
 
@@ -32,6 +36,7 @@ async function main(args: readonly string[]): Promise<number> {
   if (command === 'run') return runCommand(rest);
   if (command === 'savepoint') return savepointCommand(rest);
   if (command === 'state') return stateCommand(rest);
+  if (command === 'messages') return messagesCommand(rest);
   if (command === 'flink') return flinkCommand(rest);
   console.error(`Unknown command '${command}'.\n\n${USAGE}`);
   return 1;

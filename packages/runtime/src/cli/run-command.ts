@@ -43,6 +43,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     ...(options.retainCheckpoints === undefined ? {} : { retainCheckpoints: options.retainCheckpoints }),
     ...(options.maxStagedEgressRecords === undefined ? {} : { maxStagedEgressRecords: options.maxStagedEgressRecords }),
     ...(options.maxStagedEgressBytes === undefined ? {} : { maxStagedEgressBytes: options.maxStagedEgressBytes }),
+    ...(options.failurePolicy === undefined ? {} : { failurePolicy: options.failurePolicy }),
   }).catch((error: unknown) => {
     throw explainStartupError(error, { module, checkpointUri });
   });

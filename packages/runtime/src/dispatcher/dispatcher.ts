@@ -1,4 +1,4 @@
-import { KeyflowError, type Logger } from '@keyflow/sdk';
+import { KeyflowError, describeError, isKeyflowError, type Logger } from '@keyflow/sdk';
 import type { PbAddress, PbFromFunction, PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
@@ -15,7 +15,9 @@ import type { MailboxDepth } from '../metrics/runtime-sources';
 import { prepareBatch, type PreparedBatch } from './batch-request';
 import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
 import type { Envelope } from '../message/envelope';
+import { DEFAULT_FAILURE_POLICY, isInvocationFailure, retryDelayMs, type FailurePolicy } from '../config/failure-policy';
 import { Mailbox } from './mailbox';
+import { ParkedMessages, type ParkedMessage } from './parked-messages';
 import { applyStateMutations } from './state-mutations';
 
 /** How often a batch may be answered with missing state before the runtime gives up. */
@@ -65,6 +67,8 @@ export interface DispatcherDependencies {
   readonly maxQueuedMessages?: number;
   /** Where batches, calls and what responses sent are reported (metrics). */
   readonly observer?: RuntimeObserver;
+  /** What to do with a batch that keeps failing, unless its function type's target says (default {@link DEFAULT_FAILURE_POLICY}). */
+  readonly failurePolicy?: FailurePolicy;
 }
 
 /** One batch of one mailbox on its way to the endpoint. */
@@ -78,6 +82,11 @@ interface BatchCall {
   readonly started: number;
   /** The batch's list and map state, entry by entry, when the endpoint takes state backings. */
   collections?: CollectionBatch | undefined;
+  /** Failed sends so far, and `performance.now()` of the first. */
+  failures: number;
+  firstFailedAt: number;
+  /** A message of a failed batch sent alone to find the failing one: parked at its first failure. */
+  readonly isolated: boolean;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -119,6 +128,10 @@ export class Dispatcher {
   /** True while egress records wait for slow sinks beyond their bound: no batch is sent. */
   #egressBacklogged = false;
   #failure: Error | undefined;
+  /** Messages whose invocation kept failing, put aside (see {@link FailurePolicy}). */
+  readonly parked = new ParkedMessages();
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
+  #stopped = false;
   #batches = 0;
   #invocations = 0;
   #sliceStarted = performance.now();
@@ -288,14 +301,20 @@ export class Dispatcher {
     try {
       while (mailbox.pendingCount > 0 && !this.#failure) {
         const call = this.#nextCall(mailbox);
-        const pending = this.#invoke(call);
+        let pending: Promise<void> | undefined;
+        try {
+          pending = this.#invoke(call);
+        } catch (error) {
+          this.#callFailed(call, error);
+          return;
+        }
         if (pending) {
           pending.then(
             () => {
               this.#completed(call);
               this.#makeRunnable(mailbox);
             },
-            (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+            (error: unknown) => this.#callFailed(call, error),
           );
           return;
         }
@@ -311,16 +330,120 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * A batch failed: it is sent again after a pause until its function type's policy gives up;
+   * then a batch of several goes back to the mailbox to be sent one message at a time, and a
+   * single message is parked (or the runtime stops, by policy). Until then the batch stays in
+   * flight, so a checkpoint holds it.
+   */
+  #callFailed(call: BatchCall, thrown: unknown): void {
+    if (this.#failure || this.#stopped) return;
+    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    if (!isInvocationFailure(error)) return this.#fail(error);
+    const policy = call.target.failurePolicy ?? this.#deps.failurePolicy ?? DEFAULT_FAILURE_POLICY;
+    const now = performance.now();
+    if (call.failures++ === 0) call.firstFailedAt = now;
+    const { mailbox } = call;
+    if (!call.isolated && now - call.firstFailedAt < policy.retryForMs) {
+      const delay = Math.min(retryDelayMs(call.failures), Math.max(0, call.firstFailedAt + policy.retryForMs - now));
+      this.#deps.logger.warn('a batch failed; sending it again', {
+        function: mailbox.typename,
+        address: describeAddress(mailbox.address),
+        messages: call.batch.length,
+        attempt: call.failures,
+        retryInMs: delay,
+        error: describeError(error),
+      });
+      const timer = setTimeout(() => {
+        this.#retryTimers.delete(timer);
+        this.#resend(call);
+      }, delay);
+      this.#retryTimers.add(timer);
+      return;
+    }
+    if (policy.then === 'stop') return this.#fail(error);
+    mailbox.inFlight = undefined;
+    if (call.batch.length > 1) {
+      // Which message fails? Each goes alone now; the one that fails again is parked.
+      mailbox.returnToFront(call.batch);
+      mailbox.isolating = Math.max(mailbox.isolating, call.batch.length);
+      mailbox.isolatedAfterAttempts = call.failures;
+      this.#makeRunnable(mailbox);
+      return;
+    }
+    const envelope = call.batch[0] as Envelope;
+    const attempts = call.failures + (call.isolated ? mailbox.isolatedAfterAttempts : 0);
+    const parked = this.parked.add(envelope, { errorCode: isKeyflowError(error) ? error.code : undefined, error: describeError(error), attempts }, this.#clock());
+    this.#deps.logger.error('parked a message whose invocation kept failing; the address goes on with its next message (keyflow messages list)', {
+      function: mailbox.typename,
+      address: describeAddress(mailbox.address),
+      parkedId: parked.id,
+      attempts,
+      error: describeError(error),
+    });
+    this.#observer.messageParked(mailbox.typename);
+    this.#completed(call);
+    this.#makeRunnable(mailbox);
+  }
+
+  /** Sends a failed batch again, as it was. */
+  #resend(call: BatchCall): void {
+    if (this.#failure || this.#stopped) return;
+    call.attempt = 1;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#invoke(call);
+    } catch (error) {
+      this.#callFailed(call, error);
+      return;
+    }
+    const done = () => {
+      this.#completed(call);
+      this.#makeRunnable(call.mailbox);
+    };
+    if (pending) pending.then(done, (error: unknown) => this.#callFailed(call, error));
+    else done();
+  }
+
+  /** Puts parked message `id` back at the end of its address's mailbox; undefined when there is none. */
+  retryParked(id: number): ParkedMessage | undefined {
+    const parked = this.parked.take(id);
+    if (parked) this.enqueue(parked.envelope);
+    return parked;
+  }
+
+  /** Deletes parked message `id` for good; undefined when there is none. */
+  dropParked(id: number): ParkedMessage | undefined {
+    const parked = this.parked.take(id);
+    if (parked) {
+      this.#deps.logger.warn('dropped a parked message on request', {
+        parkedId: id,
+        function: `${parked.envelope.target.namespace}/${parked.envelope.target.type}`,
+        address: describeAddress(parked.envelope.target),
+      });
+    }
+    return parked;
+  }
+
+  /** No batch is sent again after this (the runtime stops; what is in flight stays in the checkpoint). */
+  stopRetries(): void {
+    this.#stopped = true;
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
+  }
+
   /** Takes the next batch of a mailbox and marks it in flight. */
   #nextCall(mailbox: Mailbox): BatchCall {
     const target = this.#targetFor(mailbox.typename);
-    const batch = mailbox.take(target.maxBatchSize);
+    const isolated = mailbox.isolating > 0;
+    const batch = mailbox.take(isolated ? 1 : target.maxBatchSize);
+    if (isolated) mailbox.isolating--;
     mailbox.inFlight = batch;
     this.#trackOverfull(mailbox);
     // Taking a batch may bring the mailbox back under its cap: resume ingress now, not only
     // once this batch is answered.
     this.#updatePressure();
-    return { mailbox, target, batch, attempt: 1, started: performance.now() };
+    return { mailbox, target, batch, attempt: 1, started: performance.now(), failures: 0, firstFailedAt: 0, isolated };
   }
 
   #completed(call: BatchCall): void {

@@ -15,6 +15,10 @@ export class Mailbox {
   active = false;
   /** The batch cap of this address's function type, once its endpoint is known. */
   maxBatchSize: number | undefined;
+  /** How many of the next messages go one per batch, to find the one of a failed batch that fails. */
+  isolating = 0;
+  /** How often that failed batch was sent. */
+  isolatedAfterAttempts = 0;
 
   /** The function typename of the address, `<namespace>/<type>`. */
   readonly typename: string;
@@ -54,6 +58,12 @@ export class Mailbox {
       this.#head = 0;
     }
     return batch;
+  }
+
+  /** Puts a batch that was taken back before the waiting messages, in its order. */
+  returnToFront(batch: readonly Envelope[]): void {
+    this.#queue = [...batch, ...this.#queue.slice(this.#head)];
+    this.#head = 0;
   }
 
   /** The batch in flight, then the waiting messages: what a checkpoint must re-deliver. */

@@ -65,6 +65,11 @@ export class AddressInspector {
     private readonly viewer: ValueViewer,
   ) {}
 
+  /** A message argument or state value, decoded for people. */
+  viewValue(typename: string, bytes: Uint8Array): ValueView {
+    return this.viewer.view(typename, bytes);
+  }
+
   /** The state, delayed messages and schedules of `address`. */
   async lookup(address: PbAddress): Promise<AddressView> {
     const key = addressKey(address);

@@ -34,6 +34,8 @@ export class PrometheusObserver implements RuntimeObserver {
   readonly #batchDuration: HistogramFamily;
   readonly #invocationDuration: HistogramFamily;
   readonly #egressRecords: CounterFamily;
+  readonly #messagesParked: CounterFamily;
+  readonly #parkedSeries = new Map<string, CounterSeries>();
   readonly #backpressurePauses: CounterSeries;
   readonly #checkpointDuration: HistogramSeries;
   readonly #checkpointSize: Gauge;
@@ -79,6 +81,12 @@ export class PrometheusObserver implements RuntimeObserver {
       ['function_type'],
     );
     this.#egressRecords = new CounterFamily(registry, 'keyflow_egress_records_total', 'Records functions sent to an egress.', ['egress']);
+    this.#messagesParked = new CounterFamily(
+      registry,
+      'keyflow_function_messages_parked_total',
+      'Messages of a function type parked after their invocation kept failing (keyflow messages list).',
+      ['function_type'],
+    );
     this.#backpressurePauses = new CounterFamily(
       registry,
       'keyflow_backpressure_pauses_total',
@@ -111,6 +119,15 @@ export class PrometheusObserver implements RuntimeObserver {
   /** When the last checkpoint completed (ms since the epoch), 0 before the first. */
   get lastCheckpointAt(): number {
     return this.#lastCheckpointAt;
+  }
+
+  messageParked(functionType: string): void {
+    let series = this.#parkedSeries.get(functionType);
+    if (series === undefined) {
+      series = this.#messagesParked.series(functionType);
+      this.#parkedSeries.set(functionType, series);
+    }
+    series.value++;
   }
 
   ingressReceived(ingress: string): void {

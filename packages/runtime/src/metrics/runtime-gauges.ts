@@ -62,6 +62,14 @@ export function registerRuntimeGauges(registry: Registry, sources: RuntimeSource
     },
   });
   new Gauge({
+    name: 'keyflow_parked_messages',
+    help: 'Messages parked after their invocation kept failing, waiting for keyflow messages retry or drop.',
+    registers,
+    collect() {
+      this.set(sources.parkedMessages());
+    },
+  });
+  new Gauge({
     name: 'keyflow_egress_exactly_once_pending_records',
     help: 'Records of an exactly-once egress waiting for the next checkpoint to be delivered.',
     labelNames: ['egress'],

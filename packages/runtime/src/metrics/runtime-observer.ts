@@ -23,6 +23,8 @@ export interface RuntimeObserver {
   checkpointFailed(checkpointId: number, reason: string): void;
   /** The runtime finished restoring and starting, after `durationMs`. */
   restored(durationMs: number): void;
+  /** A message of `functionType` was parked after its invocation kept failing. */
+  messageParked(functionType: string): void;
 }
 
 /** What a finished checkpoint tells the observer. */
@@ -46,4 +48,5 @@ export const NO_OBSERVER: RuntimeObserver = Object.freeze({
   checkpointCompleted: () => undefined,
   checkpointFailed: () => undefined,
   restored: () => undefined,
+  messageParked: () => undefined,
 });

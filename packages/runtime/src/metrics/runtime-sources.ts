@@ -29,6 +29,8 @@ export interface RuntimeSources {
   /** Per function type; types with nothing queued may be left out. */
   mailboxDepths(): ReadonlyMap<string, MailboxDepth>;
   pendingDelayedMessages(): number;
+  /** Messages parked after their invocation kept failing. */
+  parkedMessages(): number;
   /** Exactly-once egress records waiting for their checkpoint, per egress id. */
   pendingExactlyOnceEgress(): ReadonlyMap<string, number>;
   /** Egress records held for slow sinks (not yet written; exactly-once: not yet committed), and whether they pause input. */

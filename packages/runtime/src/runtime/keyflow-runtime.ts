@@ -35,6 +35,8 @@ import type { TimerService } from '../timers/timer-service';
 import { EgressBackpressure } from './egress-backpressure';
 import { bindComponents, createEgresses, createEndpoints, createIngresses, createSidecars } from './module-components';
 import { assembleRuntimeCore } from './runtime-core';
+import type { FailurePolicy } from '../config/failure-policy';
+import type { ParkedMessage } from '../dispatcher/parked-messages';
 import { RuntimeOwnership } from './runtime-ownership';
 
 /** Options of {@link KeyflowRuntime.start}. */
@@ -60,6 +62,13 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Messages queued or in flight at which ingresses are paused. Default 10,000. */
   readonly maxQueuedMessages?: number;
+  /**
+   * What to do with a batch that keeps failing (the function throws, its service answers with an
+   * error or cannot be reached): send it again for `retryForMs`, then park the failing message and
+   * go on (`park`, the default, after 60 s) or stop the runtime (`stop`). An endpoint's
+   * `onFailure` in module.yaml overrides it for its functions.
+   */
+  readonly failurePolicy?: FailurePolicy;
   /**
    * Egress records held for slow sinks (not yet written; exactly-once: not yet committed) at
    * which processing and ingresses pause until they drain. Default 100,000.
@@ -172,6 +181,7 @@ export class KeyflowRuntime {
         paused: () => dispatcher.paused,
         mailboxDepths: () => dispatcher.mailboxDepths(),
         pendingDelayedMessages: () => timers.size,
+        parkedMessages: () => dispatcher.parked.size,
         pendingExactlyOnceEgress: () => egress.pendingCounts(),
         egressBacklog: () => egress.backlog.stats(),
         endpointStats: () => endpointStats(router),
@@ -196,6 +206,7 @@ export class KeyflowRuntime {
         stateDir: options.stateDir,
         archive,
         maxQueuedMessages: options.maxQueuedMessages,
+        failurePolicy: options.failurePolicy,
         stateCacheEntries: options.stateCacheEntries,
         compactionInterval: options.compactionInterval,
         retainCheckpoints: options.retainCheckpoints,
@@ -249,6 +260,21 @@ export class KeyflowRuntime {
   /** Delivers a message to a function, as an ingress would (tests and embedding programs). */
   send(envelope: Envelope): void {
     this.dispatcher.enqueue(envelope);
+  }
+
+  /** The messages parked after their invocation kept failing, oldest first (see `failurePolicy`). */
+  parkedMessages(): ParkedMessage[] {
+    return this.dispatcher.parked.list();
+  }
+
+  /** Delivers parked message `id` again, after its address's queued messages; undefined when there is none. */
+  retryParkedMessage(id: number): ParkedMessage | undefined {
+    return this.dispatcher.retryParked(id);
+  }
+
+  /** Deletes parked message `id` for good; undefined when there is none. */
+  dropParkedMessage(id: number): ParkedMessage | undefined {
+    return this.dispatcher.dropParked(id);
   }
 
   /** Resolves once no message is queued or in flight (delayed messages may still be pending). */
@@ -320,6 +346,8 @@ export class KeyflowRuntime {
       clearTimeout(timeout);
       if (!drained) this.logger.warn('stopping before all queued messages were processed; they stay in the checkpoint');
     }
+    // A batch waiting to be sent again stays in flight, and so in the final checkpoint.
+    this.dispatcher.stopRetries();
     await this.coordinator.stop();
     this.metrics?.close();
     if (!this.#failure) {

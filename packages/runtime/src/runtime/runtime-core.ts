@@ -18,6 +18,7 @@ import { ingressDataPrefix, scanRegion } from '../state/keyspace';
 import type { StateBackend } from '../state/state-backend';
 import { StateSpecRegistry } from '../state/state-spec-registry';
 import { StateStore } from '../state/state-store';
+import type { FailurePolicy } from '../config/failure-policy';
 import { TimerService } from '../timers/timer-service';
 
 /** What {@link assembleRuntimeCore} builds the processing core from. */
@@ -40,6 +41,8 @@ export interface RuntimeCoreOptions {
   readonly stateDir: string;
   readonly archive?: CheckpointArchive | undefined;
   readonly maxQueuedMessages?: number | undefined;
+  /** What to do with batches that keep failing; see {@link FailurePolicy}. */
+  readonly failurePolicy?: FailurePolicy | undefined;
   readonly stateCacheEntries?: number | undefined;
   readonly compactionInterval?: number | undefined;
   readonly retainCheckpoints?: number | undefined;
@@ -95,6 +98,7 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
     clock: now,
     observer,
     ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+    ...(options.failurePolicy === undefined ? {} : { failurePolicy: options.failurePolicy }),
   });
   dispatcher.onPressureChange((paused) => observer.backpressureChanged(paused));
   const coordinator = new CheckpointCoordinator({

@@ -25,6 +25,8 @@ export const INGRESS_POSITION_PREFIX = 'm/ingress/';
 export const CHECKPOINT_MARKER_KEY = 'm/checkpoint';
 /** Every message queued or in flight at the last checkpoint. */
 export const MAILBOXES_KEY = 'm/mailboxes';
+/** The messages parked after their invocation kept failing, at the last checkpoint. */
+export const PARKED_MESSAGES_KEY = 'm/parked';
 
 /** The key of an address's state. */
 export function stateKey(addressKey: string): string {

@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '@keyflow/sdk';
+import type { FailurePolicy } from '../config/failure-policy';
 import { Dispatcher } from '../dispatcher/dispatcher';
 import type { Envelope } from '../message/envelope';
 import type { EgressRecord } from '../egress/egress-record';
@@ -23,6 +24,8 @@ export interface DispatcherHarnessOptions {
   /** Where egress records go besides {@link DispatcherHarness.egress} (e.g. an EgressRouter); it also decides which egresses exist. */
   readonly egressRouter?: { has(egress: string): boolean; emit(record: EgressRecord): void };
   readonly logger?: Logger;
+  /** Default: stop at the first failure, so that a test sees it at once (the runtime's default retries and parks). */
+  readonly failurePolicy?: FailurePolicy;
 }
 
 /** A dispatcher on fakes of its dependencies, with everything it does recorded. */
@@ -86,6 +89,7 @@ export function dispatcherHarness(options: DispatcherHarnessOptions = {}): Dispa
     onFatal: (error) => fatal.push(error),
     clock: clock.read,
     ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+    failurePolicy: options.failurePolicy ?? { retryForMs: 0, then: 'stop' },
   });
   return {
     dispatcher,

@@ -43,6 +43,9 @@ function failureOf(runtime: KeyflowRuntime): Promise<Error> {
   return new Promise((resolve) => runtime.onFailure(resolve));
 }
 
+/** StateFun's way: the first failure stops the runtime (the default retries for a minute, then parks). */
+const STOP = { retryForMs: 0, then: 'stop' } as const;
+
 const text = (value: string) => ({ typename: Types.string.typename, hasValue: true, value: Types.string.serialize(value) });
 
 describe('bad input at runtime', () => {
@@ -54,7 +57,7 @@ describe('bad input at runtime', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('fails loudly on an unreachable endpoint, naming address and endpoint, and loses no accepted message', async () => {
+  it('with the stop policy, fails loudly on an unreachable endpoint, naming address and endpoint, and loses no accepted message', async () => {
     const [functionPort, ingressPort] = [await freePort(), await freePort()];
     const egressPath = join(dir, 'out.jsonl');
     const moduleYaml = `kind: io.statefun.endpoints.v2/http
@@ -79,7 +82,13 @@ spec:
   id: bad/out
   path: ${egressPath}
 `;
-    const options = { module: parseModule(moduleYaml, join(dir, 'module.yaml')), stateDir: join(dir, 'state'), logger: silentLogger, checkpointIntervalMs: 0 };
+    const options = {
+      module: parseModule(moduleYaml, join(dir, 'module.yaml')),
+      stateDir: join(dir, 'state'),
+      logger: silentLogger,
+      checkpointIntervalMs: 0,
+      failurePolicy: STOP,
+    };
     const first = await KeyflowRuntime.start(options);
     const failed = failureOf(first);
     const response = await fetch(`http://127.0.0.1:${ingressPort}/echo/ann`, { method: 'POST', body: 'hello' });
@@ -120,6 +129,7 @@ spec:
       egresses: [out],
       logger: silentLogger,
       checkpointIntervalMs: 0,
+      failurePolicy: STOP,
     });
     const failed = failureOf(runtime);
     const [namespace, type] = typename.split('/') as [string, string];
@@ -128,5 +138,53 @@ spec:
     expect(isKeyflowError(error, code as ErrorCode)).toBe(true);
     await runtime.stop();
     expect(out.written).toEqual([]);
+  });
+
+  it('by default, sends a batch again while its function service is down and delivers it once the service is up, without stopping', async () => {
+    const [functionPort, ingressPort] = [await freePort(), await freePort()];
+    const moduleYaml = `kind: io.statefun.endpoints.v2/http
+spec:
+  functions: bad/*
+  urlPathTemplate: http://127.0.0.1:${functionPort}/statefun
+  transport:
+    call: 300ms
+    connect: 100ms
+---
+kind: io.keyflow.http.v1/ingress
+spec:
+  id: bad/http
+  port: ${ingressPort}
+  routes:
+    - path: /echo
+      valueType: io.statefun.types/string
+      targets: [bad/echo]
+`;
+    const out = new CapturingEgress('bad/out');
+    const runtime = await KeyflowRuntime.start({
+      module: parseModule(moduleYaml, join(dir, 'module.yaml')),
+      stateDir: join(dir, 'state'),
+      egresses: [out],
+      logger: silentLogger,
+      checkpointIntervalMs: 0,
+    });
+    let failure: Error | undefined;
+    runtime.onFailure((error) => (failure = error));
+    try {
+      expect((await fetch(`http://127.0.0.1:${ingressPort}/echo/ann`, { method: 'POST', body: 'hello' })).status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(out.written).toEqual([]);
+      const server = serveHttp([Echo], { port: functionPort, host: '127.0.0.1', logger: silentLogger });
+      await server.listening;
+      try {
+        await runtime.whenIdle();
+        expect(out.written.map((record) => Types.string.deserialize(record.value.value))).toEqual(['hello']);
+        expect(failure).toBeUndefined();
+        expect(runtime.parkedMessages()).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await runtime.stop();
+    }
   });
 });

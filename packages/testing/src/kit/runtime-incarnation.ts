@@ -50,6 +50,8 @@ export class RuntimeIncarnation {
       clock: options.clock,
       onFatal: (error) => reportFailure(error),
       stateDir: '',
+      // A test sees a function's failure at once, instead of retries and a parked message.
+      failurePolicy: { retryForMs: 0, then: 'stop' },
     });
     const incarnation = new RuntimeIncarnation(core, ingress, endpoint);
     reportFailure = (error) => incarnation.fail(error);
