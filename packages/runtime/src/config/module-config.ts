@@ -1,3 +1,4 @@
+import type { FailurePolicy } from './failure-policy';
 // What a module.yaml says, after validation: plain data, below every folder that builds a
 // component from it. The kinds turn YAML documents into these and the runtime builds
 // endpoints, ingresses and egresses from them. Durations are in milliseconds. `source` tells
@@ -57,6 +58,8 @@ export interface HttpEndpointConfig {
   readonly transport: TransportConfig;
   /** Sign each request with this key (Keyflow's addition; the sdk's `signatureKeys` checks it). */
   readonly signing?: RequestSigningConfig;
+  /** What to do with its functions' batches that keep failing (Keyflow's addition); else the runtime's. */
+  readonly failurePolicy?: FailurePolicy;
 }
 
 /** The key an HTTP endpoint signs requests with: its id, and the variable holding its secret. */
@@ -76,6 +79,8 @@ export interface EmbeddedEndpointConfig {
   /** Absolute path of a JS or TS module exporting the function classes. */
   readonly modulePath: string;
   readonly maxNumBatchRequests: number;
+  /** What to do with its functions' batches that keep failing; else the runtime's. */
+  readonly failurePolicy?: FailurePolicy;
 }
 
 export type EndpointConfig = HttpEndpointConfig | EmbeddedEndpointConfig;

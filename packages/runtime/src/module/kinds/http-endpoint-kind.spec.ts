@@ -34,6 +34,13 @@ describe('io.statefun.endpoints.v2/http', () => {
     expect(problemsOf(endpoint('http://f/', '  signing: { keyId: k1 }'))).toEqual(['module.yaml:5 spec.signing.secretEnv']);
   });
 
+  it("reads onFailure, the failure policy of the endpoint's functions (Keyflow's addition), each key defaulting alone", () => {
+    expect(parseEndpoint(endpoint('http://f/', '  onFailure: { retryFor: 30s, then: stop }')).failurePolicy).toEqual({ retryForMs: 30_000, then: 'stop' });
+    expect(parseEndpoint(endpoint('http://f/', '  onFailure: { then: park }')).failurePolicy).toEqual({ retryForMs: 60_000, then: 'park' });
+    expect(parseEndpoint(endpoint('http://f/')).failurePolicy).toBeUndefined();
+    expect(problemsOf(endpoint('http://f/', '  onFailure: { then: drop }'))).toEqual(['module.yaml:5 spec.onFailure.then']);
+  });
+
   it('reads one function type or a whole namespace, including namespaces with slashes', () => {
     expect(parseEndpoint(endpoint('http://f/').replace('example/*', 'com.example/fns/*')).functions).toEqual({
       kind: 'namespace',

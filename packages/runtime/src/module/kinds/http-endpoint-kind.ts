@@ -6,6 +6,7 @@ import type { EndpointKind, KindContext } from './kind';
 import { ModuleKinds } from './module-kinds';
 import { readFunctionPattern } from './function-pattern';
 import { defaultTransport, readTimeouts, readTransport } from './transport-config';
+import { readFailurePolicy } from './failure-policy-spec';
 import { readUrlPathTemplate } from './url-path-template';
 
 
@@ -27,12 +28,14 @@ import { readUrlPathTemplate } from './url-path-template';
  *     payload_max_bytes: 33554432
  *     tls: { ca: ./ca.pem, cert: ./client.pem, key: ./client.key }   # Keyflow's addition
  *   signing: { keyId: k1, secretEnv: FUNCTIONS_SIGNING_SECRET }     # Keyflow's addition: sign requests
+ *   onFailure: { retryFor: 30s, then: park }                        # Keyflow's addition: see failure-policy-spec.ts
  * ```
  */
 export function parseHttpEndpoint(spec: SpecReader, source: SourceLocation): HttpEndpointConfig {
   const basics = readEndpointBasics(spec, source, (secure) => readTransport(spec, secure));
   const signing = readSigning(spec);
-  return { ...basics, ...(signing === undefined ? {} : { signing }) };
+  const failurePolicy = readFailurePolicy(spec);
+  return { ...basics, ...(signing === undefined ? {} : { signing }), ...(failurePolicy === undefined ? {} : { failurePolicy }) };
 }
 
 const KEY_ID = /^[^,=\s]+$/;
@@ -92,5 +95,5 @@ function createHttpEndpoint(config: HttpEndpointConfig, { logger, sidecars }: Ki
     logger,
     ...(sidecar ? { waitUntilReady: () => sidecar.ready() } : {}),
   });
-  return { functions: config.functions, endpoint, maxBatchSize: config.maxNumBatchRequests };
+  return { functions: config.functions, endpoint, maxBatchSize: config.maxNumBatchRequests, failurePolicy: config.failurePolicy };
 }
