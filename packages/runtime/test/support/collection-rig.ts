@@ -51,6 +51,8 @@ export class CollectionRig {
         failed();
       },
       clock: clock.read,
+      // A throwing function stops the rig at once (the runtime's default retries, then parks).
+      failurePolicy: { retryForMs: 0, then: 'stop' },
     });
   }
 
