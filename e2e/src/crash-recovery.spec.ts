@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, eventually, freePort, startKeyflow, type KeyflowProcess } from './support/keyflow-process';
+import { egressLines, postUntilAccepted, sleep } from './support/order-traffic';
 import { seededRandom } from './support/seeded-random';
 
 // kill -9 of the runtime at random moments while orders flow in; after every restart the run
@@ -21,38 +22,6 @@ interface Order {
   readonly customer: string;
   readonly seq: number;
   readonly amount: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function postUntilAccepted(port: () => number, path: string, body: string, idempotencyKey: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port()}${path}`, {
-        method: 'POST',
-        body,
-        headers: { 'Idempotency-Key': idempotencyKey },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (response.status === 202) return;
-    } catch {
-      // The runtime is down or restarting: retry with the same key.
-    }
-    if (Date.now() > deadline) throw new Error(`${path} ${body} was never accepted`);
-    await sleep(20);
-  }
-}
-
-async function egressLines(path: string): Promise<string[]> {
-  try {
-    return (await readFile(path, 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { value: string }).value);
-  } catch {
-    return [];
-  }
 }
 
 function moduleYaml(endpoint: string, ingressPort: number, egressPath: string): string {
