@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, freePort, startKeyflow, type KeyflowProcess } from '../support/keyflow-process';
+import { postUntilAccepted, sleep } from '../support/order-traffic';
 import { seededRandom } from '../support/seeded-random';
 import {
   CUSTOMERS,
@@ -24,27 +25,6 @@ import { SDKS, SDK_NAMES, prepareServices, startService, type FunctionService, t
 // orders flow in. The README's "Interoperability" table lists what this suite runs.
 
 const SEED = Number(process.env['KEYFLOW_INTEROP_SEED'] ?? 20261203);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function postUntilAccepted(port: number, path: string, body: string, idempotencyKey: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method: 'POST',
-        body,
-        headers: { 'Idempotency-Key': idempotencyKey },
-        signal: AbortSignal.timeout(5_000),
-      });
-      if (response.status === 202) return;
-    } catch {
-      // The runtime is down or restarting: retry with the same key.
-    }
-    if (Date.now() > deadline) throw new Error(`${path} ${body} was never accepted`);
-    await sleep(20);
-  }
-}
-
 interface RunOptions {
   readonly perCustomer: number;
   /**
@@ -74,7 +54,7 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
     const lanes = SDKS.flatMap((sdk) =>
       CUSTOMERS.map(async (customer) => {
         for (const order of orders.filter((candidate) => candidate.sdk === sdk && candidate.customer === customer)) {
-          await postUntilAccepted(ingressPort, ordersPath(sdk, customer), `${order.seq}:${order.amount}:${options.neverDelayMs}`, idempotencyKey(order));
+          await postUntilAccepted(() => ingressPort, ordersPath(sdk, customer), `${order.seq}:${order.amount}:${options.neverDelayMs}`, idempotencyKey(order));
           accepted++;
           if (killsDue.length > 0 && accepted >= (killsDue[0] as number) && restarting === undefined) {
             killsDue.shift();
@@ -106,10 +86,10 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
     // A message without effects, then the reports: they come out only if the runtime took the
     // no-effect replies (the Python SDK's is an empty FromFunction) as StateFun does.
     await Promise.all(
-      SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(ingressPort, ordersPath(sdk, customer), 'noop', `noop-${sdk}-${customer}`))),
+      SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(() => ingressPort, ordersPath(sdk, customer), 'noop', `noop-${sdk}-${customer}`))),
     );
     await Promise.all(
-      SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(ingressPort, ordersPath(sdk, customer), 'report', `report-${sdk}-${customer}`))),
+      SDKS.flatMap((sdk) => CUSTOMERS.map((customer) => postUntilAccepted(() => ingressPort, ordersPath(sdk, customer), 'report', `report-${sdk}-${customer}`))),
     );
     await eventually(
       async () => {

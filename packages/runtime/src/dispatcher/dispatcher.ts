@@ -301,23 +301,8 @@ export class Dispatcher {
     try {
       while (mailbox.pendingCount > 0 && !this.#failure) {
         const call = this.#nextCall(mailbox);
-        let pending: Promise<void> | undefined;
-        try {
-          pending = this.#invoke(call);
-        } catch (error) {
-          this.#callFailed(call, error);
-          return;
-        }
-        if (pending) {
-          pending.then(
-            () => {
-              this.#completed(call);
-              this.#makeRunnable(mailbox);
-            },
-            (error: unknown) => this.#callFailed(call, error),
-          );
-          return;
-        }
+        // Waiting for an answer, or handed to the failure policy: it makes the mailbox runnable again.
+        if (this.#attempt(call) !== 'done') return;
         this.#completed(call);
         if (mailbox.pendingCount > 0 && (this.#egressBacklogged || this.#sliceIsOver())) {
           this.#makeRunnable(mailbox);
@@ -386,23 +371,37 @@ export class Dispatcher {
     this.#makeRunnable(mailbox);
   }
 
-  /** Sends a failed batch again, as it was. */
-  #resend(call: BatchCall): void {
-    if (this.#failure || this.#stopped) return;
-    call.attempt = 1;
+  /**
+   * Sends a batch: 'done' when it was answered and applied in this very call; a promise that
+   * settles once it is (completing the call and making its mailbox runnable) or once its failure
+   * went to the failure policy; 'failed' when it failed at once (handed to the policy).
+   */
+  #attempt(call: BatchCall): Promise<void> | 'done' | 'failed' {
     let pending: Promise<void> | undefined;
     try {
       pending = this.#invoke(call);
     } catch (error) {
       this.#callFailed(call, error);
-      return;
+      return 'failed';
     }
-    const done = () => {
+    if (!pending) return 'done';
+    return pending.then(
+      () => {
+        this.#completed(call);
+        this.#makeRunnable(call.mailbox);
+      },
+      (error: unknown) => this.#callFailed(call, error),
+    );
+  }
+
+  /** Sends a failed batch again, as it was. */
+  #resend(call: BatchCall): void {
+    if (this.#failure || this.#stopped) return;
+    call.attempt = 1;
+    if (this.#attempt(call) === 'done') {
       this.#completed(call);
       this.#makeRunnable(call.mailbox);
-    };
-    if (pending) pending.then(done, (error: unknown) => this.#callFailed(call, error));
-    else done();
+    }
   }
 
   /** Puts parked message `id` back at the end of its address's mailbox; undefined when there is none. */

@@ -43,6 +43,26 @@ function failureOf(runtime: KeyflowRuntime): Promise<Error> {
   return new Promise((resolve) => runtime.onFailure(resolve));
 }
 
+/** bad/* behind an HTTP endpoint on `functionPort`, and an HTTP ingress to bad/echo on `ingressPort`. */
+function echoBehindHttp(functionPort: number, ingressPort: number, callTimeout: string): string {
+  return `kind: io.statefun.endpoints.v2/http
+spec:
+  functions: bad/*
+  urlPathTemplate: http://127.0.0.1:${functionPort}/statefun
+  transport:
+    call: ${callTimeout}
+    connect: 100ms
+---
+kind: io.keyflow.http.v1/ingress
+spec:
+  id: bad/http
+  port: ${ingressPort}
+  routes:
+    - path: /echo
+      valueType: io.statefun.types/string
+      targets: [bad/echo]`;
+}
+
 /** StateFun's way: the first failure stops the runtime (the default retries for a minute, then parks). */
 const STOP = { retryForMs: 0, then: 'stop' } as const;
 
@@ -60,22 +80,7 @@ describe('bad input at runtime', () => {
   it('with the stop policy, fails loudly on an unreachable endpoint, naming address and endpoint, and loses no accepted message', async () => {
     const [functionPort, ingressPort] = [await freePort(), await freePort()];
     const egressPath = join(dir, 'out.jsonl');
-    const moduleYaml = `kind: io.statefun.endpoints.v2/http
-spec:
-  functions: bad/*
-  urlPathTemplate: http://127.0.0.1:${functionPort}/statefun
-  transport:
-    call: 600ms
-    connect: 100ms
----
-kind: io.keyflow.http.v1/ingress
-spec:
-  id: bad/http
-  port: ${ingressPort}
-  routes:
-    - path: /echo
-      valueType: io.statefun.types/string
-      targets: [bad/echo]
+    const moduleYaml = `${echoBehindHttp(functionPort, ingressPort, '600ms')}
 ---
 kind: io.keyflow.file.v1/egress
 spec:
@@ -142,23 +147,7 @@ spec:
 
   it('by default, sends a batch again while its function service is down and delivers it once the service is up, without stopping', async () => {
     const [functionPort, ingressPort] = [await freePort(), await freePort()];
-    const moduleYaml = `kind: io.statefun.endpoints.v2/http
-spec:
-  functions: bad/*
-  urlPathTemplate: http://127.0.0.1:${functionPort}/statefun
-  transport:
-    call: 300ms
-    connect: 100ms
----
-kind: io.keyflow.http.v1/ingress
-spec:
-  id: bad/http
-  port: ${ingressPort}
-  routes:
-    - path: /echo
-      valueType: io.statefun.types/string
-      targets: [bad/echo]
-`;
+    const moduleYaml = echoBehindHttp(functionPort, ingressPort, '300ms');
     const out = new CapturingEgress('bad/out');
     const runtime = await KeyflowRuntime.start({
       module: parseModule(moduleYaml, join(dir, 'module.yaml')),
