@@ -28,9 +28,13 @@ export interface KeyflowProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `keyflow run` with `args` and waits until it prints that it is running. */
-export async function startKeyflow(args: readonly string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<KeyflowProcess> {
-  const child = spawn(process.execPath, [KEYFLOW_CLI, 'run', ...args], {
+/**
+ * Starts `keyflow run` with `args` and waits until it prints that it is running. `launcher`, when
+ * given, runs it (e.g. `nsenter … ` into a mount namespace); it must exec node, not fork it.
+ */
+export async function startKeyflow(args: readonly string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}, launcher: readonly string[] = []): Promise<KeyflowProcess> {
+  const [command, ...prefix] = [...launcher, process.execPath];
+  const child = spawn(command, [...prefix, KEYFLOW_CLI, 'run', ...args], {
     cwd: ROOT,
     env: { ...process.env, KEYFLOW_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

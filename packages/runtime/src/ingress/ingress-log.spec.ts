@@ -27,6 +27,38 @@ const segmentName = (firstSeq: number): string => `${String(firstSeq).padStart(2
 describe('IngressLog', () => {
   const dir = useTempDir('ingress-log');
 
+  it('fails the appends of a write the disk cut short, instead of acknowledging a torn record that hides later ones', async () => {
+    const log = await IngressLog.open(dir.path);
+    expect(await appendAll(log, ['first'])).toEqual([1]);
+    // A disk with less space left than the write needs: part of it is written, then ENOSPC.
+    const probe = await open(join(dir.path, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<{ bytesWritten: number }> };
+    await probe.close();
+    const realWrite = fileHandle.write;
+    const write = jest
+      .spyOn(fileHandle, 'write')
+      .mockImplementationOnce(function (this: unknown, buffer: unknown, offset: unknown, length: unknown) {
+        const from = typeof offset === 'number' ? offset : 0;
+        const size = typeof length === 'number' ? length : (buffer as Buffer).length - from;
+        return realWrite.call(this, buffer, from, Math.floor(size / 2));
+      })
+      .mockImplementationOnce(() => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+    try {
+      await expect(log.append(Buffer.from('cut short'))).rejects.toMatchObject({ code: RuntimeErrorCodes.INGRESS_LOG_FAILED });
+    } finally {
+      write.mockRestore();
+    }
+    // Space again: the next record follows the first one, and a reopen (a restart) reads both.
+    expect(await appendAll(log, ['after'])).toEqual([2]);
+    await log.close();
+    const reopened = await IngressLog.open(dir.path);
+    expect(await readAll(reopened)).toEqual([
+      [1, 'first'],
+      [2, 'after'],
+    ]);
+    await reopened.close();
+  });
+
   it('appends, reads from a sequence number, and continues the numbering after a reopen', async () => {
     const log = await IngressLog.open(dir.path);
     expect(log.nextSeq).toBe(1);

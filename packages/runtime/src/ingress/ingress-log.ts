@@ -162,7 +162,7 @@ export class IngressLog {
       this.#queue = [];
       try {
         const bytes = Buffer.concat(batch.map((append) => append.frame));
-        await this.#file.write(bytes);
+        await writeAll(this.#file, bytes);
         await this.#file.datasync();
         this.#fileSize += bytes.length;
         this.#writeFailure = undefined;
@@ -199,6 +199,20 @@ export class IngressLog {
     this.#segments.push(segment);
     this.#file = await open(segment.path, 'a');
     this.#fileSize = 0;
+  }
+}
+
+/**
+ * Writes all of `bytes`: a write may write only part of them (a disk with less space left than
+ * they need) without failing, and the rest then fails with the disk's error. Counting a short
+ * write as done would acknowledge records that are not in the log and leave a torn one in the
+ * middle of it, which hides every later record from replay.
+ */
+async function writeAll(file: FileHandle, bytes: Buffer): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, written, bytes.length - written);
+    if (bytesWritten <= 0) throw new Error(`wrote ${written} of ${bytes.length} bytes and no more`);
+    written += bytesWritten;
   }
 }
 

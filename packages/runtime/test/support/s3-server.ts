@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,10 +39,15 @@ export class LocalS3 {
     this.port = address.port;
   }
 
-  /** Stops the server; objects stay in its folder. */
+  /** Stops the server, cutting open connections as an outage does; objects stay in its folder. */
   async pause(): Promise<void> {
-    await this.#server?.close();
+    const server = this.#server;
     this.#server = undefined;
+    if (!server) return;
+    const closing = server.close();
+    // Keep-alive connections of a client would hold close() open until they idle out.
+    (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+    await closing;
   }
 
   async stop(): Promise<void> {
