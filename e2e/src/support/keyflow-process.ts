@@ -31,11 +31,18 @@ export interface KeyflowProcess {
 /**
  * Starts `keyflow run` with `args` and waits until it prints that it is running. `launcher`, when
  * given, runs it (e.g. `nsenter … ` into a mount namespace); it must exec node, not fork it.
+ * `cwd` decides which package.json's kind packages it loads (the e2e project's has the connectors).
  */
-export async function startKeyflow(args: readonly string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}, launcher: readonly string[] = []): Promise<KeyflowProcess> {
+export async function startKeyflow(
+  args: readonly string[],
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = {},
+  launcher: readonly string[] = [],
+  cwd = ROOT,
+): Promise<KeyflowProcess> {
   const [command, ...prefix] = [...launcher, process.execPath];
   const child = spawn(command, [...prefix, KEYFLOW_CLI, 'run', ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, KEYFLOW_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
