@@ -404,8 +404,12 @@ export class Dispatcher {
     }
   }
 
-  /** Puts parked message `id` back at the end of its address's mailbox; undefined when there is none. */
+  /**
+   * Puts parked message `id` back at the end of its address's mailbox; undefined when there is
+   * none, or when processing stopped (the message stays parked).
+   */
   retryParked(id: number): ParkedMessage | undefined {
+    if (this.#failure) return undefined;
     const parked = this.parked.take(id);
     if (parked) this.enqueue(parked.envelope);
     return parked;
