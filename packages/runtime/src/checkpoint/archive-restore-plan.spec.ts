@@ -36,4 +36,15 @@ describe('planArchiveRestore', () => {
     const older = plan({ deltas: [delta(1), delta(3)], badDeltas: new Set([3]) });
     expect(older.kind === 'load-base' && ids(older.chain)).toEqual([1]);
   });
+
+  it('chains deltas that cover several checkpoints (local commits archived with the next checkpoint), also from inside one', () => {
+    const range = (first: number, last: number): DeltaManifest => ({ ...delta(last), firstCheckpointId: first });
+    const deltas = [delta(1), range(2, 6), delta(7), range(8, 9)];
+    const fromEmpty = plan({ deltas });
+    expect(fromEmpty.kind === 'load-base' && ids(fromEmpty.chain)).toEqual([1, 6, 7, 9]);
+    // The backend holds local commit 4 of the range 2..6: that delta again, then the rest.
+    const fromLocal = plan({ local: { checkpointId: 4, lineage: 'L', time: 4 }, deltas });
+    expect(fromLocal.kind === 'apply-deltas' && ids(fromLocal.chain)).toEqual([6, 7, 9]);
+    expect(plan({ deltas: [delta(1), range(3, 6)] })).toEqual({ kind: 'give-up', checkpointId: 6 });
+  });
 });

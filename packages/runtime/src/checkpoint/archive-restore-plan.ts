@@ -34,12 +34,16 @@ export function planArchiveRestore(archive: ArchiveState): ArchiveRestoreStep {
   const target = [...deltas].reverse().find((delta) => !badDeltas.has(delta.checkpointId) && delta.checkpointId > (local?.checkpointId ?? 0));
   if (!target) return { kind: 'keep-local' };
   const lineage = deltas.filter((delta) => delta.lineage === target.lineage && !badDeltas.has(delta.checkpointId));
+  // Each delta covers checkpoints firstCheckpointId..checkpointId. A chain may begin inside a
+  // delta's range: its operations are whole values by key, so applying the ones already held
+  // again ends in the same state.
   const chainFrom = (from: number): DeltaManifest[] | undefined => {
     const chain: DeltaManifest[] = [];
-    for (let id = from; id <= target.checkpointId; id++) {
-      const delta = lineage.find((candidate) => candidate.checkpointId === id);
+    for (let id = from; id <= target.checkpointId; ) {
+      const delta = lineage.find((candidate) => (candidate.firstCheckpointId ?? candidate.checkpointId) <= id && candidate.checkpointId >= id);
       if (!delta) return undefined;
       chain.push(delta);
+      id = delta.checkpointId + 1;
     }
     return chain;
   };

@@ -40,12 +40,22 @@ function idName(id: number): string {
 export class CheckpointArchive {
   constructor(readonly storage: CheckpointStorage) {}
 
-  /** Writes checkpoint `id`'s operations; returns the bytes written. */
-  async writeDelta(id: number, lineage: string, time: number, ops: readonly BackendOp[]): Promise<number> {
+  /**
+   * Writes the operations of checkpoints `firstId` to `id` (by default `id` alone); returns the
+   * bytes written.
+   */
+  async writeDelta(id: number, lineage: string, time: number, ops: readonly BackendOp[], firstId = id): Promise<number> {
     const data = encodeDelta(ops);
     const name = `deltas/${idName(id)}.bin`;
     await this.storage.put(name, data);
-    const manifest: DeltaManifest = { kind: 'delta', checkpointId: id, lineage, time, files: [describeFile(name, data)] };
+    const manifest: DeltaManifest = {
+      kind: 'delta',
+      checkpointId: id,
+      ...(firstId === id ? {} : { firstCheckpointId: firstId }),
+      lineage,
+      time,
+      files: [describeFile(name, data)],
+    };
     await this.storage.put(`deltas/${idName(id)}.json`, Buffer.from(JSON.stringify(manifest)));
     return data.byteLength;
   }

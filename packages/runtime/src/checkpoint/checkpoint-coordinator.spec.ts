@@ -91,6 +91,28 @@ const committedTexts = (sink: CapturingEgress) =>
 describe('CheckpointCoordinator', () => {
   const dir = useTempDir('checkpoint');
 
+  it('commits when asked, after the asking synchronous step, once for the requests of one step and once more for those during a commit', async () => {
+    const { h, ingress, coordinator } = runtime();
+    ingress.position = '1';
+    coordinator.requestCommit();
+    // Not within the caller's step: it may be half-way through applying a response.
+    ingress.position = '2';
+    coordinator.requestCommit();
+    expect(ingress.committed).toEqual([]);
+    h.backend.holdWrites();
+    await flushPromises();
+    expect(h.backend.heldWrites).toBe(1);
+    ingress.position = '3';
+    coordinator.requestCommit(); // during a commit: one more after it
+    coordinator.requestCommit();
+    h.backend.releaseWrites();
+    await flushPromises();
+    h.backend.releaseWrites();
+    await flushPromises();
+    expect(ingress.committed).toEqual(['2', '3']);
+    expect(coordinator.lastCheckpointId).toBe(2);
+  });
+
   it('captures, at the instant it is called, exactly the state, mailboxes, timers, positions and egress of that instant', async () => {
     const { h, router, ingress, coordinator } = runtime();
     const endpoint = h.endpoint(COUNTER);

@@ -91,6 +91,12 @@ export class CheckpointCoordinator {
   #baseWrite: Promise<void> | undefined;
   #running: Promise<CheckpointResult> | undefined;
   #interval: NodeJS.Timeout | undefined;
+  /** A local commit was asked for and has not yet begun (see {@link requestCommit}). */
+  #commitRequested = false;
+  /** What local commits wrote since the last archived checkpoint, last operation per key. */
+  readonly #unarchived = new Map<string, BackendOp>();
+  /** The first local commit in {@link #unarchived}. */
+  #firstUnarchived: number | undefined;
 
   constructor(options: CheckpointCoordinatorOptions) {
     this.#options = options;
@@ -161,9 +167,36 @@ export class CheckpointCoordinator {
    * Takes a checkpoint now (after the one in progress, if any). `onCommitted` runs
    * synchronously right after the backend holds it, before anything else can change it.
    */
-  async checkpoint(onCommitted?: () => void): Promise<CheckpointResult> {
+  checkpoint(onCommitted?: () => void): Promise<CheckpointResult> {
+    return this.#serialized(() => this.#take(onCommitted, 'checkpoint'));
+  }
+
+  /**
+   * Asks for a local commit soon: a checkpoint that the backend holds (on this machine's disk,
+   * synced) without waiting for the archive; its operations reach the archive with the next
+   * checkpoint. What asks for one — a reply waiting to be released once the invocation that
+   * produced it is durable — is covered by the next commit to begin; the requests that arrive
+   * while one runs share the one after it (group commit).
+   */
+  requestCommit(): void {
+    if (this.#commitRequested) return;
+    this.#commitRequested = true;
+    // Never within the caller's synchronous step: it may be in the middle of applying a
+    // response (a reply is handed over while the response's other messages are not yet), and
+    // a capture there would split the response's effects.
+    queueMicrotask(() => {
+      this.#serialized(() => {
+        this.#commitRequested = false;
+        return this.#take(undefined, 'commit');
+      }).catch((error: unknown) => {
+        this.#options.logger.error('local commit failed; the next commit or checkpoint retries', { error });
+      });
+    });
+  }
+
+  async #serialized(take: () => Promise<CheckpointResult>): Promise<CheckpointResult> {
     while (this.#running) await this.#running.catch(() => undefined);
-    const running = this.#take(onCommitted);
+    const running = take();
     this.#running = running;
     try {
       return await running;
@@ -207,7 +240,11 @@ export class CheckpointCoordinator {
     }
   }
 
-  async #take(onCommitted: (() => void) | undefined): Promise<CheckpointResult> {
+  /**
+   * Captures every participant and writes what they captured to the backend; a `checkpoint`
+   * also goes to the archive (if there is one) and into the metrics, a local `commit` does not.
+   */
+  async #take(onCommitted: (() => void) | undefined, kind: 'checkpoint' | 'commit'): Promise<CheckpointResult> {
     const { backend, egress, logger, archive } = this.#options;
     const started = this.#clock();
     const checkpointId = this.#lastId + 1;
@@ -222,9 +259,11 @@ export class CheckpointCoordinator {
       // Records emitted before the instant must be durable at their destinations before the
       // ingress positions that produced them are persisted: otherwise a crash would lose them.
       await egress.flush();
-      if (archive) {
+      if (archive && kind === 'checkpoint') {
         try {
-          archivedBytes = await archive.writeDelta(checkpointId, this.#lineage, started, ops);
+          const delta = new Map(this.#unarchived);
+          for (const op of ops) delta.set(op.key, op);
+          archivedBytes = await archive.writeDelta(checkpointId, this.#lineage, started, [...delta.values()], this.#firstUnarchived ?? checkpointId);
         } catch (error) {
           throw new KeyflowError(
             CheckpointErrorCodes.FAILED,
@@ -237,12 +276,19 @@ export class CheckpointCoordinator {
     } catch (error) {
       // Nothing was written: what this checkpoint captured goes into the next one.
       for (const capture of captures) capture.aborted?.();
-      this.#options.observer?.checkpointFailed(checkpointId, describeError(error));
+      if (kind === 'checkpoint') this.#options.observer?.checkpointFailed(checkpointId, describeError(error));
       throw error;
     }
     this.#lastId = checkpointId;
     onCommitted?.();
-    this.#compact(checkpointId);
+    if (archive && kind === 'commit') {
+      for (const op of ops) this.#unarchived.set(op.key, op);
+      this.#firstUnarchived ??= checkpointId;
+    } else {
+      this.#unarchived.clear();
+      this.#firstUnarchived = undefined;
+      this.#compact(checkpointId);
+    }
     for (const capture of captures) await capture.committed?.();
 
     const result: CheckpointResult = {
@@ -252,8 +298,8 @@ export class CheckpointCoordinator {
       bytes: archivedBytes,
       durationMs: this.#clock() - started,
     };
-    this.#options.observer?.checkpointCompleted(result);
-    logger.debug('checkpoint committed', { ...result });
+    if (kind === 'checkpoint') this.#options.observer?.checkpointCompleted(result);
+    logger.debug(kind === 'checkpoint' ? 'checkpoint committed' : 'local commit done', { ...result });
     return result;
   }
 

@@ -22,6 +22,12 @@ export interface ArchivedFile {
 export interface DeltaManifest {
   readonly kind: 'delta';
   readonly checkpointId: number;
+  /**
+   * The first checkpoint it covers, when it covers more than one: local commits (see
+   * {@link CheckpointCoordinator.requestCommit}) reach the archive with the next checkpoint,
+   * in its delta. Absent: it covers `checkpointId` alone.
+   */
+  readonly firstCheckpointId?: number;
   /** The history this checkpoint belongs to; deltas chain only within one lineage. */
   readonly lineage: string;
   readonly time: number;
