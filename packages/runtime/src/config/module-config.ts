@@ -112,6 +112,8 @@ export interface HttpIngressRoute {
   readonly format?: HttpIngressRouteFormat;
   /** Bearer tokens a request must carry. Default: anyone who reaches the port may send. */
   readonly auth?: HttpIngressRouteAuth;
+  /** Requests wait this long for their function's reply unless `Prefer: wait` says otherwise. Default: they do not wait (202). */
+  readonly waitForReplyMs?: number;
 }
 
 /**
@@ -138,6 +140,8 @@ export interface HttpIngressConfig {
   readonly idempotencyWindowMs: number;
   /** Largest accepted body. Default 4 MiB. */
   readonly maxBodyBytes: number;
+  /** How long the reply of a request that waits for one is kept (for polling and retries), from its acceptance. Default 5 min. */
+  readonly replyRetentionMs: number;
 }
 
 /** How an egress delivers records. */

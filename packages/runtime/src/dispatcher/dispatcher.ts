@@ -15,6 +15,7 @@ import type { MailboxDepth } from '../metrics/runtime-sources';
 import { prepareBatch, type PreparedBatch } from './batch-request';
 import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
 import type { Envelope } from '../message/envelope';
+import { IngressCallers } from '../ingress/ingress-callers';
 import { DEFAULT_FAILURE_POLICY, isInvocationFailure, retryDelayMs, type FailurePolicy } from '../config/failure-policy';
 import { Mailbox } from './mailbox';
 import { ParkedMessages, type ParkedMessage } from './parked-messages';
@@ -69,6 +70,8 @@ export interface DispatcherDependencies {
   readonly observer?: RuntimeObserver;
   /** What to do with a batch that keeps failing, unless its function type's target says (default {@link DEFAULT_FAILURE_POLICY}). */
   readonly failurePolicy?: FailurePolicy;
+  /** Where messages to ingress caller addresses (answers to ingress requests) go; without it they are refused. */
+  readonly callers?: IngressCallers;
 }
 
 /** One batch of one mailbox on its way to the endpoint. */
@@ -147,6 +150,10 @@ export class Dispatcher {
   /** Queues a message for its target. Messages are never dropped while the runtime is healthy. */
   enqueue(envelope: Envelope): void {
     if (this.#failure) return;
+    if (IngressCallers.isCaller(envelope.target)) {
+      this.#deps.callers?.deliver(envelope.target, envelope.argument);
+      return;
+    }
     const key = addressKey(envelope.target);
     let mailbox = this.#mailboxes.get(key);
     if (!mailbox) {
@@ -556,14 +563,14 @@ export class Dispatcher {
     const self = mailbox.address;
     for (const outgoing of result.outgoingMessages) {
       if (!outgoing.target || !outgoing.argument) throw this.#invalid(self, 'has a message without target or argument');
-      this.#targetFor(`${outgoing.target.namespace}/${outgoing.target.type}`);
+      this.#checkTarget(self, outgoing.target);
     }
     for (const delayed of result.delayedInvocations) {
       if (delayed.isCancellationRequest) {
         if (delayed.cancellationToken === '') throw this.#invalid(self, 'cancels a delayed message without a token');
       } else {
         if (!delayed.target || !delayed.argument) throw this.#invalid(self, 'has a delayed message without target or argument');
-        this.#targetFor(`${delayed.target.namespace}/${delayed.target.type}`);
+        this.#checkTarget(self, delayed.target);
       }
     }
     for (const egress of result.outgoingEgresses) {
@@ -600,6 +607,19 @@ export class Dispatcher {
       this.#deps.emitEgress({ egress: `${egress.egressNamespace}/${egress.egressType}`, value: egress.argument! });
     }
     this.#observer.responseApplied(mailbox.typename, result.outgoingMessages.length, result.delayedInvocations.length, result.outgoingEgresses.length);
+  }
+
+  /** Throws unless a message can go to `target`: a function some endpoint serves, or an ingress caller. */
+  #checkTarget(self: PbAddress, target: PbAddress): void {
+    if (!IngressCallers.isCaller(target)) {
+      this.#targetFor(`${target.namespace}/${target.type}`);
+      return;
+    }
+    const sender = `The response for ${describeAddress(self)}`;
+    if (!this.#deps.callers) {
+      throw new KeyflowError(RuntimeErrorCodes.UNKNOWN_INGRESS_CALLER, `${sender} sends to ingress caller ${describeAddress(target)}, but this runtime has no ingress that takes replies.`);
+    }
+    this.#deps.callers.check(target, sender);
   }
 
   #targetFor(typename: string): DispatchTarget {

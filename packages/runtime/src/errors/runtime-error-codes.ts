@@ -15,6 +15,8 @@ export const RuntimeErrorCodes = defineErrorCodes(
     MODULE_UNREADABLE: 'KF_MODULE_UNREADABLE',
     /** A message targets a function type that no endpoint serves. */
     NO_ENDPOINT: 'KF_NO_ENDPOINT',
+    /** A function sent a message to an ingress caller address (`keyflow.ingress/…`) that no ingress of this runtime owns. */
+    UNKNOWN_INGRESS_CALLER: 'KF_UNKNOWN_INGRESS_CALLER',
     /** A remote function endpoint could not be reached or kept failing within the call timeout. */
     ENDPOINT_UNREACHABLE: 'KF_ENDPOINT_UNREACHABLE',
     /** A remote function endpoint answered with an error status or an invalid body. */

@@ -31,6 +31,7 @@ function config(overrides: Partial<HttpIngressConfig> = {}): HttpIngressConfig {
     ],
     idempotencyWindowMs: WINDOW_MS,
     maxBodyBytes: 64,
+    replyRetentionMs: 60_000,
     ...overrides,
   };
 }
@@ -218,7 +219,7 @@ describe('HttpIngress', () => {
     await post(url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
     const checkpoint = ingress.checkpoint();
     expect(checkpoint.ops).toEqual([
-      { type: 'put', key: '/greet\u0000a\u0000k-1', value: Buffer.from(`${clock.now} ${createHash('sha256').update('once').digest('base64url')}`) },
+      { type: 'put', key: '/greet\u0000a\u0000k-1', value: Buffer.from(`${clock.now} ${createHash('sha256').update('once').digest('base64url')} 1 0`) },
     ]);
     await backend.write(checkpoint.ops);
     await ingress.checkpointCommitted(checkpoint.position);
@@ -236,6 +237,37 @@ describe('HttpIngress', () => {
     expect(expired.ops).toEqual([{ type: 'del', key: '/greet\u0000a\u0000k-1' }]);
     const late = await post(again.url('/greet/a'), 'once', { 'Idempotency-Key': 'k-1' });
     expect(late.json).toMatchObject({ status: 'accepted' });
+  });
+
+  it('gives a request that waits a caller address, and releases its reply only once a checkpoint holding it is committed', async () => {
+    const ctx = context();
+    const { ingress, url } = await start(ctx);
+    let answered: TestHttpReply | undefined;
+    const request = post(url('/greet/a'), 'hi', { Prefer: 'wait=5' }).then((reply) => (answered = reply));
+    while (ctx.enqueued.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(ctx.enqueued[0]?.caller).toEqual({ namespace: 'keyflow.ingress', type: 'test', id: '1' });
+
+    ingress.receiveReply('1', stringValue('hello a'));
+    expect(ctx.commitsRequested).toBe(1);
+    ingress.receiveReply('1', stringValue('a second answer')); // ignored: the first one stands
+    expect(ctx.commitsRequested).toBe(1);
+    const checkpoint = ingress.checkpoint();
+    expect(checkpoint.ops.map((op) => op.key)).toEqual(['\u0001req/0000000000000001']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBeUndefined(); // the reply is not durable yet
+    await backend.write(checkpoint.ops);
+    await ingress.checkpointCommitted(checkpoint.position);
+    await request;
+    expect([answered?.status, answered?.body.toString()]).toEqual([200, 'hello a']);
+    await stop(ingress);
+
+    // Restored from the checkpoint's operations: the Location still answers.
+    const again = await start(context(), checkpoint.position);
+    const polled = await httpSend(again.url('/greet/a/replies/1'), { method: 'GET' });
+    expect([polled.status, polled.body.toString()]).toEqual([200, 'hello a']);
+    clock.advance(60_000 + 1);
+    expect(again.ingress.checkpoint().ops).toEqual([{ type: 'del', key: '\u0001req/0000000000000001' }]);
+    expect((await httpSend(again.url('/greet/a/replies/1'), { method: 'GET' })).status).toBe(404);
   });
 
   it('answers 404 for a path no route matches and 400 for a missing or nested id', async () => {

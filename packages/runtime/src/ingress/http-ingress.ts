@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { KeyflowError, parseTypename, readRequestBody } from '@keyflow/sdk';
+import type { PbTypedValue } from '@keyflow/sdk/protocol';
 import { readEnvelope, writeEnvelope, type Envelope } from '../message/envelope';
 import type { HttpIngressConfig, HttpIngressRoute } from '../config/module-config';
 import { ByteReader, ByteWriter } from '../message/binary-codec';
@@ -13,9 +14,12 @@ import { replyJson } from '../http-server/json-reply';
 import { IngressErrorCodes } from './ingress-error-codes';
 import { IngressLog } from './ingress-log';
 import { ingressValueBytes } from './ingress-value';
+import { replyBody } from './reply-body';
+import { RequestReplies, requestReply, type RequestReply } from './request-replies';
 import { RouteTokens } from './route-tokens';
 
-/** Prefix of the idempotency keys an HTTP ingress stores through checkpoints. */
+/** The longest a request waits for its reply (`Prefer: wait` or a route's `waitForReply`); a longer wish is cut to it. */
+export const MAX_REPLY_WAIT_MS = 60_000;
 
 interface Accepted {
   /** The request's `Idempotency-Key` scoped to its route and id (see {@link scopedKey}); '' when none. */
@@ -24,12 +28,19 @@ interface Accepted {
   readonly envelopes: readonly Envelope[];
   /** {@link requestFingerprint} of the request; '' in records written before keys had one. */
   readonly fingerprint: string;
+  /** The client waits for the reply: the messages get a caller address that routes it back. */
+  readonly wantsReply: boolean;
 }
 
-/** An accepted idempotency key: when, and which request (its fingerprint; '' when unknown). */
+/**
+ * An accepted idempotency key: when, which request (its fingerprint; '' when unknown), its
+ * sequence number (0 when unknown) and whether it waits for a reply.
+ */
 interface KeyUse {
   readonly acceptedAt: number;
   readonly fingerprint: string;
+  readonly seq: number;
+  readonly wantsReply: boolean;
 }
 
 /**
@@ -43,6 +54,12 @@ interface KeyUse {
  * An `Idempotency-Key` is scoped to the route and id of its request. Within the window, the same
  * request again under a used key is answered 202 `duplicate` and not ingested again; a different
  * body under it is refused with 422 `KF_INGRESS_IDEMPOTENCY_KEY_REUSED`, as idempotency APIs do.
+ *
+ * Request/response: a request with `Prefer: wait=<seconds>` (or to a route with `waitForReply`)
+ * gets a caller address (see {@link IngressContext.callerAddress}); the function's message to
+ * its caller is the reply. It answers 200 with the reply once a committed checkpoint holds it
+ * (the runtime commits at once for it), or 202 with a `Location` to poll (`GET`) when none came
+ * in time. The same request again under its `Idempotency-Key` gets the same reply.
  */
 export class HttpIngress implements Ingress {
   readonly id: string;
@@ -62,10 +79,18 @@ export class HttpIngress implements Ingress {
 
   /** The bearer tokens of the routes that have `auth`, by route path. */
   readonly #routeTokens = new Map<string, RouteTokens>();
+  /** Requests that wait for a reply, and their replies. */
+  readonly #replies: RequestReplies;
+  /**
+   * Replies that came before {@link start} restored the requests (to messages that recovery put
+   * back in their mailboxes, which run at once); undefined once restored.
+   */
+  #earlyReplies: [string, PbTypedValue][] | undefined = [];
 
   constructor(config: HttpIngressConfig) {
     this.id = config.id;
     this.#config = config;
+    this.#replies = new RequestReplies(config.replyRetentionMs);
   }
 
   /** Where the server listens (after start). */
@@ -94,7 +119,7 @@ export class HttpIngress implements Ingress {
     await this.#log.skipTo(this.#next);
     let replayed = 0;
     for await (const record of this.#log.read(this.#next)) {
-      this.#deliver(decodeAccepted(record.payload));
+      this.#deliver(decodeAccepted(record.payload), record.seq);
       this.#next = record.seq + 1;
       replayed++;
     }
@@ -128,16 +153,20 @@ export class HttpIngress implements Ingress {
       value: encodeKeyUse(use),
     }));
     this.#keysInCheckpoint = this.#newKeys.length;
-    const oldest = (this.#context?.clock() ?? Date.now()) - this.#config.idempotencyWindowMs;
+    const now = this.#context?.clock() ?? Date.now();
+    const oldest = now - this.#config.idempotencyWindowMs;
+    // Keys are in the order of acceptance (restored ones sorted so): the oldest come first.
     for (const [key, { acceptedAt }] of this.#keys) {
-      if (acceptedAt >= oldest) continue;
+      if (acceptedAt >= oldest) break;
       this.#keys.delete(key);
       ops.push({ type: 'del', key });
     }
+    ops.push(...this.#replies.capture(now));
     return { position: Buffer.from(JSON.stringify({ next: this.#next })), ops };
   }
 
   async checkpointCommitted(position: Uint8Array): Promise<void> {
+    this.#replies.committed();
     const { next } = JSON.parse(Buffer.from(position).toString('utf8')) as { next: number };
     this.#newKeys.splice(0, this.#keysInCheckpoint);
     this.#keysInCheckpoint = 0;
@@ -158,14 +187,26 @@ export class HttpIngress implements Ingress {
     for (const tokens of this.#routeTokens.values()) tokens.close();
   }
 
+  receiveReply(requestId: string, value: PbTypedValue): void {
+    if (this.#earlyReplies !== undefined) {
+      this.#earlyReplies.push([requestId, value]);
+      return;
+    }
+    const seq = Number(requestId);
+    const first = Number.isSafeInteger(seq) && this.#replies.answer(seq, requestReply(value));
+    if (first) this.#context?.requestCommit();
+    else this.#context?.logger.debug('ignored a reply: its request has one already, or is unknown', { ingress: this.id, request: requestId });
+  }
+
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const context = this.#context as IngressContext;
+    if (request.method === 'GET') return this.#poll(request, response);
     if (request.method !== 'POST') {
       request.resume();
-      response.setHeader('Allow', 'POST');
+      response.setHeader('Allow', 'POST, GET');
       return replyJson(response, 405, {
         code: IngressErrorCodes.BAD_REQUEST,
-        message: `${request.method ?? 'This method'} is not supported: POST the message body to <route>/<id>.`,
+        message: `${request.method ?? 'This method'} is not supported: POST the message body to <route>/<id>, or GET the reply at the Location a 202 gave.`,
       });
     }
     const match = this.#route(request.url ?? '/');
@@ -180,14 +221,11 @@ export class HttpIngress implements Ingress {
       request.resume();
       return replyJson(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: match.error });
     }
-    const tokens = this.#routeTokens.get(match.route.path);
-    if (tokens !== undefined && !tokens.accepts(request)) {
+    if (!this.#authorized(match.route, request, response)) return;
+    const waitMs = replyWaitMs(request, match.route);
+    if ('error' in waitMs) {
       request.resume();
-      response.setHeader('WWW-Authenticate', `Bearer realm="${match.route.path}"`);
-      return replyJson(response, 401, {
-        code: IngressErrorCodes.UNAUTHORIZED,
-        message: `Route ${match.route.path} of ingress ${this.id} takes requests with one of its tokens only: send Authorization: Bearer <token>.`,
-      });
+      return replyJson(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: waitMs.error });
     }
     if (this.#stopping || context.paused) {
       request.resume();
@@ -219,7 +257,10 @@ export class HttpIngress implements Ingress {
       await this.#inProgress.get(idempotencyKey);
       const used = this.#keys.get(idempotencyKey);
       if (used !== undefined) {
-        if (used.fingerprint === '' || used.fingerprint === fingerprint) return replyJson(response, 202, { status: 'duplicate', idempotencyKey: requestKey });
+        if (used.fingerprint === '' || used.fingerprint === fingerprint) {
+          if (used.wantsReply) return this.#answer(response, match.route.path, match.id, used.seq, waitMs.ms ?? 0);
+          return replyJson(response, 202, { status: 'duplicate', idempotencyKey: requestKey });
+        }
         return replyJson(response, 422, {
           code: IngressErrorCodes.IDEMPOTENCY_KEY_REUSED,
           message: `Idempotency-Key ${JSON.stringify(requestKey)} was already used for a different request to ${match.route.path}/${match.id} (another body) within the idempotency window; it was not accepted. Send a new request with a new key.`,
@@ -229,6 +270,7 @@ export class HttpIngress implements Ingress {
     const accepted: Accepted = {
       idempotencyKey,
       fingerprint,
+      wantsReply: waitMs.ms !== undefined,
       acceptedAt: context.clock(),
       envelopes: match.route.targets.map((typename) => {
         const { namespace, name } = parseTypename(typename);
@@ -256,18 +298,96 @@ export class HttpIngress implements Ingress {
     } finally {
       if (idempotencyKey !== '') this.#inProgress.delete(idempotencyKey);
     }
-    this.#deliver(accepted);
+    this.#deliver(accepted, seq);
     this.#next = seq + 1;
-    replyJson(response, 202, { status: 'accepted', seq });
+    if (waitMs.ms === undefined) return replyJson(response, 202, { status: 'accepted', seq });
+    return this.#answer(response, match.route.path, match.id, seq, waitMs.ms);
   }
 
-  #deliver(accepted: Accepted): void {
+  #deliver(accepted: Accepted, seq: number): void {
+    const context = this.#context as IngressContext;
     if (accepted.idempotencyKey !== '') {
-      const use: KeyUse = { acceptedAt: accepted.acceptedAt, fingerprint: accepted.fingerprint };
+      const use: KeyUse = { acceptedAt: accepted.acceptedAt, fingerprint: accepted.fingerprint, seq, wantsReply: accepted.wantsReply };
       this.#keys.set(accepted.idempotencyKey, use);
       this.#newKeys.push([accepted.idempotencyKey, use]);
     }
-    for (const envelope of accepted.envelopes) this.#context?.enqueue(envelope);
+    if (!accepted.wantsReply) {
+      for (const envelope of accepted.envelopes) context.enqueue(envelope);
+      return;
+    }
+    const caller = context.callerAddress(String(seq));
+    for (const envelope of accepted.envelopes) {
+      this.#replies.add(seq, envelope.target.id, accepted.acceptedAt);
+      context.enqueue({ ...envelope, caller });
+    }
+  }
+
+  /**
+   * Answers request `seq` (to `<routePath>/<id>`) with its reply: at once when released, else
+   * once released within `waitMs`; 202 with the `Location` to poll when it does not come in time.
+   */
+  async #answer(response: ServerResponse, routePath: string, id: string, seq: number, waitMs: number): Promise<void> {
+    const known = this.#replies.lookup(seq, id);
+    if (known.status === 'released') return sendReply(response, known.reply);
+    if (known.status === 'unknown') {
+      return replyJson(response, 202, { status: 'duplicate', seq, message: `Its reply is no longer kept (replyRetention ${this.#config.replyRetentionMs / 1000} s).` });
+    }
+    const reply = waitMs > 0 ? await this.#replies.wait(seq, waitMs) : undefined;
+    if (reply !== undefined) return sendReply(response, reply);
+    const location = `${routePath}/${encodeURIComponent(id)}/replies/${seq}`;
+    response.setHeader('Location', location);
+    response.setHeader('Retry-After', '1');
+    return replyJson(response, 202, { status: 'pending', seq, location });
+  }
+
+  /** `GET <route>/<id>/replies/<seq>`: the reply of an accepted request, waiting for it as `Prefer: wait` says. */
+  async #poll(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    request.resume();
+    const match = this.#replyLocation(request.url ?? '/');
+    if (match === undefined) {
+      response.setHeader('Allow', 'POST');
+      return replyJson(response, 405, {
+        code: IngressErrorCodes.BAD_REQUEST,
+        message: `GET is for a reply's Location (<route>/<id>/replies/<seq>, as a 202 gave it); POST a message to <route>/<id>.`,
+      });
+    }
+    if (!this.#authorized(match.route, request, response)) return;
+    const waitMs = replyWaitMs(request, undefined);
+    if ('error' in waitMs) return replyJson(response, 400, { code: IngressErrorCodes.BAD_REQUEST, message: waitMs.error });
+    const known = this.#replies.lookup(match.seq, match.id);
+    if (known.status === 'unknown') {
+      return replyJson(response, 404, {
+        code: IngressErrorCodes.NO_REPLY,
+        message: `No reply of request ${match.seq} to ${match.route.path}/${match.id} is kept: no such request waited for one, or it was accepted more than ${this.#config.replyRetentionMs / 1000} s ago (replyRetention).`,
+      });
+    }
+    return this.#answer(response, match.route.path, match.id, match.seq, waitMs.ms ?? 0);
+  }
+
+  /** Checks the route's bearer tokens; when they refuse the request, answers 401 and returns false. */
+  #authorized(route: HttpIngressRoute, request: IncomingMessage, response: ServerResponse): boolean {
+    const tokens = this.#routeTokens.get(route.path);
+    if (tokens === undefined || tokens.accepts(request)) return true;
+    request.resume();
+    response.setHeader('WWW-Authenticate', `Bearer realm="${route.path}"`);
+    replyJson(response, 401, {
+      code: IngressErrorCodes.UNAUTHORIZED,
+      message: `Route ${route.path} of ingress ${this.id} takes requests with one of its tokens only: send Authorization: Bearer <token>.`,
+    });
+    return false;
+  }
+
+  #replyLocation(url: string): { route: HttpIngressRoute; id: string; seq: number } | undefined {
+    const path = url.split('?')[0] ?? '';
+    const found = /^(.*)\/([^/]+)\/replies\/(\d+)$/.exec(path);
+    if (found === null) return undefined;
+    const route = this.#config.routes.find((candidate) => candidate.path === found[1]);
+    if (route === undefined) return undefined;
+    try {
+      return { route, id: decodeURIComponent(found[2] as string), seq: Number(found[3]) };
+    } catch {
+      return undefined;
+    }
   }
 
   #route(url: string): { route: HttpIngressRoute; id: string } | { error: string } | undefined {
@@ -291,7 +411,18 @@ export class HttpIngress implements Ingress {
 
   async #restoreKeys(): Promise<void> {
     const context = this.#context as IngressContext;
-    for await (const [key, value] of context.store.scan()) this.#keys.set(key, decodeKeyUse(value));
+    const keys: [string, KeyUse][] = [];
+    const requests: [string, Uint8Array][] = [];
+    for await (const [key, value] of context.store.scan()) {
+      if (RequestReplies.isStoreKey(key)) requests.push([key, value]);
+      else keys.push([key, decodeKeyUse(value)]);
+    }
+    keys.sort(([, a], [, b]) => a.acceptedAt - b.acceptedAt);
+    for (const [key, use] of keys) this.#keys.set(key, use);
+    this.#replies.restore(requests);
+    const early = this.#earlyReplies ?? [];
+    this.#earlyReplies = undefined;
+    for (const [requestId, value] of early) this.receiveReply(requestId, value);
   }
 }
 
@@ -299,8 +430,8 @@ function encodeAccepted(accepted: Accepted): Buffer {
   const writer = new ByteWriter(128);
   writer.string(accepted.idempotencyKey).double(accepted.acceptedAt).varint(accepted.envelopes.length);
   for (const envelope of accepted.envelopes) writeEnvelope(writer, envelope);
-  // Last, so that records written before fingerprints existed still decode.
-  writer.string(accepted.fingerprint);
+  // Last, so that records written before fingerprints (and replies) existed still decode.
+  writer.string(accepted.fingerprint).varint(accepted.wantsReply ? 1 : 0);
   return writer.finish();
 }
 
@@ -312,7 +443,8 @@ function decodeAccepted(payload: Uint8Array): Accepted {
   const envelopes: Envelope[] = [];
   for (let index = 0; index < count; index++) envelopes.push(readEnvelope(reader));
   const fingerprint = reader.done ? '' : reader.string();
-  return { idempotencyKey, acceptedAt, envelopes, fingerprint };
+  const wantsReply = reader.done ? false : reader.varint() === 1;
+  return { idempotencyKey, acceptedAt, envelopes, fingerprint, wantsReply };
 }
 
 /** An idempotency key as the ingress keeps it: one key space per route and id. */
@@ -325,14 +457,38 @@ function requestFingerprint(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-/** `<acceptedAt>` or `<acceptedAt> <fingerprint>` (keys stored before fingerprints have none). */
+/**
+ * `<acceptedAt> <fingerprint> <seq> <1 when it waits for a reply, else 0>`; keys stored by
+ * older versions have only the first one or two.
+ */
 function encodeKeyUse(use: KeyUse): Buffer {
-  return Buffer.from(use.fingerprint === '' ? String(use.acceptedAt) : `${use.acceptedAt} ${use.fingerprint}`);
+  return Buffer.from(`${use.acceptedAt} ${use.fingerprint} ${use.seq} ${use.wantsReply ? 1 : 0}`);
 }
 
 function decodeKeyUse(value: Uint8Array): KeyUse {
-  const [acceptedAt = '', fingerprint = ''] = Buffer.from(value).toString('utf8').split(' ');
-  return { acceptedAt: Number(acceptedAt), fingerprint };
+  const [acceptedAt = '', fingerprint = '', seq = '0', wantsReply = '0'] = Buffer.from(value).toString('utf8').split(' ');
+  return { acceptedAt: Number(acceptedAt), fingerprint, seq: Number(seq), wantsReply: wantsReply === '1' };
+}
+
+/**
+ * How long a request waits for its reply: `Prefer: wait=<seconds>` (RFC 7240), else the
+ * route's `waitForReply`; undefined: it does not wait (a plain 202).
+ */
+function replyWaitMs(request: IncomingMessage, route: HttpIngressRoute | undefined): { ms: number | undefined } | { error: string } {
+  const prefer = headerValue(request.headers.prefer);
+  const found = /(?:^|[\s,;])wait\s*=\s*"?([^",;\s]*)"?/i.exec(prefer);
+  if (found === null) return { ms: route?.waitForReplyMs };
+  const seconds = Number(found[1]);
+  if (found[1] === '' || !Number.isFinite(seconds) || seconds < 0) {
+    return { error: `Prefer: wait=${found[1] ?? ''} is not a number of seconds; send e.g. Prefer: wait=5.` };
+  }
+  return { ms: Math.min(seconds * 1000, MAX_REPLY_WAIT_MS) };
+}
+
+function sendReply(response: ServerResponse, reply: RequestReply): void {
+  const { contentType, body } = replyBody(reply);
+  response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': body.byteLength, 'Keyflow-Type': reply.typename });
+  response.end(body);
 }
 
 function headerValue(value: string | string[] | undefined): string {

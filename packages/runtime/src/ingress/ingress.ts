@@ -1,5 +1,6 @@
 import type { Logger } from '@keyflow/sdk';
 import type { Envelope } from '../message/envelope';
+import type { PbAddress, PbTypedValue } from '@keyflow/sdk/protocol';
 import type { BackendOp } from '../state/state-backend';
 
 /** What the runtime gives an ingress. */
@@ -20,6 +21,17 @@ export interface IngressContext {
   readonly clock: () => number;
   /** Stops the runtime: the ingress met an error it cannot get past (e.g. a `fail` routing policy). */
   fail(error: Error): void;
+  /**
+   * The caller address to give the message of request `requestId`, so that the function's
+   * answer (a message to its caller) comes back through {@link Ingress.receiveReply}.
+   */
+  callerAddress(requestId: string): PbAddress;
+  /**
+   * Asks for a commit soon (see {@link Ingress.receiveReply}): the runtime captures and commits
+   * every part of its state, without waiting for the next periodic checkpoint, and then calls
+   * {@link Ingress.checkpointCommitted}.
+   */
+  requestCommit(): void;
 }
 
 /**
@@ -68,4 +80,11 @@ export interface Ingress {
   stop(): Promise<void>;
   /** Its health, when it can be degraded without the runtime failing. */
   health?(): IngressHealth;
+  /**
+   * A function answered request `requestId` (sent a message to its {@link IngressContext.callerAddress}).
+   * Called in the same synchronous step as the effects of the invocation that answered take
+   * hold: an answer held until the next committed checkpoint is released only once those
+   * effects are durable.
+   */
+  receiveReply?(requestId: string, value: PbTypedValue): void;
 }

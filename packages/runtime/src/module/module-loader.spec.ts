@@ -115,6 +115,7 @@ describe('parseModule: a valid module with every kind', () => {
       ],
       idempotencyWindowMs: 3_600_000,
       maxBodyBytes: 65_536,
+      replyRetentionMs: 5 * 60_000,
     });
   });
 
@@ -180,12 +181,13 @@ describe('parseModule: defaults', () => {
     });
   });
 
-  it('gives an HTTP ingress localhost, a 24 h idempotency window and a 4 MiB body limit', () => {
+  it('gives an HTTP ingress localhost, a 24 h idempotency window, a 4 MiB body limit and replies kept 5 min', () => {
     expect(module.httpIngresses[0]).toMatchObject({
       host: '127.0.0.1',
       port: 8090,
       idempotencyWindowMs: 24 * 3_600_000,
       maxBodyBytes: 4 * 1024 * 1024,
+      replyRetentionMs: 5 * 60_000,
     });
   });
 

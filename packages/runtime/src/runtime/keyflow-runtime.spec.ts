@@ -79,6 +79,7 @@ describe('KeyflowRuntime', () => {
           routes: [{ path: '/counter', valueType: Types.string.typename, targets: ['test/counter'] }],
           idempotencyWindowMs: 60_000,
           maxBodyBytes: 1_024,
+          replyRetentionMs: 60_000,
         },
       ],
     });

@@ -12,6 +12,7 @@ import type { EgressBacklog } from '../egress/egress-backlog';
 import { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
 import type { Ingress, IngressContext } from '../ingress/ingress';
+import { IngressCallers } from '../ingress/ingress-callers';
 import { addressKey } from '../message/address-key';
 import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
 import { ingressDataPrefix, scanRegion } from '../state/keyspace';
@@ -86,7 +87,9 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
   const state = new StateStore(backend, { cacheEntries: options.stateCacheEntries ?? RuntimeDefaults.STATE_CACHE_ENTRIES });
   const specs = new StateSpecRegistry();
   const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
+  const callers = new IngressCallers(options.ingresses, logger);
   const dispatcher = new Dispatcher({
+    callers,
     targets: options.targets,
     state,
     specs,
@@ -141,7 +144,7 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
     async start(recovered, starting) {
       for (const ingress of options.ingresses) {
         starting?.(ingress);
-        const context = ingressContext(ingress.id, dispatcher, options.targets, backend, options.stateDir, logger, now, onFatal, observer);
+        const context = ingressContext(ingress.id, { dispatcher, coordinator, targets: options.targets, backend, stateDir: options.stateDir, logger, clock: now, fail: onFatal, observer });
         await ingress.start(context, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
@@ -149,18 +152,22 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
   };
 }
 
+/** What {@link ingressContext} builds each ingress's context from. */
+interface IngressContextParts {
+  readonly dispatcher: Dispatcher;
+  readonly coordinator: CheckpointCoordinator;
+  readonly targets: { serves(typename: string): boolean };
+  readonly backend: StateBackend;
+  readonly stateDir: string;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly fail: (error: Error) => void;
+  readonly observer: RuntimeObserver;
+}
+
 // Each ingress gets its own context: it sees its own region of the backend, nothing else.
-function ingressContext(
-  ingressId: string,
-  dispatcher: Dispatcher,
-  targets: { serves(typename: string): boolean },
-  backend: StateBackend,
-  stateDir: string,
-  logger: Logger,
-  clock: () => number,
-  fail: (error: Error) => void,
-  observer: RuntimeObserver,
-): IngressContext {
+function ingressContext(ingressId: string, parts: IngressContextParts): IngressContext {
+  const { dispatcher, coordinator, targets, backend, observer } = parts;
   return {
     enqueue: (envelope) => {
       observer.ingressReceived(ingressId);
@@ -171,10 +178,12 @@ function ingressContext(
     },
     onPressureChange: (listener) => dispatcher.onPressureChange(listener),
     servesFunction: (typename) => targets.serves(typename),
-    logger,
-    stateDir,
+    logger: parts.logger,
+    stateDir: parts.stateDir,
     store: { scan: () => scanRegion(backend, ingressDataPrefix(ingressId)) },
-    clock,
-    fail,
+    clock: parts.clock,
+    fail: parts.fail,
+    callerAddress: (requestId) => IngressCallers.address(ingressId, requestId),
+    requestCommit: () => coordinator.requestCommit(),
   };
 }

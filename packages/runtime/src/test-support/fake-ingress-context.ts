@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '@keyflow/sdk';
+import type { PbAddress } from '@keyflow/sdk/protocol';
 import type { Envelope } from '../message/envelope';
 import type { IngressContext, IngressStore } from '../ingress/ingress';
 import { MemoryBackend } from '../state/memory-backend';
@@ -19,6 +20,8 @@ export class FakeIngressContext implements IngressContext {
   /** The ingress's store: the whole of `backend`, where a test writes an ingress's checkpoint ops as they are. */
   readonly store: IngressStore;
   readonly clock: () => number;
+  /** How often the ingress asked for a commit. */
+  commitsRequested = 0;
 
   constructor(
     readonly stateDir: string,
@@ -50,5 +53,13 @@ export class FakeIngressContext implements IngressContext {
 
   fail(error: Error): void {
     this.failures.push(error);
+  }
+
+  callerAddress(requestId: string): PbAddress {
+    return { namespace: 'keyflow.ingress', type: 'test', id: requestId };
+  }
+
+  requestCommit(): void {
+    this.commitsRequested++;
   }
 }

@@ -56,6 +56,7 @@ describe('egress backpressure', () => {
             routes: [{ path: '/echo', valueType: Types.string.typename, targets: ['bp/echo'] }],
             idempotencyWindowMs: 60_000,
             maxBodyBytes: 1_024,
+            replyRetentionMs: 60_000,
           },
         ],
       }),

@@ -1,5 +1,5 @@
 import type { HttpIngressConfig, HttpIngressRoute, HttpIngressRouteAuth, HttpIngressRouteFormat, SourceLocation } from '../../config/module-config';
-import { HttpIngress } from '../../ingress/http-ingress';
+import { HttpIngress, MAX_REPLY_WAIT_MS } from '../../ingress/http-ingress';
 import type { SpecReader } from '../spec-reader';
 import type { IngressKind } from './kind';
 import { ModuleKinds } from './module-kinds';
@@ -7,6 +7,7 @@ import { ModuleKinds } from './module-kinds';
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_REPLY_RETENTION_MS = 5 * 60_000;
 const ROUTE_PATH = /^\/[^\s?#]*$/;
 const ROUTE_FORMATS: readonly HttpIngressRouteFormat[] = ['json', 'bytes'];
 const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#', e.g. '/greet'";
@@ -31,8 +32,10 @@ const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#',
  *       targets: [example/cart]
  *       auth:                            # optional: requests need Authorization: Bearer <token>
  *         tokensEnv: CART_TOKENS         # comma-separated tokens; or tokensFile: ./cart.tokens
+ *       waitForReply: 5s                 # optional: answer with the function's reply (as Prefer: wait=5)
  *   idempotencyWindow: 24h               # optional
  *   maxBodyBytes: 4194304                # optional
+ *   replyRetention: 5m                   # optional: how long replies are kept for polling and retries
  * ```
  */
 export function parseHttpIngress(spec: SpecReader, source: SourceLocation): HttpIngressConfig {
@@ -45,6 +48,7 @@ export function parseHttpIngress(spec: SpecReader, source: SourceLocation): Http
     routes: readRoutes(spec),
     idempotencyWindowMs: spec.optionalDuration('idempotencyWindow', { min: 0 }) ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
     maxBodyBytes: spec.optionalInt('maxBodyBytes', { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES,
+    replyRetentionMs: spec.optionalDuration('replyRetention', { min: 1000 }) ?? DEFAULT_REPLY_RETENTION_MS,
   };
 }
 
@@ -69,12 +73,14 @@ function readRoutes(spec: SpecReader): HttpIngressRoute[] {
     } else if (path !== '') seen.set(path, route.location('path').line);
     const format = route.optionalEnumOf('format', ROUTE_FORMATS);
     const auth = readAuth(route);
+    const waitForReplyMs = route.optionalDuration('waitForReply', { min: 1, max: MAX_REPLY_WAIT_MS });
     return {
       path,
       valueType: route.typename('valueType'),
       targets: route.typenameList('targets', { nonEmpty: true }),
       ...(format === undefined ? {} : { format }),
       ...(auth === undefined ? {} : { auth }),
+      ...(waitForReplyMs === undefined ? {} : { waitForReplyMs }),
     };
   });
 }
