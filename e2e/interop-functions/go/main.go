@@ -54,6 +54,11 @@ func (w workload) customer(ctx statefun.Context, message statefun.Message) error
 	switch {
 	case text == "noop":
 		return nil
+	case text == "ask":
+		ctx.Send(statefun.MessageBuilder{
+			Target: *ctx.Caller(), Value: fmt.Sprintf("total:%s:%d:%d", me, t, n), ValueType: statefun.StringType,
+		})
+		return nil
 	case text == "report":
 		lastSeq := int32(0)
 		if hasLast {

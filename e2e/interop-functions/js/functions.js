@@ -25,6 +25,11 @@ statefun.bind({
     const me = ctx.self.id;
     const out = (line) => ctx.send(egressMessageBuilder({ typename: OUT, value: line, valueType: STRING }));
     if (text === 'noop') return;
+    if (text === 'ask') {
+      const answer = `total:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}`;
+      ctx.send(messageBuilder({ typename: ctx.caller.typename, id: ctx.caller.id, value: answer, valueType: STRING }));
+      return;
+    }
     if (text === 'report') {
       const last = ctx.storage.last;
       out(`report:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}:${last ? last.seq : 0}`);

@@ -27,6 +27,10 @@ async def customer(ctx, message):
     me = ctx.address.id
     if text == "noop":
         return
+    if text == "ask":
+        answer = f"total:{me}:{ctx.storage.total or 0}:{ctx.storage.orders or 0}"
+        ctx.send(message_builder(target_typename=ctx.caller.typename, target_id=ctx.caller.id, str_value=answer))
+        return
     if text == "report":
         last = ctx.storage.last
         line = f"report:{me}:{ctx.storage.total or 0}:{ctx.storage.orders or 0}:{last['seq'] if last else 0}"

@@ -21,7 +21,8 @@ import { SDKS, SDK_NAMES, prepareServices, startService, type FunctionService, t
 // The interop matrix: one workload (e2e/interop-functions/README.md) written with each SDK —
 // Keyflow's and the official StateFun 3.3 SDKs for JavaScript, Python, Go and Java — runs as
 // remote functions under one `keyflow run` (HTTP ingress, exactly-once file egress), and each
-// SDK's egress must equal the exact result. Once plainly, once with kill -9 of the runtime while
+// SDK's egress must equal the exact result, and each SDK's function answers an HTTP request that
+// waits for its reply. Once plainly, once with kill -9 of the runtime while
 // orders flow in. The README's "Interoperability" table lists what this suite runs.
 
 const SEED = Number(process.env['KEYFLOW_INTEROP_SEED'] ?? 20261203);
@@ -99,6 +100,19 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
       'every report',
       60_000,
     );
+    // Request/response: each SDK's function answers `ask` by sending to its caller, as it
+    // answers any caller; the HTTP ingress answers the waiting request with that message.
+    const answers = await Promise.all(
+      SDKS.flatMap((sdk) => CUSTOMERS.map(async (customer) => ({ sdk: SDK_NAMES[sdk], answer: await askUntilAnswered(ingressPort, ordersPath(sdk, customer)) }))),
+    );
+    expect(answers).toEqual(
+      SDKS.flatMap((sdk) =>
+        CUSTOMERS.map((customer) => {
+          const mine = orders.filter((order) => order.sdk === sdk && order.customer === customer);
+          return { sdk: SDK_NAMES[sdk], answer: `total:${customer}:${mine.reduce((sum, order) => sum + order.amount, 0)}:${mine.length}` };
+        }),
+      ),
+    );
     const running = keyflow;
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
@@ -119,6 +133,18 @@ async function runWorkload(services: readonly FunctionService[], options: RunOpt
 }
 
 const idempotencyKey = (order: Order): string => `${order.sdk}-${order.customer}-${order.seq}`;
+
+/** POSTs `ask` to `path`, waiting for the function's answer (Prefer: wait); retries until answered 200. */
+async function askUntilAnswered(port: number, path: string): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: 'ask', headers: { Prefer: 'wait=10' } });
+    const body = await response.text();
+    if (response.status === 200) return body;
+    if (Date.now() > deadline) throw new Error(`${path} ask was not answered: ${response.status} ${body}`);
+    await sleep(100);
+  }
+}
 
 describe('the StateFun SDK matrix under keyflow run', () => {
   const services: FunctionService[] = [];

@@ -35,6 +35,10 @@ export function interopFunctions(namespace: string): readonly FunctionClass[] {
       const text = msg.asString();
       const me = ctx.self.id;
       if (text === 'noop') return;
+      if (text === 'ask') {
+        ctx.reply(`total:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}`);
+        return;
+      }
       if (text === 'report') {
         out(ctx, `report:${me}:${ctx.storage.total ?? 0}:${ctx.storage.orders ?? 0}:${ctx.storage.last?.seq ?? 0}`);
         return;

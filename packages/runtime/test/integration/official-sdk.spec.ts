@@ -7,6 +7,8 @@ import { Types, silentLogger } from '@keyflow/sdk';
 import { StateFun, kafkaEgressMessage, messageBuilder, type Context, type Message } from 'apache-flink-statefun';
 import { parseModule } from '../../src/module/module-loader';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
+import { httpSend } from '../../src/test-support/http-post';
+import { freePort } from '../../src/test-support/raw-server';
 
 // A function service written with the official StateFun JavaScript SDK, served over HTTP and
 // driven by Keyflow's runtime: the runtime learns its state through IncompleteInvocationContext,
@@ -38,6 +40,14 @@ function officialService(): StateFun {
         context.sendAfter(60_000, messageBuilder({ typename: 'official/greeter', id: context.self.id, value: 'cancelled' }), 'later');
       }
       if (seen === 2) context.cancelDelayedMessage('later');
+    },
+  });
+  // Answers whoever called, as any StateFun function answers: by sending to its caller.
+  statefun.bind({
+    typename: 'official/echo',
+    fn(context: Context, message: Message) {
+      if (!context.caller) return;
+      context.send(messageBuilder({ typename: context.caller.typename, id: context.caller.id, value: `echo:${message.asString() ?? ''}` }));
     },
   });
   statefun.bind({
@@ -115,5 +125,34 @@ spec:
     ]);
     expect(all.filter((line) => line.topic === 'reminders').map((line) => line.value)).toEqual(['reminder']);
     expect(all.every((line) => line.egress === 'official/out')).toBe(true);
+  });
+
+  it("answers an HTTP request that waits with the function's message to its caller", async () => {
+    const ingressPort = await freePort();
+    const module = parseModule(
+      `kind: io.statefun.endpoints.v2/http
+spec:
+  functions: official/*
+  urlPathTemplate: http://127.0.0.1:${port}/statefun
+---
+kind: io.keyflow.http.v1/ingress
+spec:
+  id: official/http
+  port: ${ingressPort}
+  routes:
+    - path: /echo
+      valueType: io.statefun.types/string
+      targets: [official/echo]
+`,
+      join(dir, 'module.yaml'),
+    );
+    const runtime = await KeyflowRuntime.start({ module, stateDir: join(dir, 'state'), logger: silentLogger, checkpointIntervalMs: 0 });
+    try {
+      const url = `http://127.0.0.1:${ingressPort}/echo/e1`;
+      const reply = await httpSend(url, { body: 'hello', headers: { Prefer: 'wait=5' } });
+      expect([reply.status, reply.body.toString()]).toEqual([200, 'echo:hello']);
+    } finally {
+      await runtime.stop();
+    }
   });
 });

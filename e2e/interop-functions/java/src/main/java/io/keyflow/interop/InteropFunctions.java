@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.statefun.sdk.java.Address;
 import org.apache.flink.statefun.sdk.java.Context;
 import org.apache.flink.statefun.sdk.java.StatefulFunction;
 import org.apache.flink.statefun.sdk.java.StatefulFunctionSpec;
@@ -91,6 +92,12 @@ public final class InteropFunctions {
       int total = context.storage().get(TOTAL).orElse(0);
       int orders = context.storage().get(ORDERS).orElse(0);
       if (text.equals("noop")) return context.done();
+      if (text.equals("ask")) {
+        Address caller = context.caller().orElseThrow();
+        context.send(
+            MessageBuilder.forAddress(caller).withValue("total:" + me + ":" + total + ":" + orders).build());
+        return context.done();
+      }
       if (text.equals("report")) {
         int lastSeq = context.storage().get(LAST).map(order -> order.seq).orElse(0);
         out(context, "report:" + me + ":" + total + ":" + orders + ":" + lastSeq);
