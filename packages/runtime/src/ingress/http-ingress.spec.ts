@@ -116,7 +116,7 @@ describe('HttpIngress', () => {
     expect(texts(restarted)).toEqual(['a:m2', 'b:m3']);
     const next = await post(again.url('/greet/c'), 'm4');
     expect(next.json).toEqual({ status: 'accepted', seq: 4 });
-    expect(again.ingress.checkpoint().position).toEqual(Buffer.from(JSON.stringify({ next: 5 })));
+    expect(again.ingress.checkpoint().position).toEqual(Buffer.from(JSON.stringify({ next: 5, nextRequest: 1 })));
   });
 
   it('accepts an Idempotency-Key once and answers repeats with 202 duplicate, without enqueueing them', async () => {

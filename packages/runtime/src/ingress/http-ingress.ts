@@ -28,13 +28,23 @@ interface Accepted {
   readonly envelopes: readonly Envelope[];
   /** {@link requestFingerprint} of the request; '' in records written before keys had one. */
   readonly fingerprint: string;
-  /** The client waits for the reply: the messages get a caller address that routes it back. */
+  /**
+   * The client waits for the reply: the messages get a caller address that routes it back.
+   * Such a request is not logged: the commit that carries its reply (or one asked for when
+   * none came in time) makes it durable. Never true in the log.
+   */
   readonly wantsReply: boolean;
+}
+
+/** Where an ingress resumes: its log's next record, and the next id for a request that waits for a reply. */
+interface Position {
+  readonly next: number;
+  readonly nextRequest: number;
 }
 
 /**
  * An accepted idempotency key: when, which request (its fingerprint; '' when unknown), its
- * sequence number (0 when unknown) and whether it waits for a reply.
+ * log sequence number or, when it waits for a reply, its request id (0 when unknown).
  */
 interface KeyUse {
   readonly acceptedAt: number;
@@ -59,7 +69,9 @@ interface KeyUse {
  * gets a caller address (see {@link IngressContext.callerAddress}); the function's message to
  * its caller is the reply. It answers 200 with the reply once a committed checkpoint holds it
  * (the runtime commits at once for it), or 202 with a `Location` to poll (`GET`) when none came
- * in time. The same request again under its `Idempotency-Key` gets the same reply.
+ * in time, once a commit holds the request. Such a request skips the log: the commit that holds
+ * its reply holds its effects, so one durable write, not two, stands between it and its answer.
+ * The same request again under its `Idempotency-Key` gets the same reply.
  */
 export class HttpIngress implements Ingress {
   readonly id: string;
@@ -69,6 +81,12 @@ export class HttpIngress implements Ingress {
   #server: Server | undefined;
   /** The sequence number of the first log record not yet handed to the dispatcher. */
   #next = 1;
+  /** The id of the next request that waits for a reply (their own numbering, beside the log's). */
+  #nextRequest = 1;
+  /** Requests below this id are in a committed checkpoint: durable. */
+  #durableBelow = 1;
+  /** Clients waiting for their request to be durable, to answer 202, by request id. */
+  #durabilityWaiters: { readonly id: number; readonly resolve: () => void }[] = [];
   #stopping = false;
   readonly #keys = new Map<string, KeyUse>();
   readonly #inProgress = new Map<string, Promise<void>>();
@@ -114,7 +132,10 @@ export class HttpIngress implements Ingress {
       if (route.auth !== undefined) this.#routeTokens.set(route.path, await RouteTokens.load(route.path, route.auth, context.logger));
     }
     await this.#restoreKeys();
-    this.#next = position ? (JSON.parse(Buffer.from(position).toString('utf8')) as { next: number }).next : 1;
+    const resumed = position === undefined ? { next: 1, nextRequest: 1 } : decodePosition(position);
+    this.#next = resumed.next;
+    this.#nextRequest = resumed.nextRequest;
+    this.#durableBelow = resumed.nextRequest;
     this.#log = await IngressLog.open(join(context.stateDir, 'ingress', safeName(this.id)));
     await this.#log.skipTo(this.#next);
     let replayed = 0;
@@ -162,12 +183,16 @@ export class HttpIngress implements Ingress {
       ops.push({ type: 'del', key });
     }
     ops.push(...this.#replies.capture(now));
-    return { position: Buffer.from(JSON.stringify({ next: this.#next })), ops };
+    return { position: encodePosition({ next: this.#next, nextRequest: this.#nextRequest }), ops };
   }
 
   async checkpointCommitted(position: Uint8Array): Promise<void> {
     this.#replies.committed();
-    const { next } = JSON.parse(Buffer.from(position).toString('utf8')) as { next: number };
+    const { next, nextRequest } = decodePosition(position);
+    this.#durableBelow = nextRequest;
+    const durable = this.#durabilityWaiters.filter((waiter) => waiter.id < nextRequest);
+    this.#durabilityWaiters = this.#durabilityWaiters.filter((waiter) => waiter.id >= nextRequest);
+    for (const waiter of durable) waiter.resolve();
     this.#newKeys.splice(0, this.#keysInCheckpoint);
     this.#keysInCheckpoint = 0;
     await this.#log?.truncateBefore(next);
@@ -281,6 +306,11 @@ export class HttpIngress implements Ingress {
         };
       }),
     };
+    if (accepted.wantsReply) {
+      const requestId = this.#nextRequest++;
+      this.#deliver(accepted, requestId);
+      return this.#answer(response, match.route.path, match.id, requestId, waitMs.ms ?? 0);
+    }
     const appended = (this.#log as IngressLog).append(encodeAccepted(accepted));
     if (idempotencyKey !== '') {
       this.#inProgress.set(idempotencyKey, appended.then(() => undefined, () => undefined));
@@ -300,10 +330,10 @@ export class HttpIngress implements Ingress {
     }
     this.#deliver(accepted, seq);
     this.#next = seq + 1;
-    if (waitMs.ms === undefined) return replyJson(response, 202, { status: 'accepted', seq });
-    return this.#answer(response, match.route.path, match.id, seq, waitMs.ms);
+    replyJson(response, 202, { status: 'accepted', seq });
   }
 
+  /** Hands an accepted request's messages over; `seq`: its log sequence number, or its request id when it waits for a reply. */
   #deliver(accepted: Accepted, seq: number): void {
     const context = this.#context as IngressContext;
     if (accepted.idempotencyKey !== '') {
@@ -324,7 +354,8 @@ export class HttpIngress implements Ingress {
 
   /**
    * Answers request `seq` (to `<routePath>/<id>`) with its reply: at once when released, else
-   * once released within `waitMs`; 202 with the `Location` to poll when it does not come in time.
+   * once released within `waitMs`; when it does not come in time, 202 with the `Location` to
+   * poll, once the request is durable (a 202 promises that it is not lost).
    */
   async #answer(response: ServerResponse, routePath: string, id: string, seq: number, waitMs: number): Promise<void> {
     const known = this.#replies.lookup(seq, id);
@@ -334,10 +365,18 @@ export class HttpIngress implements Ingress {
     }
     const reply = waitMs > 0 ? await this.#replies.wait(seq, waitMs) : undefined;
     if (reply !== undefined) return sendReply(response, reply);
+    await this.#durable(seq);
     const location = `${routePath}/${encodeURIComponent(id)}/replies/${seq}`;
     response.setHeader('Location', location);
     response.setHeader('Retry-After', '1');
     return replyJson(response, 202, { status: 'pending', seq, location });
+  }
+
+  /** Resolves once request `id` (one that waits for a reply) is in a committed checkpoint; asks for a commit. */
+  #durable(id: number): Promise<void> {
+    if (id < this.#durableBelow) return Promise.resolve();
+    this.#context?.requestCommit();
+    return new Promise((resolve) => this.#durabilityWaiters.push({ id, resolve }));
   }
 
   /** `GET <route>/<id>/replies/<seq>`: the reply of an accepted request, waiting for it as `Prefer: wait` says. */
@@ -430,8 +469,8 @@ function encodeAccepted(accepted: Accepted): Buffer {
   const writer = new ByteWriter(128);
   writer.string(accepted.idempotencyKey).double(accepted.acceptedAt).varint(accepted.envelopes.length);
   for (const envelope of accepted.envelopes) writeEnvelope(writer, envelope);
-  // Last, so that records written before fingerprints (and replies) existed still decode.
-  writer.string(accepted.fingerprint).varint(accepted.wantsReply ? 1 : 0);
+  // Last, so that records written before fingerprints existed still decode.
+  writer.string(accepted.fingerprint);
   return writer.finish();
 }
 
@@ -443,8 +482,17 @@ function decodeAccepted(payload: Uint8Array): Accepted {
   const envelopes: Envelope[] = [];
   for (let index = 0; index < count; index++) envelopes.push(readEnvelope(reader));
   const fingerprint = reader.done ? '' : reader.string();
-  const wantsReply = reader.done ? false : reader.varint() === 1;
-  return { idempotencyKey, acceptedAt, envelopes, fingerprint, wantsReply };
+  return { idempotencyKey, acceptedAt, envelopes, fingerprint, wantsReply: false };
+}
+
+function encodePosition(position: Position): Buffer {
+  return Buffer.from(JSON.stringify(position));
+}
+
+/** Positions written before replies existed have no `nextRequest`. */
+function decodePosition(bytes: Uint8Array): Position {
+  const { next, nextRequest } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { next: number; nextRequest?: number };
+  return { next, nextRequest: nextRequest ?? 1 };
 }
 
 /** An idempotency key as the ingress keeps it: one key space per route and id. */
