@@ -117,6 +117,10 @@ export const README_PLANS: ReadonlyArray<{ readonly readme: string; readonly ste
         then: [
           { run: GREETER_CURL, expect: [ACCEPTED] },
           { run: `curl -X POST http://127.0.0.1:8090/cart/c1 -d '{"op":"add","sku":"tea","quantity":2,"priceCents":450}'`, expect: [ACCEPTED] },
+          {
+            run: `curl -X POST http://127.0.0.1:8090/cart/c1 -H 'Prefer: wait=5' -d '{"op":"add","sku":"cake","quantity":1,"priceCents":300}'`,
+            expect: ['"cart":"c1"', '{"sku":"cake","quantity":1,"priceCents":300}', '"totalCents":1200,"version":2'],
+          },
           { run: `curl -X POST http://127.0.0.1:8090/cart/c1 -d '{"op":"checkout"}'`, expect: [ACCEPTED] },
           { run: `curl -X POST http://127.0.0.1:8090/heartbeat/h1 -d '{"op":"start","every":"10s"}'`, expect: [ACCEPTED] },
           { run: `curl -X POST http://127.0.0.1:8090/heartbeat/h1 -d '{"op":"stop"}'`, expect: [ACCEPTED] },

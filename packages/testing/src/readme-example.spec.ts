@@ -98,6 +98,26 @@ it('drives a remote function service', async () => {
   await server.close();
 });
 
+@StatefulFunction('example/account')
+class Account {
+  @ValueSpec({ type: Types.int }) balance?: number;
+
+  apply(ctx: Context<Account>, msg: Message): void {
+    const balance = (ctx.storage.balance ?? 0) + msg.asInt();
+    ctx.storage.balance = balance;
+    if (ctx.caller !== undefined) ctx.reply(balance, Types.int);
+  }
+}
+
+it('answers a deposit with the balance after it', async () => {
+  const kit = await TestKit.start({ functions: [Account] });
+  expect(await kit.request({ typename: 'example/account', id: 'a1' }, 40)).toBe(40);
+  expect(await kit.request({ typename: 'example/account', id: 'a1' }, 2)).toBe(42);
+  await kit.send({ typename: 'example/account', id: 'a1' }, 8); // no one waits: no answer
+  expect(await kit.state({ typename: 'example/account', id: 'a1' })).toEqual({ balance: 50 });
+  await kit.close();
+});
+
 it("matches the README's TypeScript blocks line for line", () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');

@@ -1,6 +1,6 @@
 import { TestKit } from '@keyflow/testing';
 import { Cart, HISTORY_LENGTH } from './cart.function';
-import { CartCommandType, CartReceiptType, type CartCommand } from './cart-messages';
+import { CartCommandType, CartReceiptType, CartViewType, type CartCommand } from './cart-messages';
 
 const cart = { typename: 'example/cart', id: 'cart-1' };
 const add = (sku: string, quantity: number, priceCents: number): CartCommand => ({ op: 'add', sku, quantity, priceCents });
@@ -27,6 +27,17 @@ describe('example/cart', () => {
     await send({ op: 'checkout' });
     expect(kit.egress('example/receipts').values()).toEqual([{ cart: 'cart-1', lines: [{ sku: 'tea', quantity: 3, priceCents: 450 }], totalCents: 1350 }]);
     expect(await kit.state(cart)).toEqual({ lines: {}, history: ['add 2 × tea', 'add 1 × cake', 'add 1 × tea', 'remove cake', 'checkout'], version: 5 });
+  });
+
+  it('answers a command whose sender waits with the cart after it', async () => {
+    expect(await kit.request(cart, add('tea', 2, 450), CartCommandType, CartViewType)).toEqual({
+      cart: 'cart-1',
+      lines: [{ sku: 'tea', quantity: 2, priceCents: 450 }],
+      totalCents: 900,
+      version: 1,
+    });
+    await send(add('cake', 1, 300)); // no one waits: no answer
+    expect(await kit.request(cart, { op: 'checkout' }, CartCommandType, CartViewType)).toEqual({ cart: 'cart-1', lines: [], totalCents: 0, version: 3 });
   });
 
   it('forgets a line 30 days after it was last changed', async () => {

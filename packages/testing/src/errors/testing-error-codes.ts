@@ -15,6 +15,8 @@ export const TestingErrorCodes = defineErrorCodes(
     KIT_CLOSED: 'KF_TESTKIT_CLOSED',
     /** Processing stopped on an error (a function threw, an endpoint failed); the kit cannot go on. */
     KIT_FAILED: 'KF_TESTKIT_FAILED',
+    /** `kit.request` got no answer: the function neither called `ctx.reply` nor sent to its caller. */
+    KIT_NO_REPLY: 'KF_TESTKIT_NO_REPLY',
   } as const,
   { retryable: [] },
 );

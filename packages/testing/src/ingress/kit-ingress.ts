@@ -1,4 +1,5 @@
 import type { Envelope, Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
+import type { PbTypedValue } from '@keyflow/sdk/protocol';
 
 /** The id the kit's ingress has in checkpoints. */
 export const KIT_INGRESS_ID = 'keyflow/testkit';
@@ -15,6 +16,8 @@ interface LoggedMessage {
 export class IngressMessageLog {
   #messages: LoggedMessage[] = [];
   #nextSeq = 1;
+  /** The first answer to each request (`kit.request`), by request id. */
+  readonly replies = new Map<string, PbTypedValue>();
 
   /** Appends a message and returns its sequence number. */
   append(envelope: Envelope): number {
@@ -31,6 +34,11 @@ export class IngressMessageLog {
   /** Forgets the messages before `seq`. */
   truncateBefore(seq: number): void {
     this.#messages = this.#messages.filter((message) => message.seq >= seq);
+  }
+
+  /** The sequence number the next message gets. */
+  get nextSeq(): number {
+    return this.#nextSeq;
   }
 
   /** How many messages are kept. */
@@ -66,6 +74,18 @@ export class KitIngress implements Ingress {
     const seq = this.log.append(envelope);
     this.#context?.enqueue(envelope);
     this.#next = seq + 1;
+  }
+
+  /** Logs a message whose sender waits for the answer (its caller is this ingress), then hands it over; returns its request id. */
+  acceptRequest(envelope: Envelope): string {
+    const requestId = String(this.log.nextSeq); // the number the log gives it: unique across crashes
+    const caller = (this.#context as IngressContext).callerAddress(requestId);
+    this.accept({ ...envelope, caller });
+    return requestId;
+  }
+
+  receiveReply(requestId: string, value: PbTypedValue): void {
+    if (!this.log.replies.has(requestId)) this.log.replies.set(requestId, value);
   }
 
   checkpoint(): IngressCheckpoint {

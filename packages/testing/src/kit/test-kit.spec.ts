@@ -139,6 +139,7 @@ describe('TestKit', () => {
     expect(await codeOf(() => started.egress('test/nope'))).toBe(TestingErrorCodes.KIT_UNKNOWN_EGRESS);
     expect(await codeOf(started.send(alice, { not: 'typed' }))).toBe(TestingErrorCodes.KIT_VALUE_TYPE_NEEDED);
     expect(await codeOf(started.advance('soon' as Duration))).toBe('KF_INVALID_DURATION');
+    expect(await codeOf(started.request(alice, 'Alice'))).toBe(TestingErrorCodes.KIT_NO_REPLY); // the greeter does not answer
     await started.close();
     expect(await codeOf(started.send(alice, 'Alice'))).toBe(TestingErrorCodes.KIT_CLOSED);
   });

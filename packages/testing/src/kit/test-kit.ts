@@ -100,6 +100,31 @@ export class TestKit {
   }
 
   /**
+   * Sends `value` as a request whose sender waits for the answer, as an HTTP client with
+   * `Prefer: wait` does (the message has a caller), and resolves with the first answer: what the
+   * function gave `ctx.reply`, or sent to its caller. Decoded as `replyType` when given, else as
+   * `kit.egress` decodes values. Throws `KF_TESTKIT_NO_REPLY` when the function did not answer.
+   *
+   * @example
+   * const view = await kit.request(cart, { op: 'add', sku: 'tea', quantity: 1, priceCents: 450 }, CartCommandType, CartViewType);
+   */
+  async request<T, R = unknown>(address: Address, value: T, type?: Type<T>, replyType?: Type<R>): Promise<R> {
+    this.#ensureOpen();
+    const target = toPbAddress(address, 'kit.request');
+    const argument = this.codec.encode(value, type);
+    const requestId = this.#incarnation.ingress.acceptRequest({ target, argument, caller: undefined });
+    await this.#settle();
+    const reply = this.log.replies.get(requestId);
+    if (reply === undefined) {
+      throw new KeyflowError(
+        TestingErrorCodes.KIT_NO_REPLY,
+        `kit.request to ${address.typename}/${address.id}: no answer. The function must call ctx.reply (or send a message to ctx.caller) while it handles the request.`,
+      );
+    }
+    return (replyType ? replyType.deserialize(reply.value) : this.codec.decode(reply, this.clock.now())) as R;
+  }
+
+  /**
    * Moves the virtual time on by `duration` (`'30m'`, `'1d'`, milliseconds), delivering every
    * delayed message and schedule tick that comes due on the way, at its own time and in
    * order, and letting state expire. Resolves once the runtime is idle at the new time.
