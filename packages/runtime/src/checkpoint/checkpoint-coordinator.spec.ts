@@ -17,7 +17,9 @@ import { flushPromises } from '../test-support/flush-promises';
 import { address, stringValue, textOf } from '@keyflow/sdk/test-support';
 import { envelope } from '../test-support/envelopes';
 import { useTempDir } from '../test-support/temp-dir';
+import { CheckpointArchive } from './checkpoint-archive';
 import { CheckpointCoordinator } from './checkpoint-coordinator';
+import { FolderCheckpointStorage } from './folder-storage';
 import { CHECKPOINT_MARKER_KEY, MAILBOXES_KEY, pendingEgressKey } from '../state/keyspace';
 import { decodePendingEgress } from './pending-egress-codec';
 
@@ -36,7 +38,7 @@ interface Runtime {
 }
 
 /** The parts a checkpoint covers, on fakes; pass `backend` to build a "restarted" runtime on the same storage. */
-function runtime(options: { backend?: ControllableBackend; exactSink?: TransactionalEgressSink } = {}): Runtime {
+function runtime(options: { backend?: ControllableBackend; exactSink?: TransactionalEgressSink; archive?: CheckpointArchive } = {}): Runtime {
   const sink = new FlakyEgressSink(options.exactSink ?? new CapturingEgress(EXACT, 'exactly-once'));
   const loose = new CapturingEgress(LOOSE, 'at-least-once');
   const fatal: Error[] = [];
@@ -56,6 +58,7 @@ function runtime(options: { backend?: ControllableBackend; exactSink?: Transacti
     egress: router,
     logger: silentLogger,
     clock: h.clock.read,
+    ...(options.archive ? { archive: options.archive } : {}),
   });
   return { h, sink, loose, router, ingress, coordinator, fatal };
 }
@@ -111,6 +114,30 @@ describe('CheckpointCoordinator', () => {
     await flushPromises();
     expect(ingress.committed).toEqual(['2', '3']);
     expect(coordinator.lastCheckpointId).toBe(2);
+  });
+
+  it('with checkpoint storage, holds back on a local commit what leaves the machine: egress waits and input is not released until the next checkpoint', async () => {
+    const storage = new FolderCheckpointStorage(join(dir.path, 'archive'));
+    const { router, sink, ingress, coordinator } = runtime({ archive: new CheckpointArchive(storage) });
+    router.emit(exactRecord('in-commit'));
+    ingress.position = '1';
+    coordinator.requestCommit();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(coordinator.lastCheckpointId).toBe(1);
+    expect(await storage.list('deltas/')).toEqual([]);
+    expect(ingress.committedLocallyPositions).toEqual(['1']);
+    expect(ingress.committed).toEqual([]);
+    expect(committedTexts(sink.inner as CapturingEgress)).toEqual([]);
+
+    router.emit(exactRecord('in-checkpoint'));
+    ingress.position = '2';
+    await coordinator.checkpoint();
+    expect(committedTexts(sink.inner as CapturingEgress)).toEqual([
+      [1, ['in-commit']],
+      [2, ['in-checkpoint']],
+    ]);
+    expect(ingress.committed).toEqual(['2']);
+    expect(await storage.list('deltas/')).toEqual(['deltas/0000000000000002.bin', 'deltas/0000000000000002.json']);
   });
 
   it('captures, at the instant it is called, exactly the state, mailboxes, timers, positions and egress of that instant', async () => {

@@ -14,7 +14,7 @@ import type { RuntimeObserver } from '../metrics/runtime-observer';
 import type { CheckpointArchive, SnapshotProgress } from './checkpoint-archive';
 import { CheckpointErrorCodes } from './checkpoint-error-codes';
 import { encodeMarker } from './checkpoint-marker';
-import type { Capture, CheckpointParticipant } from './checkpoint-participant';
+import type { Capture, CheckpointParticipant, CommitScope } from './checkpoint-participant';
 import { EgressParticipant } from './participants/egress-participant';
 import { ingressParticipant } from './participants/ingress-participant';
 import { mailboxParticipant } from './participants/mailbox-participant';
@@ -289,7 +289,8 @@ export class CheckpointCoordinator {
       this.#firstUnarchived = undefined;
       this.#compact(checkpointId);
     }
-    for (const capture of captures) await capture.committed?.();
+    const scope: CommitScope = archive !== undefined && kind === 'commit' ? 'local' : 'complete';
+    for (const capture of captures) await capture.committed?.(scope);
 
     const result: CheckpointResult = {
       checkpointId,

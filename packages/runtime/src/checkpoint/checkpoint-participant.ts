@@ -1,6 +1,16 @@
 import type { BackendOp } from '../state/state-backend';
 import type { RestorePlan } from './restore-plan';
 
+/**
+ * How far a committed checkpoint reached. `complete`: everywhere it goes (the backend, and
+ * checkpoint storage when there is one). `local`: a local commit, held by this machine's backend
+ * only; checkpoint storage gets it with the next checkpoint. On a local commit a participant
+ * acts on what only this machine sees (a reply to release) and holds back what leaves it or
+ * cannot be taken back (exactly-once egress records, input released at its source): if the
+ * machine were lost, a restore from checkpoint storage would not know of it.
+ */
+export type CommitScope = 'complete' | 'local';
+
 /** What one participant contributes to one checkpoint, captured at its instant. */
 export interface Capture {
   /** Backend operations written with the checkpoint, atomically with every other participant's. */
@@ -8,10 +18,10 @@ export interface Capture {
   /** Counts for the checkpoint's result. */
   readonly counts?: { readonly addresses?: number; readonly messages?: number };
   /**
-   * The checkpoint is durable (in checkpoint storage and in the backend). Called in participant
-   * order; a participant that must act before any other code runs does so synchronously.
+   * The checkpoint is durable, as far as `scope` says. Called in participant order; a
+   * participant that must act before any other code runs does so synchronously.
    */
-  committed?(): void | Promise<void>;
+  committed?(scope: CommitScope): void | Promise<void>;
   /** The checkpoint could not be written: take back what was captured, for the next one. */
   aborted?(): void;
 }

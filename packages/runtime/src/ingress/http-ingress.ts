@@ -186,6 +186,11 @@ export class HttpIngress implements Ingress {
     return { position: encodePosition({ next: this.#next, nextRequest: this.#nextRequest }), ops };
   }
 
+  /** Its log is on this machine's disk, like the local commit: what the commit holds, it may cut. */
+  committedLocally(position: Uint8Array): Promise<void> {
+    return this.checkpointCommitted(position);
+  }
+
   async checkpointCommitted(position: Uint8Array): Promise<void> {
     this.#replies.committed();
     const { next, nextRequest } = decodePosition(position);

@@ -74,8 +74,14 @@ export interface Ingress {
   start(context: IngressContext, position: Uint8Array | undefined): Promise<void>;
   /** The position and data of this instant. Must be synchronous. */
   checkpoint(): IngressCheckpoint;
-  /** A checkpoint holding `position` is durable. */
+  /** A checkpoint holding `position` is complete (in checkpoint storage too, when there is one): input before it may be released. */
   checkpointCommitted(position: Uint8Array): Promise<void>;
+  /**
+   * A local commit holding `position` is durable on this machine only (see
+   * {@link IngressContext.requestCommit}); checkpoint storage gets it with the next checkpoint.
+   * Input must not be released at its source yet: a restore from checkpoint storage would need it.
+   */
+  committedLocally?(position: Uint8Array): Promise<void>;
   /** Stops accepting input; what was accepted stays accepted. */
   stop(): Promise<void>;
   /** Its health, when it can be degraded without the runtime failing. */

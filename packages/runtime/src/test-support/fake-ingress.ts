@@ -10,8 +10,10 @@ export class FakeIngress implements Ingress {
   position = '0';
   /** Operations not yet in a committed checkpoint. */
   pendingOps: BackendOp[] = [];
-  /** Positions of committed checkpoints, as text, in order. */
+  /** Positions of complete checkpoints, as text, in order. */
   readonly committed: string[] = [];
+  /** Positions of local commits, as text, in order. */
+  readonly committedLocallyPositions: string[] = [];
   startedAt: string | undefined;
   #opsInCheckpoint = 0;
 
@@ -30,6 +32,10 @@ export class FakeIngress implements Ingress {
     this.committed.push(Buffer.from(position).toString('utf8'));
     this.pendingOps.splice(0, this.#opsInCheckpoint);
     this.#opsInCheckpoint = 0;
+  }
+
+  async committedLocally(position: Uint8Array): Promise<void> {
+    this.committedLocallyPositions.push(Buffer.from(position).toString('utf8'));
   }
 
   async stop(): Promise<void> {

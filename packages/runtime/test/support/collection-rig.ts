@@ -89,7 +89,7 @@ export class CollectionRig {
   async checkpoint(): Promise<{ readonly puts: string[]; readonly deletes: string[] }> {
     const capture = stateParticipant(this.state).capture(0);
     await this.backend.write(capture.ops);
-    await capture.committed?.();
+    await capture.committed?.('complete');
     return {
       puts: capture.ops.flatMap((op) => (op.type === 'put' ? [op.key] : [])),
       deletes: capture.ops.flatMap((op) => (op.type === 'del' ? [op.key] : [])),

@@ -32,7 +32,8 @@ export class EgressParticipant implements CheckpointParticipant {
     for (const key of delivered) ops.push({ type: 'del', key });
     return {
       ops,
-      committed: () => this.#deliver(checkpointId, pending),
+      // A local commit's records wait in the backend for the next complete checkpoint.
+      committed: (scope) => (scope === 'complete' ? this.#deliver(checkpointId, pending) : this.#hold(checkpointId, pending)),
       aborted: () => {
         this.egress.restorePending(pending);
         this.#deliveredKeys.unshift(...delivered);
@@ -50,8 +51,12 @@ export class EgressParticipant implements CheckpointParticipant {
     await this.backend.write(delivered);
   }
 
-  async #deliver(checkpointId: number, pending: PendingEgress): Promise<void> {
+  #hold(checkpointId: number, pending: PendingEgress): void {
     if (pending.size > 0) this.#undelivered.push({ checkpointId, pending });
+  }
+
+  async #deliver(checkpointId: number, pending: PendingEgress): Promise<void> {
+    this.#hold(checkpointId, pending);
     for (let next = this.#undelivered[0]; next; next = this.#undelivered[0]) {
       await this.egress.commit(next.checkpointId, next.pending);
       this.#undelivered.shift();
