@@ -12,22 +12,31 @@ export interface LoadResult {
 }
 
 /**
- * `clients` clients, each with its own keep-alive connection and address, POST one request
- * after another with `Prefer: wait` for `durationMs` and time each request to its reply.
+ * `clients` clients, each with its own keep-alive connection and address, POST requests with
+ * `Prefer: wait` for `durationMs` and time each request to its reply. Without `perSecond`, each
+ * sends its next request as soon as it has the reply (as fast as the runtime answers). With
+ * `perSecond`, together they send that many requests per second, each client on its own
+ * schedule (one request every `clients / perSecond` seconds, phases spread); a request is timed
+ * from when it was due, not from when it was sent, so that a slow answer that delays the next
+ * request counts against the runtime (no coordinated omission).
  */
-export async function runLoad(port: number, clients: number, durationMs: number): Promise<LoadResult> {
+export async function runLoad(port: number, clients: number, durationMs: number, perSecond?: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let failures = 0;
-  const deadline = performance.now() + durationMs;
   const started = performance.now();
+  const deadline = started + durationMs;
+  const intervalMs = perSecond === undefined ? 0 : (clients / perSecond) * 1000;
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
-      while (performance.now() < deadline) {
-        const sent = performance.now();
+      for (let due = started + (intervalMs * client) / clients; due < deadline; due += intervalMs) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const from = perSecond === undefined ? performance.now() : due;
         const status = await post(agent, port, `/counter/k${client}`);
-        if (status === 200) latencies.push(performance.now() - sent);
+        if (status === 200) latencies.push(performance.now() - from);
         else failures++;
+        if (perSecond === undefined) due = performance.now();
       }
     }),
   );
