@@ -1,7 +1,7 @@
 import { PbExpireMode, SCHEDULES_STATE_NAME, type PbAddress, type PbValueSpec } from '@keyflow/sdk/protocol';
 import { addressKey, describeAddress } from '../message/address-key';
 import type { AddressState, StoredValue } from '../state/address-state';
-import { STATE_KEY_PREFIX } from '../state/keyspace';
+import { COLLECTION_KEY_PREFIX, STATE_KEY_PREFIX, addressKeyOfCollection, collectionRegionPrefix } from '../state/keyspace';
 import type { StateSpecRegistry } from '../state/state-spec-registry';
 import type { StateStore } from '../state/state-store';
 import type { TimerService } from '../timers/timer-service';
@@ -51,6 +51,13 @@ export interface AddressPage {
 }
 
 const NUL = '\u0000';
+
+/**
+ * The longest id that {@link AddressInspector.list} finds by its list or map entries alone (an
+ * address with value state is found whatever its id). Collection keys begin with the length of
+ * the address key, so each length is one backend seek.
+ */
+export const MAX_LISTED_ID_LENGTH = 512;
 
 /**
  * Reads the state of addresses for people: decoded values with their expiry, pending delayed
@@ -116,9 +123,41 @@ export class AddressInspector {
       const id = key.slice(prefix.length);
       if (state !== null && (after === undefined || id > after)) ids.add(id);
     }
+    for (const id of await this.#idsWithCollections(prefix, after, limit)) ids.add(id);
     const sorted = [...ids].sort();
     const page = sorted.slice(0, limit);
     return { functionType, ids: page, ...(sorted.length > limit ? { next: page.at(-1) as string } : {}) };
+  }
+
+  /**
+   * Ids of the function type (`prefix`: its typename and NUL) after `after` that have list or map
+   * state stored entry by entry — an address may have no other state — at most `limit` + 1 per
+   * id length, the smallest of each.
+   */
+  async #idsWithCollections(prefix: string, after: string | undefined, limit: number): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const take = (key: string): string | undefined => {
+      const address = addressKeyOfCollection(key);
+      if (address === undefined || !address.startsWith(prefix)) return undefined;
+      const id = address.slice(prefix.length);
+      return after === undefined || id > after ? id : undefined;
+    };
+    for (const [key, value] of this.store.entries.pendingUnder(COLLECTION_KEY_PREFIX)) {
+      const id = value === null ? undefined : take(key);
+      if (id !== undefined) ids.add(id);
+    }
+    for (let length = prefix.length + 1; length <= prefix.length + MAX_LISTED_ID_LENGTH; length++) {
+      let found = 0;
+      let last: string | undefined;
+      for await (const [key] of this.store.backend.scan(collectionRegionPrefix(length, prefix))) {
+        const id = take(key);
+        if (id === undefined || id === last) continue;
+        last = id;
+        ids.add(id);
+        if (++found > limit) break;
+      }
+    }
+    return ids;
   }
 
   #stateValue(base: Omit<StateValueView, 'expiry'>, spec: PbValueSpec | undefined): StateValueView {

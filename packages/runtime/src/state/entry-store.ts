@@ -50,12 +50,9 @@ export class EntryStore {
    * large collection never holds it whole.
    */
   async *scan(prefix: string): AsyncIterable<readonly [string, Uint8Array]> {
-    // The pending writes under the prefix, newest winning; taken first, so that the merge below
-    // sees one consistent set of them.
-    const pending = new Map<string, Uint8Array | null>();
-    for (const delta of this.#layers.pending()) {
-      for (const [key, value] of delta) if (key.startsWith(prefix)) pending.set(key, value);
-    }
+    // The pending writes under the prefix, taken first, so that the merge below sees one
+    // consistent set of them.
+    const pending = this.pendingUnder(prefix);
     const pendingKeys = [...pending.keys()].sort();
     let next = 0;
     for await (const [key, value] of this.backend.scan(prefix)) {
@@ -71,6 +68,15 @@ export class EntryStore {
       const written = pending.get(pendingKeys[next] as string);
       if (written) yield [pendingKeys[next] as string, written];
     }
+  }
+
+  /** The writes not yet in the backend whose keys start with `prefix`, newest winning (`null`: deleted). */
+  pendingUnder(prefix: string): Map<string, Uint8Array | null> {
+    const pending = new Map<string, Uint8Array | null>();
+    for (const delta of this.#layers.pending()) {
+      for (const [key, value] of delta) if (key.startsWith(prefix)) pending.set(key, value);
+    }
+    return pending;
   }
 
   /** Records the new value of `key` (`null` deletes it). Visible to reads at once. */

@@ -42,6 +42,23 @@ export function collectionPrefix(addressKey: string, stateName: string): string 
   return `${COLLECTION_KEY_PREFIX}${addressKey.length.toString(36)}:${addressKey}${stateName}\u0000`;
 }
 
+/**
+ * The prefix of the collection keys of every address whose key is `length` characters long and
+ * begins with `addressKeyStart` (e.g. a function type and NUL: its addresses of that length).
+ */
+export function collectionRegionPrefix(length: number, addressKeyStart: string): string {
+  return `${COLLECTION_KEY_PREFIX}${length.toString(36)}:${addressKeyStart}`;
+}
+
+/** The address key of a collection key (see {@link collectionPrefix}); undefined for another key. */
+export function addressKeyOfCollection(key: string): string | undefined {
+  if (!key.startsWith(COLLECTION_KEY_PREFIX)) return undefined;
+  const colon = key.indexOf(':', COLLECTION_KEY_PREFIX.length);
+  const length = parseInt(key.slice(COLLECTION_KEY_PREFIX.length, colon), 36);
+  if (colon < 0 || !Number.isSafeInteger(length)) return undefined;
+  return key.slice(colon + 1, colon + 1 + length);
+}
+
 /** The key of a collection's header, under its {@link collectionPrefix}. */
 export function collectionHeaderKey(prefix: string): string {
   return `${prefix}h`;

@@ -9,7 +9,7 @@ import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
 import { emptyModule } from '../../src/test-support/empty-module';
 import { httpSend } from '../../src/test-support/http-post';
-import { Visitor } from '../fixtures/console-test-functions';
+import { Tags, Visitor } from '../fixtures/console-test-functions';
 
 // The console's JSON API over real HTTP on the admin port: the dashboard document, one address
 // decoded with its expiry, delayed messages and schedules, and a function type's addresses page
@@ -26,7 +26,7 @@ describe('the console API', () => {
     runtime = await KeyflowRuntime.start({
       module: emptyModule(),
       stateDir: dir,
-      functions: [Visitor],
+      functions: [Visitor, Tags],
       egresses: [new CapturingEgress('it/out')],
       logger: silentLogger,
       checkpointIntervalMs: 0,
@@ -128,6 +128,28 @@ describe('the console API', () => {
     expect(json.endpoints[0]?.health).toBe('ok');
     expect(json.runtime).toMatchObject({ queuedMessages: 0, paused: false, lastCheckpointId: 1 });
     expect(json.runtime.pendingDelayedMessages).toBeGreaterThanOrEqual(6);
+  });
+
+  it('lists addresses whose only state is a map stored entry by entry, ids of any length, before and after a checkpoint', async () => {
+    const tag = (id: string): void =>
+      runtime.send({
+        target: { namespace: 'it', type: 'tags', id },
+        argument: { typename: Types.string.typename, hasValue: true, value: Types.string.serialize('red') },
+        caller: undefined,
+      });
+    const list = async (after?: string): Promise<AddressPage> =>
+      (await get<AddressPage>(`/api/addresses?type=it/tags&limit=2${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`)).json;
+    const long = 'x'.repeat(300);
+    for (const id of ['t2', 't1', long]) tag(id);
+    await runtime.whenIdle();
+    expect((await list()).ids).toEqual(['t1', 't2']); // not yet checkpointed
+    await runtime.checkpoint();
+    tag('t0');
+    await runtime.whenIdle();
+    const first = await list();
+    expect([first.ids, first.next]).toEqual([['t0', 't1'], 't1']);
+    const second = await list(first.next);
+    expect([second.ids, second.next]).toEqual([['t2', long], undefined]);
   });
 
   it('refuses an address request without a function type or id, saying what to send', async () => {
