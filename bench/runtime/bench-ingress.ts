@@ -1,10 +1,11 @@
 import { Types } from '@keyflow/sdk';
-import type { Ingress, IngressCheckpoint, IngressContext } from '@keyflow/runtime/kinds';
+import { withTraceParent, type Ingress, type IngressCheckpoint, type IngressContext } from '@keyflow/runtime/kinds';
 
 /**
  * An in-process ingress that feeds `total` string messages round-robin over `addresses`
  * counter instances, respecting backpressure like a real ingress, and resolves `done`
- * once every message has been handed over.
+ * once every message has been handed over. Like the HTTP ingress, it begins a trace per message
+ * (recorded as the runtime's sample ratio says, when tracing is on).
  */
 export class BenchIngress implements Ingress {
   readonly id = 'bench/ingress';
@@ -38,11 +39,14 @@ export class BenchIngress implements Ingress {
     const type = this.typename.slice(slash + 1);
     while (this.#sent < this.total && !context.paused) {
       const id = String(this.#sent % this.addresses);
+      const traced = context.tracing.startIngress('bench', undefined);
       context.enqueue({
         target: { namespace, type, id },
         argument: { typename: Types.string.typename, hasValue: true, value: this.#value },
         caller: undefined,
+        ...(traced === undefined ? {} : { headers: withTraceParent(undefined, traced.parent) }),
       });
+      traced?.end();
       this.#sent++;
     }
     if (this.#sent >= this.total) this.#resolveFed?.();

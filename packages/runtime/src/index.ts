@@ -4,6 +4,7 @@
 export { KeyflowRuntime } from './runtime/keyflow-runtime';
 export type { RuntimeOptions, RuntimeStats } from './runtime/keyflow-runtime';
 export type { FailurePolicy } from './config/failure-policy';
+export type { TracingOptions } from './tracing/runtime-tracing';
 export type { ParkedMessage } from './dispatcher/parked-messages';
 export { systemClock } from './clock/clock';
 export type { Clock, ClockTimer } from './clock/clock';

@@ -15,3 +15,5 @@ export type { TransactionalEgressSink } from './egress/transactional-egress-sink
 export type { EgressRecord } from './egress/egress-record';
 export type { BackendOp } from './state/state-backend';
 export { Backoff, backoffDelayMs } from './retry/retry-backoff';
+export type { RuntimeTracing, TracedStep } from './tracing/runtime-tracing';
+export { TRACEPARENT, traceParentOf, withTraceParent, type TraceParent } from './tracing/trace-parent';

@@ -51,6 +51,8 @@ describe('parseRunArguments', () => {
       KEYFLOW_MAX_STAGED_EGRESS_BYTES: '16MiB',
       KEYFLOW_RETRY_FAILURES_FOR: '30s',
       KEYFLOW_ON_FAILURE: 'stop',
+      KEYFLOW_OTLP_TRACES: 'http://collector:4318/v1/traces',
+      KEYFLOW_TRACE_SAMPLE_RATIO: '0.01',
     };
     expect(parseRunArguments([], env)).toEqual({
       modules: ['/etc/keyflow/module.yaml', '/etc/keyflow/io.yaml'],
@@ -68,6 +70,7 @@ describe('parseRunArguments', () => {
       maxStagedEgressRecords: 5_000,
       maxStagedEgressBytes: 16 * 1024 * 1024,
       failurePolicy: { retryForMs: 30_000, then: 'stop' },
+      tracing: { otlpEndpoint: 'http://collector:4318/v1/traces', sampleRatio: 0.01 },
     });
     expect(Object.values(RUN_ENVIRONMENT).sort()).toEqual(Object.keys(env).sort());
   });
@@ -78,6 +81,14 @@ describe('parseRunArguments', () => {
     expect(parseRunArguments(['--module', 'm.yaml', '--retry-failures-for=5m'], {}).failurePolicy).toEqual({ retryForMs: 300_000, then: 'park' });
     expect(() => parseRunArguments(['--module', 'm.yaml', '--on-failure', 'drop'], {})).toThrow("--on-failure is 'drop'; give park or stop.");
     expect(() => parseRunArguments(['--module', 'm.yaml', '--retry-failures-for', 'soon'], {})).toThrow("--retry-failures-for is 'soon'; give a duration with a unit");
+  });
+
+  it('reads tracing: off without an endpoint; a ratio without one, a bad URL or ratio say what to give', () => {
+    expect(parseRunArguments(['--module', 'm.yaml'], {}).tracing).toBeUndefined();
+    expect(parseRunArguments(['--module', 'm.yaml', '--otlp-traces', 'http://127.0.0.1:4318/v1/traces'], {}).tracing).toEqual({ otlpEndpoint: 'http://127.0.0.1:4318/v1/traces' });
+    expect(() => parseRunArguments(['--module', 'm.yaml', '--trace-sample-ratio', '0.1'], {})).toThrow('--trace-sample-ratio is set but traces are off: give --otlp-traces <url> too.');
+    expect(() => parseRunArguments(['--module', 'm.yaml', '--otlp-traces', 'collector:4318'], {})).toThrow("--otlp-traces is 'collector:4318'; give the collector's OTLP/HTTP URL");
+    expect(() => parseRunArguments(['--module', 'm.yaml', '--otlp-traces', 'http://c/v1/traces', '--trace-sample-ratio', '2'], {})).toThrow("--trace-sample-ratio is '2'; give a number from 0 to 1");
   });
 
   it('lets a flag win over its variable, and ignores empty variables', () => {

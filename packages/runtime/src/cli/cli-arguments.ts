@@ -4,6 +4,7 @@ import { RuntimeDefaults } from '../config/runtime-defaults';
 import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from '../config/failure-policy';
 import { isLoopbackHost } from '../admin/admin-auth';
 import { MIN_TOKEN_LENGTH } from '../http-server/bearer-tokens';
+import type { TracingOptions } from '../tracing/runtime-tracing';
 
 /** The options of `keyflow run`. */
 export interface RunArguments {
@@ -29,6 +30,8 @@ export interface RunArguments {
   readonly maxStagedEgressBytes: number | undefined;
   /** What to do with batches that keep failing; undefined: the runtime's default (retry 1m, then park). */
   readonly failurePolicy: FailurePolicy | undefined;
+  /** Export traces over OTLP; undefined: tracing off. */
+  readonly tracing: TracingOptions | undefined;
 }
 
 /** Checkpoints more often than this cost more than they protect; 0 still turns them off. */
@@ -77,6 +80,11 @@ Options:
                                with an error or is down) again for this long: 30s, 5m (default 1m)
   --on-failure <park|stop>     then park the failing message and go on with the address's next
                                one (park, the default: see 'keyflow messages'), or stop the runtime
+  --otlp-traces <url>          export OpenTelemetry traces of messages (ingress, each invocation,
+                               each egress record) to this OTLP/HTTP endpoint, protobuf, e.g.
+                               http://127.0.0.1:4318/v1/traces (default: no traces)
+  --trace-sample-ratio <r>     the share of new traces recorded, 0 to 1 (default 1); a request
+                               with a traceparent keeps its own decision
   --verbose                    print errors with their stack traces, and debug logs
   --help                       show this text
 
@@ -97,6 +105,8 @@ Environment (read for options not given as flags; a flag wins over its variable)
   KEYFLOW_MAX_STAGED_EGRESS_BYTES    --max-staged-egress-bytes
   KEYFLOW_RETRY_FAILURES_FOR   --retry-failures-for
   KEYFLOW_ON_FAILURE           --on-failure
+  KEYFLOW_OTLP_TRACES          --otlp-traces
+  KEYFLOW_TRACE_SAMPLE_RATIO   --trace-sample-ratio
   KEYFLOW_LOG_LEVEL            debug, info (default), warn or error
   DEBUG                        any value but 0 or false: as --verbose`;
 
@@ -116,7 +126,9 @@ type Flag =
   | '--max-staged-egress-records'
   | '--max-staged-egress-bytes'
   | '--retry-failures-for'
-  | '--on-failure';
+  | '--on-failure'
+  | '--otlp-traces'
+  | '--trace-sample-ratio';
 
 /** The environment variable of each flag. */
 export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
@@ -136,6 +148,8 @@ export const RUN_ENVIRONMENT: Readonly<Record<Flag, string>> = {
   '--max-staged-egress-bytes': 'KEYFLOW_MAX_STAGED_EGRESS_BYTES',
   '--retry-failures-for': 'KEYFLOW_RETRY_FAILURES_FOR',
   '--on-failure': 'KEYFLOW_ON_FAILURE',
+  '--otlp-traces': 'KEYFLOW_OTLP_TRACES',
+  '--trace-sample-ratio': 'KEYFLOW_TRACE_SAMPLE_RATIO',
 };
 
 /** A raw setting and where it came from, for error messages. */
@@ -200,7 +214,21 @@ export function parseRunArguments(args: readonly string[], env: NodeJS.ProcessEn
     maxStagedEgressRecords: optional('--max-staged-egress-records', positiveInteger),
     maxStagedEgressBytes: optional('--max-staged-egress-bytes', byteSize),
     failurePolicy: failurePolicyOf(last('--retry-failures-for'), last('--on-failure')),
+    tracing: tracingOf(last('--otlp-traces'), last('--trace-sample-ratio')),
   };
+}
+
+/** Tracing as the two options set it; undefined (off) without an endpoint. */
+function tracingOf(endpoint: Setting | undefined, ratio: Setting | undefined): TracingOptions | undefined {
+  if (endpoint === undefined) {
+    if (ratio !== undefined) throw usage(`${ratio.source} is set but traces are off: give --otlp-traces <url> too.`);
+    return undefined;
+  }
+  if (!/^https?:\/\/\S+$/.test(endpoint.text)) throw usage(`${endpoint.source} is '${endpoint.text}'; give the collector's OTLP/HTTP URL, e.g. http://127.0.0.1:4318/v1/traces.`);
+  if (ratio === undefined) return { otlpEndpoint: endpoint.text };
+  const sampleRatio = Number(ratio.text);
+  if (ratio.text.trim() === '' || !(sampleRatio >= 0 && sampleRatio <= 1)) throw usage(`${ratio.source} is '${ratio.text}'; give a number from 0 to 1, e.g. 0.01.`);
+  return { otlpEndpoint: endpoint.text, sampleRatio };
 }
 
 /** The admin API beyond this machine only with a token, and a token only that is long enough. */

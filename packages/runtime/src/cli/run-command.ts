@@ -44,6 +44,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     ...(options.maxStagedEgressRecords === undefined ? {} : { maxStagedEgressRecords: options.maxStagedEgressRecords }),
     ...(options.maxStagedEgressBytes === undefined ? {} : { maxStagedEgressBytes: options.maxStagedEgressBytes }),
     ...(options.failurePolicy === undefined ? {} : { failurePolicy: options.failurePolicy }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   }).catch((error: unknown) => {
     throw explainStartupError(error, { module, checkpointUri });
   });

@@ -16,6 +16,8 @@ import { prepareBatch, type PreparedBatch } from './batch-request';
 import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-target';
 import type { Envelope } from '../message/envelope';
 import { IngressCallers } from '../ingress/ingress-callers';
+import type { RuntimeTracing, TracedStep } from '../tracing/runtime-tracing';
+import { inRecordedTrace, withTraceParent } from '../tracing/trace-parent';
 import { DEFAULT_FAILURE_POLICY, isInvocationFailure, retryDelayMs, type FailurePolicy } from '../config/failure-policy';
 import { Mailbox } from './mailbox';
 import { ParkedMessages, type ParkedMessage } from './parked-messages';
@@ -72,6 +74,8 @@ export interface DispatcherDependencies {
   readonly failurePolicy?: FailurePolicy;
   /** Where messages to ingress caller addresses (answers to ingress requests) go; without it they are refused. */
   readonly callers?: IngressCallers;
+  /** Spans of batches in recorded traces, whose context the batch's messages and records carry on; none by default. */
+  readonly tracing?: RuntimeTracing;
 }
 
 /** One batch of one mailbox on its way to the endpoint. */
@@ -90,6 +94,8 @@ interface BatchCall {
   firstFailedAt: number;
   /** A message of a failed batch sent alone to find the failing one: parked at its first failure. */
   readonly isolated: boolean;
+  /** Its span, when one of its messages is in a recorded trace (started at its first send). */
+  span?: TracedStep | undefined;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -353,6 +359,7 @@ export class Dispatcher {
       this.#retryTimers.add(timer);
       return;
     }
+    call.span?.end(error);
     if (policy.then === 'stop') return this.#fail(error);
     mailbox.inFlight = undefined;
     if (call.batch.length > 1) {
@@ -384,6 +391,7 @@ export class Dispatcher {
    * went to the failure policy; 'failed' when it failed at once (handed to the policy).
    */
   #attempt(call: BatchCall): Promise<void> | 'done' | 'failed' {
+    if (call.attempt === 1 && call.failures === 0) call.span = this.#deps.tracing?.startBatch(call.mailbox.address, call.batch);
     let pending: Promise<void> | undefined;
     try {
       pending = this.#invoke(call);
@@ -446,7 +454,9 @@ export class Dispatcher {
   #nextCall(mailbox: Mailbox): BatchCall {
     const target = this.#targetFor(mailbox.typename);
     const isolated = mailbox.isolating > 0;
-    const batch = mailbox.take(isolated ? 1 : target.maxBatchSize);
+    const max = isolated ? 1 : target.maxBatchSize;
+    // A message in a recorded trace goes alone: what its batch does is then its own doing.
+    const batch = mailbox.take(this.#deps.tracing?.enabled === true ? mailbox.batchLength(max, inRecordedTrace) : max);
     if (isolated) mailbox.isolating--;
     mailbox.inFlight = batch;
     this.#trackOverfull(mailbox);
@@ -533,7 +543,7 @@ export class Dispatcher {
     // An empty FromFunction is a batch without effects, as StateFun reads it: the official
     // Python SDK answers a batch that changed nothing that way.
     if (response.kind === 'invocationResult' || response.kind === 'empty') {
-      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result, call.collections);
+      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result, call.collections, call.span);
       return undefined;
     }
     if (call.attempt >= MAX_STATE_NEGOTIATIONS) {
@@ -559,6 +569,7 @@ export class Dispatcher {
     prepared: PreparedBatch,
     result: PbInvocationResponse,
     collections: CollectionBatch | undefined,
+    span: TracedStep | undefined,
   ): void {
     const self = mailbox.address;
     for (const outgoing of result.outgoingMessages) {
@@ -592,20 +603,26 @@ export class Dispatcher {
     const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now, inPlace);
     if (next !== undefined) this.#deps.state.write(mailbox.key, next);
     collections?.apply();
+    // In a recorded trace, what the batch causes carries its span's context.
+    const headers = span === undefined ? undefined : withTraceParent(undefined, span.parent);
     for (const outgoing of result.outgoingMessages) {
-      this.enqueue({ target: outgoing.target!, argument: outgoing.argument!, caller: self });
+      const envelope: Envelope = { target: outgoing.target!, argument: outgoing.argument!, caller: self };
+      this.enqueue(headers === undefined ? envelope : { ...envelope, headers });
     }
     for (const delayed of result.delayedInvocations) {
       if (delayed.isCancellationRequest) {
         this.#deps.timers.cancel(mailbox.key, delayed.cancellationToken);
       } else {
         const envelope: Envelope = { target: delayed.target!, argument: delayed.argument!, caller: self };
-        this.#deps.timers.schedule(mailbox.key, delayed.cancellationToken, envelope, now + Math.max(0, delayed.delayInMs));
+        this.#deps.timers.schedule(mailbox.key, delayed.cancellationToken, headers === undefined ? envelope : { ...envelope, headers }, now + Math.max(0, delayed.delayInMs));
       }
     }
     for (const egress of result.outgoingEgresses) {
-      this.#deps.emitEgress({ egress: `${egress.egressNamespace}/${egress.egressType}`, value: egress.argument! });
+      const egressId = `${egress.egressNamespace}/${egress.egressType}`;
+      this.#deps.emitEgress({ egress: egressId, value: egress.argument! });
+      span?.recordEgress(egressId);
     }
+    span?.end();
     this.#observer.responseApplied(mailbox.typename, result.outgoingMessages.length, result.delayedInvocations.length, result.outgoingEgresses.length);
   }
 

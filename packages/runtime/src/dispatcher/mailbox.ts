@@ -60,6 +60,18 @@ export class Mailbox {
     return batch;
   }
 
+  /**
+   * How many of the next at most `max` waiting messages to take so that a message that `alone`
+   * picks travels in a batch of its own: those before the first such message, or it alone.
+   */
+  batchLength(max: number, alone: (envelope: Envelope) => boolean): number {
+    const end = Math.min(this.#queue.length, this.#head + max);
+    for (let index = this.#head; index < end; index++) {
+      if (alone(this.#queue[index] as Envelope)) return index === this.#head ? 1 : index - this.#head;
+    }
+    return end - this.#head;
+  }
+
   /** Puts a batch that was taken back before the waiting messages, in its order. */
   returnToFront(batch: readonly Envelope[]): void {
     this.#queue = [...batch, ...this.#queue.slice(this.#head)];

@@ -15,6 +15,8 @@ export const RuntimeErrorCodes = defineErrorCodes(
     MODULE_UNREADABLE: 'KF_MODULE_UNREADABLE',
     /** A message targets a function type that no endpoint serves. */
     NO_ENDPOINT: 'KF_NO_ENDPOINT',
+    /** The tracing options are not usable: an OTLP endpoint that is not an http(s) URL, or a sample ratio outside 0..1. */
+    TRACING_INVALID: 'KF_TRACING_INVALID',
     /** A function sent a message to an ingress caller address (`keyflow.ingress/…`) that no ingress of this runtime owns. */
     UNKNOWN_INGRESS_CALLER: 'KF_UNKNOWN_INGRESS_CALLER',
     /** A remote function endpoint could not be reached or kept failing within the call timeout. */

@@ -17,6 +17,7 @@ import { ingressValueBytes } from './ingress-value';
 import { replyBody } from './reply-body';
 import { RequestReplies, requestReply, type RequestReply } from './request-replies';
 import { RouteTokens } from './route-tokens';
+import { TRACEPARENT, formatTraceParent, parseTraceParent, withTraceParent } from '../tracing/trace-parent';
 
 /** The longest a request waits for its reply (`Prefer: wait` or a route's `waitForReply`); a longer wish is cut to it. */
 export const MAX_REPLY_WAIT_MS = 60_000;
@@ -297,6 +298,15 @@ export class HttpIngress implements Ingress {
         });
       }
     }
+    // A recorded trace: this request's span, a child of the client's `traceparent`; its messages carry it on.
+    const traced = context.tracing.startIngress(`POST ${match.route.path}`, parseTraceParent(headerValue(request.headers[TRACEPARENT])), {
+      'http.route': match.route.path,
+      'keyflow.id': match.id,
+    });
+    if (traced !== undefined) {
+      response.setHeader(TRACEPARENT, formatTraceParent(traced.parent));
+      response.once('close', () => traced.end());
+    }
     const accepted: Accepted = {
       idempotencyKey,
       fingerprint,
@@ -308,6 +318,7 @@ export class HttpIngress implements Ingress {
           target: { namespace, type: name, id: match.id },
           argument: { typename: match.route.valueType, hasValue: true, value },
           caller: undefined,
+          ...(traced === undefined ? {} : { headers: withTraceParent(undefined, traced.parent) }),
         };
       }),
     };

@@ -2,6 +2,7 @@ import type { Logger } from '@keyflow/sdk';
 import type { Envelope } from '../message/envelope';
 import type { PbAddress, PbTypedValue } from '@keyflow/sdk/protocol';
 import type { BackendOp } from '../state/state-backend';
+import type { RuntimeTracing } from '../tracing/runtime-tracing';
 
 /** What the runtime gives an ingress. */
 export interface IngressContext {
@@ -32,6 +33,8 @@ export interface IngressContext {
    * {@link Ingress.checkpointCommitted}.
    */
   requestCommit(): void;
+  /** Where an ingress starts the span of what comes in (see {@link RuntimeTracing.startIngress}); off unless tracing is on. */
+  readonly tracing: RuntimeTracing;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Metric, Registry } from 'prom-client';
 
 // Counters and histograms whose hot path is plain arithmetic on an object the caller keeps:
 // prom-client's own labelled children hash their labels on every inc/observe, which cost the
-// embedded runtime a measurable share of its throughput (bench/runtime/metrics-overhead.ts).
+// embedded runtime a measurable share of its throughput (bench/runtime/observability-overhead.ts).
 // The registry reads them only when scraped, through the `get()` every prom-client metric has.
 
 /** One exposed sample, as prom-client's registry formats it. */

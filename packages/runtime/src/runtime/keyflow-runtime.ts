@@ -37,6 +37,7 @@ import { bindComponents, createEgresses, createEndpoints, createIngresses, creat
 import { assembleRuntimeCore } from './runtime-core';
 import type { FailurePolicy } from '../config/failure-policy';
 import type { ParkedMessage } from '../dispatcher/parked-messages';
+import { RuntimeTracing, type TracingOptions } from '../tracing/runtime-tracing';
 import { RuntimeOwnership } from './runtime-ownership';
 
 /** Options of {@link KeyflowRuntime.start}. */
@@ -96,6 +97,8 @@ export interface RuntimeOptions {
   readonly metrics?: boolean;
   /** Protobuf message types whose stored values the console and `keyflow state` show decoded. */
   readonly protobufTypes?: readonly DescMessage[];
+  /** Export OpenTelemetry traces of messages over OTLP (see {@link RuntimeTracing}). Off by default. */
+  readonly tracing?: TracingOptions;
 }
 
 /** Counters for the admin endpoint and benchmarks. */
@@ -118,6 +121,7 @@ export interface RuntimeStats extends DispatcherStats {
 export class KeyflowRuntime {
   #stopping: Promise<void> | undefined;
   #failure: Error | undefined;
+  #tracing: RuntimeTracing = RuntimeTracing.OFF;
   readonly #failureListeners: ((error: Error) => void)[] = [];
 
   private constructor(
@@ -193,8 +197,11 @@ export class KeyflowRuntime {
         maxRecords: options.maxStagedEgressRecords ?? RuntimeDefaults.MAX_STAGED_EGRESS_RECORDS,
         maxBytes: options.maxStagedEgressBytes ?? RuntimeDefaults.MAX_STAGED_EGRESS_BYTES,
       };
+      const tracing = options.tracing === undefined ? RuntimeTracing.OFF : RuntimeTracing.start(options.tracing, logger);
+      undo.push(() => tracing.shutdown());
       const { egress, timers, dispatcher, coordinator, state, specs, ...core } = assembleRuntimeCore({
         backend,
+        tracing,
         targets: router,
         sinks,
         ingresses,
@@ -216,6 +223,7 @@ export class KeyflowRuntime {
       const runtime = new KeyflowRuntime(logger, backend, sidecars, router, egress, timers, dispatcher, coordinator, ingresses, savepointArchive, ownership, metrics, sweeper,
         new AddressInspector(state, specs, timers, new ValueViewer(options.protobufTypes)));
       reportFailure = (error) => runtime.#fail(error);
+      runtime.#tracing = tracing;
       ownership.onLost(onFatal);
       new EgressBackpressure(egress, dispatcher, {
         limits: egressLimits,
@@ -359,6 +367,7 @@ export class KeyflowRuntime {
     await this.router.close();
     await Promise.all(this.sidecars.map((sidecar) => sidecar.stop()));
     await this.backend.close();
+    await this.#tracing.shutdown();
   }
 
   #fail(error: Error): void {

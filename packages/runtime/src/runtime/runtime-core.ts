@@ -13,6 +13,7 @@ import { EgressRouter } from '../egress/egress-router';
 import type { EgressSink } from '../egress/egress-sink';
 import type { Ingress, IngressContext } from '../ingress/ingress';
 import { IngressCallers } from '../ingress/ingress-callers';
+import { RuntimeTracing } from '../tracing/runtime-tracing';
 import { addressKey } from '../message/address-key';
 import { NO_OBSERVER, type RuntimeObserver } from '../metrics/runtime-observer';
 import { ingressDataPrefix, scanRegion } from '../state/keyspace';
@@ -47,6 +48,8 @@ export interface RuntimeCoreOptions {
   readonly stateCacheEntries?: number | undefined;
   readonly compactionInterval?: number | undefined;
   readonly retainCheckpoints?: number | undefined;
+  /** Spans of messages in recorded traces; none by default. */
+  readonly tracing?: RuntimeTracing | undefined;
 }
 
 /**
@@ -88,8 +91,10 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
   const specs = new StateSpecRegistry();
   const timers = new TimerService((envelope) => dispatcher.enqueue(envelope), clock);
   const callers = new IngressCallers(options.ingresses, logger);
+  const tracing = options.tracing ?? RuntimeTracing.OFF;
   const dispatcher = new Dispatcher({
     callers,
+    tracing,
     targets: options.targets,
     state,
     specs,
@@ -144,7 +149,7 @@ export function assembleRuntimeCore(options: RuntimeCoreOptions): RuntimeCore {
     async start(recovered, starting) {
       for (const ingress of options.ingresses) {
         starting?.(ingress);
-        const context = ingressContext(ingress.id, { dispatcher, coordinator, targets: options.targets, backend, stateDir: options.stateDir, logger, clock: now, fail: onFatal, observer });
+        const context = ingressContext(ingress.id, { dispatcher, coordinator, targets: options.targets, backend, stateDir: options.stateDir, logger, clock: now, fail: onFatal, observer, tracing });
         await ingress.start(context, recovered.ingressPositions.get(ingress.id));
       }
       timers.start();
@@ -163,6 +168,7 @@ interface IngressContextParts {
   readonly clock: () => number;
   readonly fail: (error: Error) => void;
   readonly observer: RuntimeObserver;
+  readonly tracing: RuntimeTracing;
 }
 
 // Each ingress gets its own context: it sees its own region of the backend, nothing else.
@@ -185,5 +191,6 @@ function ingressContext(ingressId: string, parts: IngressContextParts): IngressC
     fail: parts.fail,
     callerAddress: (requestId) => IngressCallers.address(ingressId, requestId),
     requestCommit: () => coordinator.requestCommit(),
+    tracing: parts.tracing,
   };
 }

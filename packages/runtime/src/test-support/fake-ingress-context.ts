@@ -4,6 +4,7 @@ import type { Envelope } from '../message/envelope';
 import type { IngressContext, IngressStore } from '../ingress/ingress';
 import { MemoryBackend } from '../state/memory-backend';
 import type { StateBackend } from '../state/state-backend';
+import { RuntimeTracing } from '../tracing/runtime-tracing';
 
 /**
  * An {@link IngressContext} that records what an ingress enqueues; `paused` and the served
@@ -22,6 +23,7 @@ export class FakeIngressContext implements IngressContext {
   readonly clock: () => number;
   /** How often the ingress asked for a commit. */
   commitsRequested = 0;
+  readonly tracing = RuntimeTracing.OFF;
 
   constructor(
     readonly stateDir: string,

@@ -1,0 +1,100 @@
+// The cost of seeing inside the runtime: the embedded path (ingress → function → RocksDB-backed
+// state → egress) with metrics and traces off — the anchor — then with Prometheus metrics on,
+// then with metrics on and OpenTelemetry traces exported over OTLP at a 1 % sample ratio (to a
+// receiver in its own process, as a collector would be, that takes the spans and drops them), the
+// three alternating round by round in
+// one run. Prints messages/s of each and, against the anchor, the ratio of the medians and the
+// median of the per-round ratios (each round runs all three back to back: robust to a machine
+// whose load drifts). Targets: metrics within 5 % of the anchor, metrics and traces within 10 %.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@keyflow/sdk';
+import { KeyflowRuntime, type TracingOptions } from '@keyflow/runtime';
+import { BenchIngress } from './bench-ingress';
+import { functions } from './bench-functions';
+import { CountingEgress } from './counting-egress';
+
+const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 200_000);
+const ADDRESSES = Number(process.env['BENCH_ADDRESSES'] ?? 1_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
+const SAMPLE_RATIO = 0.01;
+
+interface Variant {
+  readonly name: string;
+  readonly metrics: boolean;
+  readonly tracing: boolean;
+}
+
+const VARIANTS: readonly Variant[] = [
+  { name: 'off (anchor)', metrics: false, tracing: false },
+  { name: 'metrics', metrics: true, tracing: false },
+  { name: `metrics + traces at ${SAMPLE_RATIO * 100} %`, metrics: true, tracing: true },
+];
+
+async function round(dir: string, variant: Variant, tracing: TracingOptions): Promise<number> {
+  const egress = new CountingEgress('bench/out');
+  const runtime = await KeyflowRuntime.start({
+    module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
+    stateDir: dir,
+    functions,
+    ingresses: [new BenchIngress(MESSAGES, ADDRESSES)],
+    egresses: [egress],
+    logger: silentLogger,
+    checkpointIntervalMs: 1_000,
+    metrics: variant.metrics,
+    ...(variant.tracing ? { tracing } : {}),
+  });
+  const started = performance.now();
+  await egress.until(MESSAGES);
+  await runtime.checkpoint();
+  const seconds = (performance.now() - started) / 1000;
+  await runtime.stop();
+  return MESSAGES / seconds;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'keyflow-bench-observability-'));
+  const receiver = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => receiver.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  const tracing = { otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`, sampleRatio: SAMPLE_RATIO };
+  const rates = VARIANTS.map(() => [] as number[]);
+  try {
+    for (let index = 0; index < ROUNDS; index++) {
+      // Rotate which goes first, so that a drift of the machine's load hits all alike.
+      for (let turn = 0; turn < VARIANTS.length; turn++) {
+        const which = (index + turn) % VARIANTS.length;
+        (rates[which] as number[]).push(await round(join(root, `${which}-${index}`), VARIANTS[which] as Variant, tracing));
+      }
+    }
+  } finally {
+    receiver.kill();
+    await rm(root, { recursive: true, force: true });
+  }
+  const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
+  const anchor = rates[0] as number[];
+  console.log(`observability overhead: ${MESSAGES.toLocaleString('en-US')} messages over ${ADDRESSES.toLocaleString('en-US')} addresses, embedded, median of ${ROUNDS} rotating rounds`);
+  for (const [which, variant] of VARIANTS.entries()) {
+    const mine = rates[which] as number[];
+    const ratios = mine.map((value, index) => value / (anchor[index] as number));
+    const against = which === 0 ? '' : `: ratio of medians ${(median(mine) / median(anchor)).toFixed(3)}×, median of per-round ratios ${median(ratios).toFixed(3)}× (target ≥ ${which === 1 ? '0.95' : '0.90'}×)`;
+    console.log(`  ${variant.name.padEnd(26)} ${rate(median(mine)).padStart(9)} messages/s${against}`);
+  }
+}
+
+/** An OTLP/HTTP receiver that answers 200 and drops what it gets; prints its port. */
+const RECEIVER = `
+const server = require('node:http').createServer((request, response) => {
+  request.resume();
+  request.on('end', () => response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end());
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+void main();

@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StatefulFunction, Types, egressMessage, silentLogger, type Context, type Message } from '@keyflow/sdk';
+import type { HttpIngressConfig } from '../../src/config/module-config';
+import type { HttpIngress } from '../../src/ingress/http-ingress';
+import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
+import { CapturingEgress } from '../../src/test-support/capturing-egress';
+import { emptyModule } from '../../src/test-support/empty-module';
+import { httpSend } from '../../src/test-support/http-post';
+import { withTraceParent } from '../../src/tracing/trace-parent';
+import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+
+// Traces across messages, exported over OTLP/HTTP (protobuf) to a real receiver: an HTTP request
+// fans out from one function to two others, each of which writes an egress record (one of them
+// after a delayed message). The spans must form that tree, under the client's own span.
+
+@StatefulFunction('tr/order')
+class Order {
+  apply(ctx: Context<Order>, msg: Message): void {
+    ctx.send({ target: { typename: 'tr/stock', id: ctx.self.id }, value: msg.asString() });
+    ctx.send({ target: { typename: 'tr/mail', id: ctx.self.id }, value: msg.asString() });
+  }
+}
+
+@StatefulFunction('tr/stock')
+class Stock {
+  apply(ctx: Context<Stock>, msg: Message): void {
+    ctx.send(egressMessage({ egress: 'tr/out', value: `stock:${msg.asString()}`, type: Types.string }));
+  }
+}
+
+@StatefulFunction('tr/mail')
+class Mail {
+  apply(ctx: Context<Mail>, msg: Message): void {
+    if (msg.asString() === 'later') {
+      ctx.send(egressMessage({ egress: 'tr/out', value: 'mail', type: Types.string }));
+      return;
+    }
+    ctx.sendAfter(20, { target: ctx.self, value: 'later' });
+  }
+}
+
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+
+function ingress(): HttpIngressConfig {
+  return {
+    kind: 'http-ingress',
+    source: { file: 'module.yaml', line: 1 },
+    id: 'tr/http',
+    host: '127.0.0.1',
+    port: 0,
+    routes: [{ path: '/orders', valueType: Types.string.typename, targets: ['tr/order'] }],
+    idempotencyWindowMs: 60_000,
+    maxBodyBytes: 1_024,
+    replyRetentionMs: 60_000,
+  };
+}
+
+describe('OpenTelemetry traces across messages', () => {
+  let dir: string;
+  let receiver: OtlpReceiver;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyflow-tracing-'));
+    receiver = await OtlpReceiver.start();
+  });
+  afterEach(async () => {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the fan-out for `requests` (headers of each), then stops the runtime (which exports every span). */
+  async function run(sampleRatio: number, requests: Record<string, string>[]): Promise<{ responses: Record<string, string | undefined>[] }> {
+    const out = new CapturingEgress('tr/out');
+    const runtime = await KeyflowRuntime.start({
+      module: emptyModule({ httpIngresses: [ingress()] }),
+      stateDir: dir,
+      functions: [Order, Stock, Mail],
+      egresses: [out],
+      logger: silentLogger,
+      checkpointIntervalMs: 0,
+      tracing: { otlpEndpoint: receiver.endpoint, sampleRatio },
+    });
+    const responses: Record<string, string | undefined>[] = [];
+    try {
+      const port = (runtime.ingresses[0] as HttpIngress).address.port;
+      for (const [index, headers] of requests.entries()) {
+        const reply = await httpSend(`http://127.0.0.1:${port}/orders/o${index}`, { body: `o${index}`, headers });
+        expect(reply.status).toBe(202);
+        responses.push({ traceparent: reply.headers['traceparent'] as string | undefined });
+      }
+      while (out.written.length < requests.length * 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await runtime.stop();
+    }
+    return { responses };
+  }
+
+  const tree = (spans: readonly ReceivedSpan[], traceId: string, parentSpanId: string): unknown[] =>
+    spans
+      .filter((span) => span.traceId === traceId && span.parentSpanId === parentSpanId)
+      .map((span) => ({ name: span.name, ...(span.events.length > 0 ? { events: span.events } : {}), children: tree(spans, traceId, span.spanId) }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+
+  it("forms the fan-out's tree under the client's span: ingress, each invocation, the delayed message's, each egress record as an event", async () => {
+    const { responses } = await run(1, [{ traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` }]);
+    expect(tree(receiver.spans, CLIENT_TRACE, CLIENT_SPAN)).toEqual([
+      {
+        name: 'POST /orders',
+        children: [
+          {
+            name: 'invoke tr/order',
+            children: [
+              { name: 'invoke tr/mail', children: [{ name: 'invoke tr/mail', events: ['egress tr/out'], children: [] }] },
+              { name: 'invoke tr/stock', events: ['egress tr/out'], children: [] },
+            ],
+          },
+        ],
+      },
+    ]);
+    const ingressSpan = receiver.spans.find((span) => span.name === 'POST /orders');
+    expect(responses[0]?.traceparent).toBe(`00-${CLIENT_TRACE}-${ingressSpan?.spanId}-01`);
+    expect(receiver.spans.find((span) => span.name === 'invoke tr/order')?.attributes['keyflow.address']).toBe('tr/order/o0');
+  });
+
+  it('starts a trace for a request without one as the sample ratio says, and follows a client that did not sample', async () => {
+    await run(1, [{}]);
+    const root = receiver.spans.find((span) => span.name === 'POST /orders' && span.parentSpanId === '');
+    expect(root).toBeDefined();
+    expect(receiver.spans.filter((span) => span.traceId === root?.traceId)).toHaveLength(5);
+
+    receiver.spans.length = 0;
+    await rm(dir, { recursive: true, force: true });
+    const { responses } = await run(0, [{}, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-00` }]);
+    expect(receiver.spans).toEqual([]);
+    expect(responses.map((response) => response.traceparent)).toEqual([undefined, undefined]);
+  });
+
+  it('sends a message in a recorded trace in a batch of its own, so that the batch span is its alone', async () => {
+    const out = new CapturingEgress('tr/out');
+    const runtime = await KeyflowRuntime.start({
+      module: emptyModule(),
+      stateDir: dir,
+      functions: [Order, Stock, Mail],
+      egresses: [out],
+      logger: silentLogger,
+      checkpointIntervalMs: 0,
+      tracing: { otlpEndpoint: receiver.endpoint },
+    });
+    const message = (text: string, traced: boolean) => ({
+      target: { namespace: 'tr', type: 'stock', id: 's1' },
+      argument: { typename: Types.string.typename, hasValue: true, value: Types.string.serialize(text) },
+      caller: undefined,
+      ...(traced ? { headers: withTraceParent(undefined, { traceId: CLIENT_TRACE, spanId: CLIENT_SPAN, sampled: true }) } : {}),
+    });
+    // Queued together in one step: without tracing they would travel as one batch of four.
+    for (const [text, traced] of [['a', false], ['b', false], ['c', true], ['d', false]] as const) runtime.send(message(text, traced));
+    await runtime.whenIdle();
+    await runtime.stop();
+    expect(out.written.map((record) => Types.string.deserialize(record.value.value))).toEqual(['stock:a', 'stock:b', 'stock:c', 'stock:d']);
+    const invoke = receiver.spans.filter((span) => span.name === 'invoke tr/stock');
+    expect(invoke.map((span) => [span.parentSpanId, span.attributes['keyflow.batch.size'], span.events])).toEqual([[CLIENT_SPAN, '1', ['egress tr/out']]]);
+  });
+});
