@@ -35,6 +35,12 @@ describe('Kafka egress records', () => {
     expect(withHeaders.size).toBeGreaterThan(plain.size + 'trace-idt-1tag'.length);
   });
 
+  it("writes the sending invocation's traceparent when it is in a recorded trace, in place of the function's own", () => {
+    const trace = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true };
+    const record = toOutgoingRecord({ ...producerRecord('t', 'k', 'v', [{ key: 'traceparent', value: Buffer.from('stale') }, { key: 'tag', value: Buffer.from('a') }]), trace });
+    expect(record.message.headers).toEqual({ tag: Buffer.from('a'), traceparent: Buffer.from(`00-${trace.traceId}-${trace.spanId}-01`) });
+  });
+
   it('sends an empty key as no key, as StateFun does', () => {
     expect(toOutgoingRecord(producerRecord('t', '', 'v')).message.key).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { KeyflowError } from '@keyflow/sdk';
-import type { EgressRecord } from '@keyflow/runtime/kinds';
+import { withTraceParent, type EgressRecord } from '@keyflow/runtime/kinds';
 import { KAFKA_PRODUCER_RECORD_TYPENAME, decodeKafkaProducerRecord } from '@keyflow/sdk/protocol';
 import type { Message, TopicMessages } from 'kafkajs';
 import { ConnectorErrorCodes } from '../connector-error-codes';
@@ -28,7 +28,8 @@ const RECORD_OVERHEAD = 30;
 /**
  * Turns what a function sent to a Kafka egress into a Kafka record, as StateFun's generic Kafka
  * egress does: the value must be a `KafkaProducerRecord`; an empty key means no key. Unlike
- * StateFun's, it writes the record's headers (Keyflow's protocol extension), in order.
+ * StateFun's, it writes the record's headers (Keyflow's protocol extension), in order, and the
+ * `traceparent` of the invocation that sent it when that is in a recorded trace.
  * Throws `KF_CONNECTOR_BAD_EGRESS_RECORD` for anything else.
  */
 export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
@@ -38,11 +39,13 @@ export function toOutgoingRecord(record: EgressRecord): OutgoingRecord {
   }
   const key = decoded.key === '' ? null : Buffer.from(decoded.key, 'utf8');
   const valueBytes = Buffer.from(decoded.valueBytes.buffer, decoded.valueBytes.byteOffset, decoded.valueBytes.byteLength);
-  const headers = toKafkaHeaders(decoded.headers);
+  // The sending invocation's trace goes on with the record (replacing a traceparent the function set).
+  const recordHeaders = record.trace === undefined ? decoded.headers : withTraceParent(decoded.headers, record.trace);
+  const headers = toKafkaHeaders(recordHeaders);
   return {
     topic: decoded.topic,
     message: headers === undefined ? { key, value: valueBytes } : { key, value: valueBytes, headers },
-    size: (key?.length ?? 0) + valueBytes.length + kafkaHeadersSize(decoded.headers) + RECORD_OVERHEAD,
+    size: (key?.length ?? 0) + valueBytes.length + kafkaHeadersSize(recordHeaders) + RECORD_OVERHEAD,
   };
 }
 

@@ -65,4 +65,25 @@ describe('Kafka headers', () => {
     expect(bob?.value).toBe('plain');
     expect(headerPairs(bob)).toEqual([`relayed-by=${hex('bob')}`]);
   });
+
+  it("continues a record's trace: with tracing on, the output record carries the traceparent of the invocation that sent it", async () => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 1);
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await produce(input, [{ key: 'ann', value: `${out}|traced`, headers: { traceparent: incoming } }]);
+    // Nothing listens at the endpoint: the spans are dropped, the headers are what this checks.
+    const tracing = { otlpEndpoint: 'http://127.0.0.1:9/v1/traces' };
+    const runtime = await startRuntime(moduleYaml(input, 'at-least-once'), { stateDir: dir, egresses: [new RecordingEgress()], checkpointIntervalMs: 200, tracing });
+    let records: ReadRecord[];
+    try {
+      records = await readTopic(out, { count: 1 });
+    } finally {
+      await runtime.stop();
+    }
+    const written = records[0]?.headerValues?.['traceparent']?.map((value) => value?.toString('utf8'));
+    expect(written).toHaveLength(1);
+    const [, traceId, spanId, flags] = (written?.[0] ?? '').split('-');
+    expect([traceId, flags]).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736', '01']);
+    expect(spanId).not.toBe('00f067aa0ba902b7'); // the invocation's span, a child of the producer's
+  });
 });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type FunctionClass } from '@keyflow/sdk';
-import { KeyflowRuntime, parseModule } from '@keyflow/runtime';
+import { KeyflowRuntime, parseModule, type TracingOptions } from '@keyflow/runtime';
 import type { EgressSink, Ingress } from '@keyflow/runtime/kinds';
 import { keyflowKinds } from '../../src';
 import { testFunctions } from '../fixtures/test-functions';
@@ -15,6 +15,7 @@ export interface HarnessOptions {
   readonly functions?: readonly FunctionClass[];
   readonly checkpointIntervalMs?: number;
   readonly maxQueuedMessages?: number;
+  readonly tracing?: TracingOptions;
 }
 
 /** A runtime started from module.yaml text, with the connectors and the test functions. */
@@ -31,6 +32,7 @@ export async function startRuntime(moduleYaml: string, options: HarnessOptions):
     logger: silentLogger,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 0,
     ...(options.maxQueuedMessages === undefined ? {} : { maxQueuedMessages: options.maxQueuedMessages }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
 }
 

@@ -21,4 +21,17 @@ describe('pending egress codec', () => {
     const stored = decoded.get('test/kafka')?.[0];
     expect(stored && decodeKafkaProducerRecord(stored.value.value).headers).toEqual(headers);
   });
+
+  it("keeps a record's trace, and reads what versions before traces wrote", () => {
+    const traced: EgressRecord = {
+      egress: 'test/out',
+      value: { typename: 'io.statefun.types/string', hasValue: true, value: Uint8Array.of(1, 2) },
+      trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true },
+    };
+    const plain: EgressRecord = { egress: 'test/out', value: { typename: 'io.statefun.types/string', hasValue: false, value: new Uint8Array() } };
+    expect(decodePendingEgress(encodePendingEgress(new Map([['test/out', [traced, plain]]])))).toEqual(new Map([['test/out', [traced, plain]]]));
+    // Before traces: count 1, egress, count 1, typename, flag byte 1, value bytes.
+    const old = Buffer.from([1, 8, ...Buffer.from('test/out'), 1, 1, 0x61, 1, 1, 0x07]);
+    expect(decodePendingEgress(old)).toEqual(new Map([['test/out', [{ egress: 'test/out', value: { typename: 'a', hasValue: true, value: Uint8Array.of(7) } }]]]));
+  });
 });

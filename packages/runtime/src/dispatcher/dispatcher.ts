@@ -619,8 +619,12 @@ export class Dispatcher {
     }
     for (const egress of result.outgoingEgresses) {
       const egressId = `${egress.egressNamespace}/${egress.egressType}`;
-      this.#deps.emitEgress({ egress: egressId, value: egress.argument! });
-      span?.recordEgress(egressId);
+      if (span === undefined) {
+        this.#deps.emitEgress({ egress: egressId, value: egress.argument! });
+      } else {
+        this.#deps.emitEgress({ egress: egressId, value: egress.argument!, trace: span.parent });
+        span.recordEgress(egressId);
+      }
     }
     span?.end();
     this.#observer.responseApplied(mailbox.typename, result.outgoingMessages.length, result.delayedInvocations.length, result.outgoingEgresses.length);

@@ -113,9 +113,9 @@ export class RuntimeTracing {
 
 
 
-  /** Exports what is still buffered and stops. */
+  /** Exports what is still buffered and stops; spans the endpoint does not take are dropped (the exporter warned). */
   async shutdown(): Promise<void> {
-    await this.provider?.shutdown();
+    await this.provider?.shutdown().catch(() => undefined);
   }
 
   #start(name: string, kind: SpanKind, parent: TraceParent | undefined, attributes: Record<string, string>): TracedStep {
