@@ -29,6 +29,7 @@ export { PbExpireMode, PbMutationType } from './protocol/wire-types';
 export type {
   PbAddress,
   PbDelayedInvocation,
+  PbEffectCounts,
   PbEgressMessage,
   PbExpirationSpec,
   PbFromFunction,

@@ -1,5 +1,5 @@
 import { KeyflowError, describeError, isKeyflowError, type Logger } from '@keyflow/sdk';
-import type { PbAddress, PbFromFunction, PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
+import type { PbAddress, PbEffectCounts, PbFromFunction, PbInvocationResponse, PbValueSpec } from '@keyflow/sdk/protocol';
 import { RuntimeDefaults } from '../config/runtime-defaults';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { EgressRecord } from '../egress/egress-record';
@@ -17,6 +17,7 @@ import type { DispatchTarget, DispatchTargets } from '../endpoints/dispatch-targ
 import type { Envelope } from '../message/envelope';
 import { IngressCallers } from '../ingress/ingress-callers';
 import type { RuntimeTracing, TracedStep } from '../tracing/runtime-tracing';
+import { EffectOwners } from '../tracing/effect-owners';
 import { inRecordedTrace, withTraceParent } from '../tracing/trace-parent';
 import { DEFAULT_FAILURE_POLICY, isInvocationFailure, retryDelayMs, type FailurePolicy } from '../config/failure-policy';
 import { Mailbox } from './mailbox';
@@ -94,8 +95,8 @@ interface BatchCall {
   firstFailedAt: number;
   /** A message of a failed batch sent alone to find the failing one: parked at its first failure. */
   readonly isolated: boolean;
-  /** Its span, when one of its messages is in a recorded trace (started at its first send). */
-  span?: TracedStep | undefined;
+  /** The span of each invocation whose message is in a recorded trace (aligned with `batch`), started at its first send; undefined when none is. */
+  spans?: (TracedStep | undefined)[] | undefined;
 }
 
 /** Counters for metrics and benchmarks. */
@@ -359,7 +360,7 @@ export class Dispatcher {
       this.#retryTimers.add(timer);
       return;
     }
-    call.span?.end(error);
+    for (const span of call.spans ?? []) span?.end(error);
     if (policy.then === 'stop') return this.#fail(error);
     mailbox.inFlight = undefined;
     if (call.batch.length > 1) {
@@ -391,7 +392,7 @@ export class Dispatcher {
    * went to the failure policy; 'failed' when it failed at once (handed to the policy).
    */
   #attempt(call: BatchCall): Promise<void> | 'done' | 'failed' {
-    if (call.attempt === 1 && call.failures === 0) call.span = this.#deps.tracing?.startBatch(call.mailbox.address, call.batch);
+    if (call.attempt === 1 && call.failures === 0) call.spans = this.#deps.tracing?.startInvocations(call.mailbox.address, call.batch);
     let pending: Promise<void> | undefined;
     try {
       pending = this.#invoke(call);
@@ -455,8 +456,10 @@ export class Dispatcher {
     const target = this.#targetFor(mailbox.typename);
     const isolated = mailbox.isolating > 0;
     const max = isolated ? 1 : target.maxBatchSize;
-    // A message in a recorded trace goes alone: what its batch does is then its own doing.
-    const batch = mailbox.take(this.#deps.tracing?.enabled === true ? mailbox.batchLength(max, inRecordedTrace) : max);
+    // A message in a recorded trace goes alone, unless the endpoint says which invocation caused
+    // which effect: otherwise its batch's effects could not be told apart.
+    const alone = this.#deps.tracing?.enabled === true && target.endpoint.reportsInvocationEffects !== true;
+    const batch = mailbox.take(alone ? mailbox.batchLength(max, inRecordedTrace) : max);
     if (isolated) mailbox.isolating--;
     mailbox.inFlight = batch;
     this.#trackOverfull(mailbox);
@@ -543,7 +546,8 @@ export class Dispatcher {
     // An empty FromFunction is a batch without effects, as StateFun reads it: the official
     // Python SDK answers a batch that changed nothing that way.
     if (response.kind === 'invocationResult' || response.kind === 'empty') {
-      this.#apply(mailbox, specs, state, prepared, response.kind === 'empty' ? NO_EFFECTS : response.result, call.collections, call.span);
+      const effects = response.kind === 'empty' ? NO_EFFECTS : response.result;
+      this.#apply(mailbox, specs, state, prepared, effects, call.collections, call.spans, response.kind === 'empty' ? undefined : response.invocationEffects);
       return undefined;
     }
     if (call.attempt >= MAX_STATE_NEGOTIATIONS) {
@@ -569,7 +573,8 @@ export class Dispatcher {
     prepared: PreparedBatch,
     result: PbInvocationResponse,
     collections: CollectionBatch | undefined,
-    span: TracedStep | undefined,
+    spans: readonly (TracedStep | undefined)[] | undefined,
+    effectStarts: readonly PbEffectCounts[] | undefined,
   ): void {
     const self = mailbox.address;
     for (const outgoing of result.outgoingMessages) {
@@ -603,22 +608,35 @@ export class Dispatcher {
     const next = applyStateMutations(state, specs, result.stateMutations, prepared.expired, now, inPlace);
     if (next !== undefined) this.#deps.state.write(mailbox.key, next);
     collections?.apply();
-    // In a recorded trace, what the batch causes carries its span's context.
-    const headers = span === undefined ? undefined : withTraceParent(undefined, span.parent);
-    for (const outgoing of result.outgoingMessages) {
+    // In a recorded trace, what an invocation causes carries its span's context.
+    const spanOf = spans === undefined ? undefined : (kind: keyof PbEffectCounts) => {
+      const owners = new EffectOwners(effectStarts, kind);
+      return (index: number): TracedStep | undefined => spans[owners.of(index)];
+    };
+    const messageSpan = spanOf?.('messages');
+    for (let index = 0; index < result.outgoingMessages.length; index++) {
+      const outgoing = result.outgoingMessages[index] as (typeof result.outgoingMessages)[number];
       const envelope: Envelope = { target: outgoing.target!, argument: outgoing.argument!, caller: self };
-      this.enqueue(headers === undefined ? envelope : { ...envelope, headers });
+      const span = messageSpan?.(index);
+      this.enqueue(span === undefined ? envelope : { ...envelope, headers: withTraceParent(undefined, span.parent) });
     }
-    for (const delayed of result.delayedInvocations) {
+    const delayedSpan = spanOf?.('delayed');
+    for (let index = 0; index < result.delayedInvocations.length; index++) {
+      const delayed = result.delayedInvocations[index] as (typeof result.delayedInvocations)[number];
+      const span = delayedSpan?.(index);
       if (delayed.isCancellationRequest) {
         this.#deps.timers.cancel(mailbox.key, delayed.cancellationToken);
       } else {
         const envelope: Envelope = { target: delayed.target!, argument: delayed.argument!, caller: self };
-        this.#deps.timers.schedule(mailbox.key, delayed.cancellationToken, headers === undefined ? envelope : { ...envelope, headers }, now + Math.max(0, delayed.delayInMs));
+        const traced = span === undefined ? envelope : { ...envelope, headers: withTraceParent(undefined, span.parent) };
+        this.#deps.timers.schedule(mailbox.key, delayed.cancellationToken, traced, now + Math.max(0, delayed.delayInMs));
       }
     }
-    for (const egress of result.outgoingEgresses) {
+    const egressSpan = spanOf?.('egress');
+    for (let index = 0; index < result.outgoingEgresses.length; index++) {
+      const egress = result.outgoingEgresses[index] as (typeof result.outgoingEgresses)[number];
       const egressId = `${egress.egressNamespace}/${egress.egressType}`;
+      const span = egressSpan?.(index);
       if (span === undefined) {
         this.#deps.emitEgress({ egress: egressId, value: egress.argument! });
       } else {
@@ -626,7 +644,7 @@ export class Dispatcher {
         span.recordEgress(egressId);
       }
     }
-    span?.end();
+    for (const span of spans ?? []) span?.end();
     this.#observer.responseApplied(mailbox.typename, result.outgoingMessages.length, result.delayedInvocations.length, result.outgoingEgresses.length);
   }
 

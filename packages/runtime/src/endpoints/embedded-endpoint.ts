@@ -24,6 +24,7 @@ export class EmbeddedFunctionEndpoint implements FunctionEndpoint {
   readonly description: string;
   /** In-process functions read their lists and maps entry by entry from the runtime's state. */
   readonly takesStateBackings = true;
+  readonly reportsInvocationEffects = true;
 
   private constructor(
     private readonly handler: InlineBatchHandler,

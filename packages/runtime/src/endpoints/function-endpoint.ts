@@ -20,6 +20,12 @@ export interface FunctionEndpoint {
    * demand) with each batch; otherwise a list or map travels whole in its PersistedValue.
    */
   readonly takesStateBackings?: boolean;
+  /**
+   * True when its answers say where each invocation's effects begin (`invocationEffects`: an
+   * in-process function of Keyflow's sdk); then a message in a recorded trace need not travel
+   * alone for its effects to be told apart.
+   */
+  readonly reportsInvocationEffects?: boolean;
   /** Its calls' failures, retries and open connections, when it keeps them (remote endpoints). */
   stats?(): EndpointStats;
   /** Releases connections and processes. */

@@ -30,9 +30,11 @@ export interface TracedStep {
 
 /**
  * Traces of messages through the runtime, as OpenTelemetry spans exported over OTLP: an
- * ingress request, each invocation (a child of the message that caused it: a message in a
- * recorded trace travels in a batch of its own, so that what the batch does is its doing), and
- * each egress record (an event `egress <id>` of the invocation that sent it). The context travels on messages as a `traceparent` header (see
+ * ingress request, each invocation (a child of the message that caused it), and each egress
+ * record (an event `egress <id>` of the invocation that sent it). StateFun answers a batch as a
+ * whole; Keyflow's in-process sdk says where each invocation's effects begin, and for other
+ * endpoints a message in a recorded trace travels in a batch of its own, so that every effect is
+ * told to the invocation that caused it. The context travels on messages as a `traceparent` header (see
  * {@link TRACEPARENT}), set by the runtime on every message a traced batch sends or delays, so
  * functions of any SDK take part without doing anything.
  *
@@ -94,21 +96,23 @@ export class RuntimeTracing {
   }
 
   /**
-   * A batch of `envelopes` goes to the function at `address`: the span of its invocation when its
-   * message is in a recorded trace (such a message travels alone), else undefined.
+   * A batch of `envelopes` goes to the function at `address`: the span of each invocation whose
+   * message is in a recorded trace (aligned with `envelopes`, undefined for the others), or
+   * undefined when none is.
    */
-  startBatch(address: PbAddress, envelopes: readonly Envelope[]): TracedStep | undefined {
+  startInvocations(address: PbAddress, envelopes: readonly Envelope[]): (TracedStep | undefined)[] | undefined {
     if (this.provider === undefined) return undefined;
-    let traced: TraceParent | undefined;
-    for (const envelope of envelopes) {
+    let spans: (TracedStep | undefined)[] | undefined;
+    for (const [index, envelope] of envelopes.entries()) {
       const parent = envelope.headers === undefined ? undefined : traceParentOf(envelope.headers);
-      if (parent?.sampled === true) traced = parent;
+      if (parent?.sampled !== true) continue;
+      spans ??= new Array<TracedStep | undefined>(envelopes.length).fill(undefined);
+      spans[index] = this.#start(`invoke ${address.namespace}/${address.type}`, SpanKind.CONSUMER, parent, {
+        'keyflow.address': describeAddress(address),
+        'keyflow.batch.size': String(envelopes.length),
+      });
     }
-    if (traced === undefined) return undefined;
-    return this.#start(`invoke ${address.namespace}/${address.type}`, SpanKind.CONSUMER, traced, {
-      'keyflow.address': describeAddress(address),
-      'keyflow.batch.size': String(envelopes.length),
-    });
+    return spans;
   }
 
 

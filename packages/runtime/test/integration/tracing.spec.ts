@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatefulFunction, Types, egressMessage, silentLogger, type Context, type Message } from '@keyflow/sdk';
-import type { HttpIngressConfig } from '../../src/config/module-config';
+import type { AddressInfo } from 'node:net';
+import { StatefulFunction, Types, egressMessage, serveHttp, silentLogger, type Context, type FunctionClass, type Message } from '@keyflow/sdk';
+import type { HttpIngressConfig, ModuleConfig } from '../../src/config/module-config';
+import { parseModule } from '../../src/module/module-loader';
 import type { HttpIngress } from '../../src/ingress/http-ingress';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
@@ -137,29 +139,42 @@ describe('OpenTelemetry traces across messages', () => {
     expect(responses.map((response) => response.traceparent)).toEqual([undefined, undefined]);
   });
 
-  it('sends a message in a recorded trace in a batch of its own, so that the batch span is its alone', async () => {
+  /** Four messages to tr/stock/s1 queued in one step (one batch without tracing); the third is in a recorded trace. */
+  async function batchOfFour(module: ModuleConfig, functions: FunctionClass[]): Promise<{ outputs: string[]; invoke: ReceivedSpan[] }> {
     const out = new CapturingEgress('tr/out');
-    const runtime = await KeyflowRuntime.start({
-      module: emptyModule(),
-      stateDir: dir,
-      functions: [Order, Stock, Mail],
-      egresses: [out],
-      logger: silentLogger,
-      checkpointIntervalMs: 0,
-      tracing: { otlpEndpoint: receiver.endpoint },
-    });
+    const runtime = await KeyflowRuntime.start({ module, stateDir: dir, functions, egresses: [out], logger: silentLogger, checkpointIntervalMs: 0, tracing: { otlpEndpoint: receiver.endpoint } });
     const message = (text: string, traced: boolean) => ({
       target: { namespace: 'tr', type: 'stock', id: 's1' },
       argument: { typename: Types.string.typename, hasValue: true, value: Types.string.serialize(text) },
       caller: undefined,
       ...(traced ? { headers: withTraceParent(undefined, { traceId: CLIENT_TRACE, spanId: CLIENT_SPAN, sampled: true }) } : {}),
     });
-    // Queued together in one step: without tracing they would travel as one batch of four.
     for (const [text, traced] of [['a', false], ['b', false], ['c', true], ['d', false]] as const) runtime.send(message(text, traced));
-    await runtime.whenIdle();
+    while (out.written.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
     await runtime.stop();
-    expect(out.written.map((record) => Types.string.deserialize(record.value.value))).toEqual(['stock:a', 'stock:b', 'stock:c', 'stock:d']);
-    const invoke = receiver.spans.filter((span) => span.name === 'invoke tr/stock');
-    expect(invoke.map((span) => [span.parentSpanId, span.attributes['keyflow.batch.size'], span.events])).toEqual([[CLIENT_SPAN, '1', ['egress tr/out']]]);
+    return {
+      outputs: out.written.map((record) => Types.string.deserialize(record.value.value)),
+      invoke: receiver.spans.filter((span) => span.name === 'invoke tr/stock'),
+    };
+  }
+
+  it("tells a batch's effects apart by invocation with Keyflow's in-process sdk: the traced message's span holds its effect only", async () => {
+    const { outputs, invoke } = await batchOfFour(emptyModule(), [Order, Stock, Mail]);
+    expect(outputs).toEqual(['stock:a', 'stock:b', 'stock:c', 'stock:d']);
+    // One batch of four, one span: the third invocation's, with the one egress record it sent.
+    expect(invoke.map((span) => [span.parentSpanId, span.attributes['keyflow.batch.size'], span.events])).toEqual([[CLIENT_SPAN, '4', ['egress tr/out']]]);
+  });
+
+  it('sends a message in a recorded trace to a remote endpoint in a batch of its own, whose span is then its alone', async () => {
+    const service = serveHttp([Stock], { port: 0, host: '127.0.0.1', logger: silentLogger });
+    try {
+      const { port } = (await service.listening) as AddressInfo;
+      const module = parseModule(`kind: io.statefun.endpoints.v2/http\nspec:\n  functions: tr/*\n  urlPathTemplate: http://127.0.0.1:${port}/statefun\n`, join(dir, 'module.yaml'));
+      const { outputs, invoke } = await batchOfFour(module, []);
+      expect(outputs).toEqual(['stock:a', 'stock:b', 'stock:c', 'stock:d']);
+      expect(invoke.map((span) => [span.parentSpanId, span.attributes['keyflow.batch.size'], span.events])).toEqual([[CLIENT_SPAN, '1', ['egress tr/out']]]);
+    } finally {
+      await service.close();
+    }
   });
 });

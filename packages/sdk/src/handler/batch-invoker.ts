@@ -12,6 +12,7 @@ import {
 } from '../protocol/keyflow-envelopes';
 import type {
   PbFromFunction,
+  PbEffectCounts,
   PbInvocation,
   PbInvocationBatchRequest,
   PbPersistedValue,
@@ -109,6 +110,8 @@ export class BatchInvoker {
 /** One batch being run: its invocations one after another, then its effects collected. */
 class BatchRun {
   readonly #context: InvocationContext;
+  /** Where each invocation's effects begin. */
+  readonly #effectStarts: PbEffectCounts[] = [];
 
   constructor(
     private readonly definition: FunctionDefinition,
@@ -140,6 +143,8 @@ class BatchRun {
   /** Calls the function for one invocation; returns its promise if it returned one. */
   #apply(invocation: PbInvocation): Promise<unknown> | undefined {
     const context = this.#context;
+    const { outgoingMessages, delayedInvocations, outgoingEgresses } = context.effects;
+    this.#effectStarts.push({ messages: outgoingMessages.length, delayed: delayedInvocations.length, egress: outgoingEgresses.length });
     context.caller = invocation.caller ? fromPbAddress(invocation.caller) : undefined;
     context.replyTarget = invocation.caller;
     context.correlationId = undefined;
@@ -211,7 +216,11 @@ class BatchRun {
     const scheduleMutation = context.usedSchedules ? context.schedules.mutation() : undefined;
     if (scheduleMutation) stateMutations.push(scheduleMutation);
     const { outgoingMessages, delayedInvocations, outgoingEgresses } = context.effects;
-    return { kind: 'invocationResult', result: { stateMutations, outgoingMessages, delayedInvocations, outgoingEgresses } };
+    return {
+      kind: 'invocationResult',
+      result: { stateMutations, outgoingMessages, delayedInvocations, outgoingEgresses },
+      invocationEffects: this.#effectStarts,
+    };
   }
 }
 

@@ -120,7 +120,23 @@ export interface PbValueSpec {
 }
 
 /** `FromFunction`: either the batch's effects or the state values the request lacked. */
+/** How many effects of each kind a batch's response held before one of its invocations ran. */
+export interface PbEffectCounts {
+  readonly messages: number;
+  readonly delayed: number;
+  readonly egress: number;
+}
+
 export type PbFromFunction =
-  | { kind: 'invocationResult'; result: PbInvocationResponse }
+  | {
+      kind: 'invocationResult';
+      result: PbInvocationResponse;
+      /**
+       * In process only, never on the wire: where each invocation's effects begin in `result`
+       * (one entry per invocation, in order), so that a runtime can tell which message caused
+       * which effect (traces). Keyflow's sdk fills it; absent from decoded bytes.
+       */
+      invocationEffects?: readonly PbEffectCounts[];
+    }
   | { kind: 'incompleteInvocationContext'; missingValues: PbValueSpec[] }
   | { kind: 'empty' };
