@@ -2,7 +2,7 @@
 // source resolution it needs): see main.ts.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
@@ -16,15 +16,6 @@ const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 3);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const CHECKPOINT_MS = Number(process.env['BENCH_CHECKPOINT_MS'] ?? 1_000);
 const KAFKA_SCRIPT = resolve(__dirname, '../../tools/kafka/kafka.sh');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function createInput(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();

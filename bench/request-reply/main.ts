@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { firstLine, spawnBenchScript } from '../runtime/child-process';
 import { measureFdatasync } from './fdatasync-anchor';
 import { runLoad, type LoadResult } from './load';
-import { freePort } from './free-port';
+import { freePort } from '../free-port';
 
 // Request→reply through the HTTP ingress with an embedded function, each reply released only
 // once durable (the fast local commit), against its anchor measured in the same run: one

@@ -7,6 +7,7 @@ import type { HttpIngressConfig } from '../../src/config/module-config';
 import type { HttpIngress } from '../../src/ingress/http-ingress';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { emptyModule } from '../../src/test-support/empty-module';
+import { httpIngressConfig } from '../../src/test-support/http-ingress-config';
 import { httpSend } from '../../src/test-support/http-post';
 
 // Request/response through the HTTP ingress: a request that waits gets a caller address, the
@@ -59,23 +60,12 @@ class Slow {
   }
 }
 
-function ingress(): HttpIngressConfig {
-  return {
-    kind: 'http-ingress',
-    source: { file: 'module.yaml', line: 1 },
-    id: 'test/http',
-    host: '127.0.0.1',
-    port: 0,
-    routes: [
-      { path: '/count', valueType: Types.string.typename, targets: ['test/counter'] },
-      { path: '/totals', valueType: Types.string.typename, targets: ['test/totals'], waitForReplyMs: 5_000 },
-      { path: '/slow', valueType: Types.string.typename, targets: ['test/slow'] },
-    ],
-    idempotencyWindowMs: 60_000,
-    maxBodyBytes: 1_024,
-    replyRetentionMs: 60_000,
-  };
-}
+const ingress = (): HttpIngressConfig =>
+  httpIngressConfig('test/http', [
+    { path: '/count', valueType: Types.string.typename, targets: ['test/counter'] },
+    { path: '/totals', valueType: Types.string.typename, targets: ['test/totals'], waitForReplyMs: 5_000 },
+    { path: '/slow', valueType: Types.string.typename, targets: ['test/slow'] },
+  ]);
 
 describe('request/response over the HTTP ingress', () => {
   let dir: string;

@@ -9,6 +9,7 @@ import type { HttpIngress } from '../../src/ingress/http-ingress';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
 import { emptyModule } from '../../src/test-support/empty-module';
+import { httpIngressConfig } from '../../src/test-support/http-ingress-config';
 import { httpSend } from '../../src/test-support/http-post';
 import { withTraceParent } from '../../src/tracing/trace-parent';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
@@ -46,19 +47,7 @@ class Mail {
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 
-function ingress(): HttpIngressConfig {
-  return {
-    kind: 'http-ingress',
-    source: { file: 'module.yaml', line: 1 },
-    id: 'tr/http',
-    host: '127.0.0.1',
-    port: 0,
-    routes: [{ path: '/orders', valueType: Types.string.typename, targets: ['tr/order'] }],
-    idempotencyWindowMs: 60_000,
-    maxBodyBytes: 1_024,
-    replyRetentionMs: 60_000,
-  };
-}
+const ingress = (): HttpIngressConfig => httpIngressConfig('tr/http', [{ path: '/orders', valueType: Types.string.typename, targets: ['tr/order'] }]);
 
 describe('OpenTelemetry traces across messages', () => {
   let dir: string;
