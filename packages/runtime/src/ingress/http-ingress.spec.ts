@@ -270,6 +270,21 @@ describe('HttpIngress', () => {
     expect((await httpSend(again.url('/greet/a/replies/1'), { method: 'GET' })).status).toBe(404);
   });
 
+  it('answers a request still waiting for its reply when the ingress stops: 202 with the Location, once a commit holds it', async () => {
+    const ctx = context();
+    const { ingress, url } = await start(ctx);
+    const waiting = post(url('/greet/a'), 'hi', { Prefer: 'wait=60' });
+    while (ctx.enqueued.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const stopping = stop(ingress);
+    // The runtime commits as asked: the ingress is told, and the request is durable.
+    while (ctx.commitsRequested === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const checkpoint = ingress.checkpoint();
+    await ingress.checkpointCommitted(checkpoint.position);
+    const reply = await waiting;
+    await stopping;
+    expect([reply.status, reply.json.status, reply.headers.location]).toEqual([202, 'pending', '/greet/a/replies/1']);
+  });
+
   it('answers 404 for a path no route matches and 400 for a missing or nested id', async () => {
     const ctx = context();
     const { url } = await start(ctx);

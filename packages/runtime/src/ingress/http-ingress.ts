@@ -206,6 +206,8 @@ export class HttpIngress implements Ingress {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    // Requests waiting for a reply get their 202 (with the Location) now, not after their wait.
+    this.#replies.endWaits();
     const server = this.#server;
     if (server) {
       await new Promise<void>((resolve) => {

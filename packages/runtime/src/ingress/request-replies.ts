@@ -42,7 +42,7 @@ export class RequestReplies {
   /** What the checkpoint under way holds: {@link #unsaved}'s first {@link #capturedCount} entries. */
   #captured: CapturedRequest[] = [];
   #capturedCount = 0;
-  readonly #waiters = new Map<number, ((reply: RequestReply) => void)[]>();
+  readonly #waiters = new Map<number, ((reply: RequestReply | undefined) => void)[]>();
 
   constructor(private readonly retentionMs: number) {}
 
@@ -100,12 +100,19 @@ export class RequestReplies {
         if (waiters.length === 0) this.#waiters.delete(seq);
         resolve(undefined);
       }, timeoutMs);
-      const done = (reply: RequestReply): void => {
+      const done = (reply: RequestReply | undefined): void => {
         clearTimeout(timer);
         resolve(reply);
       };
       waiters.push(done);
     });
+  }
+
+  /** Ends every wait now, without a reply (the ingress stops: its clients get their 202 at once). */
+  endWaits(): void {
+    const waiters = [...this.#waiters.values()].flat();
+    this.#waiters.clear();
+    for (const waiter of waiters) waiter(undefined);
   }
 
   /** The checkpoint's operations (synchronous, at its instant): changed requests, and deletes of expired ones. */
