@@ -49,6 +49,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     throw explainStartupError(error, { module, checkpointUri });
   });
   console.log(`Checkpoints: ${checkpointStorage.uri}`);
+  if (options.tracing !== undefined) console.log(`Traces: OTLP to ${options.tracing.otlpEndpoint}, ${(options.tracing.sampleRatio ?? 1) * 100} % of new traces recorded`);
   const admin = options.adminPort === undefined ? undefined : await startAdmin(runtime, options.adminPort, { host: options.adminHost, token: options.adminToken });
   if (admin) {
     const base = `http://${options.adminHost.includes(':') ? `[${options.adminHost}]` : options.adminHost}:${admin.address.port}`;
