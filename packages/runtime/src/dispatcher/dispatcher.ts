@@ -75,7 +75,7 @@ export interface DispatcherDependencies {
   readonly failurePolicy?: FailurePolicy;
   /** Where messages to ingress caller addresses (answers to ingress requests) go; without it they are refused. */
   readonly callers?: IngressCallers;
-  /** Spans of batches in recorded traces, whose context the batch's messages and records carry on; none by default. */
+  /** Spans of invocations in recorded traces, whose context their messages and records carry on; none by default. */
   readonly tracing?: RuntimeTracing;
 }
 
