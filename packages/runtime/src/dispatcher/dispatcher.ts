@@ -345,14 +345,17 @@ export class Dispatcher {
     const { mailbox } = call;
     if (!call.isolated && now - call.firstFailedAt < policy.retryForMs) {
       const delay = Math.min(retryDelayMs(call.failures), Math.max(0, call.firstFailedAt + policy.retryForMs - now));
-      this.#deps.logger.warn('a batch failed; sending it again', {
+      // Warned once per batch (its first failure, with how long it is retried); each further attempt at debug level.
+      const details = {
         function: mailbox.typename,
         address: describeAddress(mailbox.address),
         messages: call.batch.length,
         attempt: call.failures,
         retryInMs: delay,
         error: describeError(error),
-      });
+      };
+      if (call.failures === 1) this.#deps.logger.warn(`a batch failed; sending it again with growing pauses for up to ${policy.retryForMs} ms`, details);
+      else this.#deps.logger.debug('a batch failed again; sending it again', details);
       const timer = setTimeout(() => {
         this.#retryTimers.delete(timer);
         this.#resend(call);

@@ -1,6 +1,7 @@
 import { KeyflowError } from '@keyflow/sdk';
 import { address, argumentsOf, fromFunction, intValue, modify, textOf } from '@keyflow/sdk/test-support';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
+import { capturedLogs } from '../test-support/captured-logs';
 import { dispatcherHarness, type DispatcherHarness } from '../test-support/dispatcher-harness';
 import { envelope } from '../test-support/envelopes';
 import { flushPromises } from '../test-support/flush-promises';
@@ -12,8 +13,8 @@ import { ParkedMessages } from './parked-messages';
 const COUNTER = 'test/counter';
 const POISON = new KeyflowError(RuntimeErrorCodes.ENDPOINT_FAILED, 'the function threw on "poison"');
 
-function poisonHarness(retryForMs: number, then: 'park' | 'stop' = 'park'): DispatcherHarness {
-  const h = dispatcherHarness({ functions: { [COUNTER]: 1000 }, failurePolicy: { retryForMs, then } });
+function poisonHarness(retryForMs: number, then: 'park' | 'stop' = 'park', logger = capturedLogs().logger): DispatcherHarness {
+  const h = dispatcherHarness({ functions: { [COUNTER]: 1000 }, failurePolicy: { retryForMs, then }, logger });
   h.endpoint(COUNTER).respondWith((request) => {
     if (argumentsOf(request).includes('poison')) return Promise.reject(POISON);
     return fromFunction({ stateMutations: [modify('seen', intValue(request.invocations.length))] });
@@ -55,6 +56,19 @@ describe('the failure policy', () => {
     expect(textOf(parked?.envelope.argument)).toBe('poison');
     expect(h.fatal).toEqual([]);
     expect(h.dispatcher.stats()).toMatchObject({ queuedMessages: 0 });
+  });
+
+  it('warns once per failing batch, with how long it is retried; further attempts are debug lines, the parking an error', async () => {
+    const logs = capturedLogs();
+    const h = poisonHarness(300, 'park', logs.logger);
+    send(h, 'a', 'poison');
+    await until(() => h.dispatcher.parked.size === 1);
+    const retries = logs.lines.filter((line) => line.msg.startsWith('a batch failed'));
+    expect(retries.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual(['a batch failed; sending it again with growing pauses for up to 300 ms']);
+    expect(retries.filter((line) => line.level === 'debug').length).toBeGreaterThanOrEqual(1);
+    expect(logs.lines.filter((line) => line.level === 'error').map((line) => line.msg)).toEqual([
+      'parked a message whose invocation kept failing; the address goes on with its next message (keyflow messages list)',
+    ]);
   });
 
   it('keeps a retried batch in flight, so that a checkpoint holds it', async () => {
