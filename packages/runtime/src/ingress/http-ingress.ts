@@ -301,10 +301,12 @@ export class HttpIngress implements Ingress {
       }
     }
     // A recorded trace: this request's span, a child of the client's `traceparent`; its messages carry it on.
-    const traced = context.tracing.startIngress(`POST ${match.route.path}`, parseTraceParent(headerValue(request.headers[TRACEPARENT])), {
-      'http.route': match.route.path,
-      'keyflow.id': match.id,
-    });
+    const traced = !context.tracing.enabled
+      ? undefined
+      : context.tracing.startIngress(`POST ${match.route.path}`, parseTraceParent(headerValue(request.headers[TRACEPARENT])), {
+          'http.route': match.route.path,
+          'keyflow.id': match.id,
+        });
     if (traced !== undefined) {
       response.setHeader(TRACEPARENT, formatTraceParent(traced.parent));
       response.once('close', () => traced.end());
@@ -363,11 +365,10 @@ export class HttpIngress implements Ingress {
       for (const envelope of accepted.envelopes) context.enqueue(envelope);
       return;
     }
+    // Every target of a route gets the same id: one request waits for the first reply of any of them.
+    this.#replies.add(seq, accepted.envelopes[0]?.target.id ?? '', accepted.acceptedAt);
     const caller = context.callerAddress(String(seq));
-    for (const envelope of accepted.envelopes) {
-      this.#replies.add(seq, envelope.target.id, accepted.acceptedAt);
-      context.enqueue({ ...envelope, caller });
-    }
+    for (const envelope of accepted.envelopes) context.enqueue({ ...envelope, caller });
   }
 
   /**
