@@ -103,8 +103,10 @@ export class RuntimeTracing {
   startInvocations(address: PbAddress, envelopes: readonly Envelope[]): (TracedStep | undefined)[] | undefined {
     if (this.provider === undefined) return undefined;
     let spans: (TracedStep | undefined)[] | undefined;
-    for (const [index, envelope] of envelopes.entries()) {
-      const parent = envelope.headers === undefined ? undefined : traceParentOf(envelope.headers);
+    for (let index = 0; index < envelopes.length; index++) {
+      const headers = (envelopes[index] as Envelope).headers;
+      if (headers === undefined) continue;
+      const parent = traceParentOf(headers);
       if (parent?.sampled !== true) continue;
       spans ??= new Array<TracedStep | undefined>(envelopes.length).fill(undefined);
       spans[index] = this.#start(`invoke ${address.namespace}/${address.type}`, SpanKind.CONSUMER, parent, {
