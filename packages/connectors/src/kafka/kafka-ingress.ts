@@ -5,6 +5,7 @@ import { Kafka, Partitioners, type Consumer, type EachBatchPayload, type KafkaMe
 import { ConnectorErrorCodes } from '../connector-error-codes';
 import { sleep } from '../common/sleep';
 import { IngressRoute } from '../common/ingress-route';
+import { enqueueRecord } from '../common/record-span';
 import { PressureGate } from '../common/pressure-gate';
 import { committedMessages, keepAbortedTransactions, lastFetchedOffset } from './aborted-transactions';
 import type { KafkaIngressConfig } from './kafka-ingress-kind';
@@ -248,7 +249,16 @@ export class KafkaIngress implements Ingress {
       }
       if (message.key !== null && unserved === undefined) {
         const envelopes = route.envelopes(message.key.toString('utf8'), message.value, fromKafkaHeaders(message.headers));
-        for (const envelope of envelopes) context.enqueue(envelope);
+        enqueueRecord(context, envelopes, () => ({
+          name: `receive ${topic}`,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.destination.partition.id': String(partition),
+            'messaging.kafka.offset': message.offset,
+            'keyflow.ingress': this.id,
+          },
+        }));
         this.#delivered++;
       } else {
         const reason = message.key === null ? 'the record has no key' : `no endpoint serves the target function type ${(unserved as string[]).join(', ')}`;

@@ -12,6 +12,7 @@ import {
 import { ConnectorErrorCodes } from '../connector-error-codes';
 import { sleep } from '../common/sleep';
 import { IngressRoute } from '../common/ingress-route';
+import { enqueueRecord } from '../common/record-span';
 import { PressureGate } from '../common/pressure-gate';
 import { createKinesisClient } from './kinesis-client';
 import type { KinesisIngressConfig } from './kinesis-ingress-kind';
@@ -287,7 +288,14 @@ export class KinesisIngress implements Ingress {
   #hand(route: IngressRoute, state: ShardState, partitionKey: string, data: Uint8Array, sequenceNumber: string): boolean {
     const unserved = this.#unserved.get(state.stream);
     if (unserved === undefined && partitionKey !== '') {
-      for (const envelope of route.envelopes(partitionKey, data)) (this.#context as IngressContext).enqueue(envelope);
+      enqueueRecord(this.#context as IngressContext, route.envelopes(partitionKey, data), () => ({
+        name: `receive ${state.stream}`,
+        attributes: {
+          'messaging.destination.name': state.stream,
+          'messaging.destination.partition.id': state.shard.ShardId ?? '',
+          'keyflow.ingress': this.id,
+        },
+      }));
       this.#delivered++;
       return true;
     }

@@ -1,3 +1,4 @@
+import { OtlpReceiver } from '@keyflow/runtime/test-support';
 import { NULL_HEADER_VALUE, writeNullHeaderValues } from '../../src/kafka/null-header-value';
 import { createTopics, produce, readTopic, uniqueName, type ReadRecord } from '../support/kafka-helpers';
 import { kafkaRelayModule } from '../support/kafka-relay-module';
@@ -85,5 +86,46 @@ describe('Kafka headers', () => {
     const [, traceId, spanId, flags] = (written?.[0] ?? '').split('-');
     expect([traceId, flags]).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736', '01']);
     expect(spanId).not.toBe('00f067aa0ba902b7'); // the invocation's span, a child of the producer's
+  });
+
+  it('begins a trace for a record without one, as the sample ratio says, and follows a producer that did not sample', async () => {
+    const [input, out] = [uniqueName('in'), uniqueName('out')];
+    await createTopics([input, out], 1);
+    const unsampled = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
+    await produce(input, [
+      { key: 'ann', value: `${out}|new trace` },
+      { key: 'bob', value: `${out}|not sampled`, headers: { traceparent: unsampled } },
+    ]);
+    const receiver = await OtlpReceiver.start();
+    let records: ReadRecord[];
+    try {
+      const tracing = { otlpEndpoint: receiver.endpoint, sampleRatio: 1 };
+      const runtime = await startRuntime(moduleYaml(input, 'at-least-once'), { stateDir: dir, egresses: [new RecordingEgress()], checkpointIntervalMs: 200, tracing });
+      try {
+        records = await readTopic(out, { count: 2 });
+      } finally {
+        await runtime.stop(); // exports the spans still buffered
+      }
+    } finally {
+      await receiver.close();
+    }
+
+    // The record without a traceparent: a trace of its own, `receive <topic>` then the invocation.
+    const receive = receiver.spans.filter((span) => span.name === `receive ${input}`);
+    expect(receive).toHaveLength(1);
+    expect(receive[0]).toMatchObject({
+      parentSpanId: '',
+      attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': input, 'messaging.destination.partition.id': '0', 'messaging.kafka.offset': '0' },
+    });
+    const invoke = receiver.spans.filter((span) => span.name === 'invoke it/header-relay');
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]).toMatchObject({ traceId: receive[0]?.traceId, parentSpanId: receive[0]?.spanId, attributes: { 'keyflow.address': 'it/header-relay/ann' } });
+    // Its output record goes on with the invocation's context. The unsampled producer's record is
+    // not traced: its output has the header as the function passed it on.
+    const traceparent = (key: string): (string | undefined)[] | undefined =>
+      records.find((record) => record.key === key)?.headerValues?.['traceparent']?.map((value) => value?.toString('utf8'));
+    expect(traceparent('ann')).toEqual([`00-${receive[0]?.traceId}-${invoke[0]?.spanId}-01`]);
+    expect(traceparent('bob')).toEqual([unsampled]);
+    expect(receiver.spans.filter((span) => span.traceId === '4bf92f3577b34da6a3ce929d0e0e4736')).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { KinesisIngress } from '../../src';
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { OtlpReceiver } from '@keyflow/runtime/test-support';
 import { createStream, putRecords, readStream, startKinesalite, type LocalKinesis } from '../support/kinesis-helpers';
 import { RecordingEgress } from '../support/recording-egress';
 import { eventually, ingressOf, startRuntime, tempDir } from '../support/runtime-harness';
@@ -87,6 +88,36 @@ describe('Kinesis', () => {
       }
     }
     expect(seen.lines).toHaveLength(records.length * 2);
+  });
+
+  it('begins a trace per record with tracing on: `receive <stream>`, then each invocation of its messages', async () => {
+    const stream = uniqueName('traced');
+    await createStream(kinesis, stream, 1);
+    await putRecords(kinesis, stream, [{ key: 'ann', value: 'hello' }]);
+    const receiver = await OtlpReceiver.start();
+    try {
+      const seen = new RecordingEgress();
+      const runtime = await startRuntime(ingressYaml(kinesis, stream, ['startupPosition:', '  type: earliest'], ['it/recorder', 'it/auditor']), {
+        stateDir: dir,
+        egresses: [seen],
+        tracing: { otlpEndpoint: receiver.endpoint },
+      });
+      try {
+        await seen.until(2);
+      } finally {
+        await runtime.stop(); // exports the spans still buffered
+      }
+    } finally {
+      await receiver.close();
+    }
+    const [receive, ...others] = receiver.spans.filter((span) => span.name === `receive ${stream}`);
+    expect(others).toEqual([]);
+    expect(receive).toMatchObject({ parentSpanId: '', attributes: { 'messaging.destination.name': stream, 'keyflow.ingress': 'it/kinesis-in' } });
+    const invocations = receiver.spans.filter((span) => span.name.startsWith('invoke '));
+    expect(invocations.map((span) => [span.name, span.traceId, span.parentSpanId]).sort()).toEqual([
+      ['invoke it/auditor', receive?.traceId, receive?.spanId],
+      ['invoke it/recorder', receive?.traceId, receive?.spanId],
+    ]);
   });
 
   it('starts at the latest records (the default), the earliest, or a date', async () => {

@@ -86,13 +86,15 @@ export class RuntimeTracing {
   }
 
   /**
-   * A message enters: the span of its ingress (`name`, e.g. `POST /greeter`), a child of
-   * `incoming` when the request brought one; undefined when the trace is not recorded.
+   * A message enters: the span of its ingress (`name`, e.g. `POST /greeter` or `receive orders`),
+   * a child of `incoming` when the request or record brought one; undefined when the trace is not
+   * recorded. `kind` is `server` for a request answered (HTTP), `consumer` for a record read from
+   * a log (Kafka, Kinesis).
    */
-  startIngress(name: string, incoming: TraceParent | undefined, attributes?: Record<string, string>): TracedStep | undefined {
+  startIngress(name: string, incoming: TraceParent | undefined, attributes?: Record<string, string>, kind: 'server' | 'consumer' = 'server'): TracedStep | undefined {
     if (this.provider === undefined) return undefined;
     if (incoming === undefined ? Math.random() >= this.#ratio : !incoming.sampled) return undefined;
-    return this.#start(name, SpanKind.SERVER, incoming, attributes ?? {});
+    return this.#start(name, kind === 'server' ? SpanKind.SERVER : SpanKind.CONSUMER, incoming, attributes ?? {});
   }
 
   /**

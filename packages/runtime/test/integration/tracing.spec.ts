@@ -12,7 +12,7 @@ import { emptyModule } from '../../src/test-support/empty-module';
 import { httpIngressConfig } from '../../src/test-support/http-ingress-config';
 import { httpSend } from '../../src/test-support/http-post';
 import { withTraceParent } from '../../src/tracing/trace-parent';
-import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { OtlpReceiver, type ReceivedSpan } from '../../src/test-support/otlp-receiver';
 
 // Traces across messages, exported over OTLP/HTTP (protobuf) to a real receiver: an HTTP request
 // fans out from one function to two others, each of which writes an egress record (one of them

@@ -1,0 +1,27 @@
+import { traceParentOf, withTraceParent, type Envelope, type IngressContext } from '@keyflow/runtime/kinds';
+
+/** The span of one record read from a log: `receive <topic or stream>`, and where it came from. */
+export interface RecordSpan {
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+}
+
+/**
+ * Hands the messages of one record to the runtime. With tracing on, the record begins a trace
+ * (as the sample ratio says) or continues its producer's (a `traceparent` among its headers,
+ * whose sampled flag it keeps): the span of its ingress, whose context the messages carry on in
+ * place of the producer's. `span` is only asked for when tracing is on.
+ */
+export function enqueueRecord(context: IngressContext, envelopes: readonly Envelope[], span: () => RecordSpan): void {
+  const { tracing } = context;
+  const traced = tracing.enabled ? startRecordSpan(context, envelopes, span()) : undefined;
+  for (const envelope of envelopes) {
+    context.enqueue(traced === undefined ? envelope : { ...envelope, headers: withTraceParent(envelope.headers, traced.parent) });
+  }
+  traced?.end();
+}
+
+function startRecordSpan(context: IngressContext, envelopes: readonly Envelope[], span: RecordSpan) {
+  // Every message of a record has the record's headers.
+  return context.tracing.startIngress(span.name, traceParentOf(envelopes[0]?.headers), span.attributes, 'consumer');
+}
