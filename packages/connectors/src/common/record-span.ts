@@ -1,4 +1,4 @@
-import { traceParentOf, withTraceParent, type Envelope, type IngressContext } from '@keyflow/runtime/kinds';
+import { traceParentOf, withTraceParent, type Envelope, type IngressContext, type TracedStep } from '@keyflow/runtime/kinds';
 
 /** The span of one record read from a log: `receive <topic or stream>`, and where it came from. */
 export interface RecordSpan {
@@ -13,15 +13,14 @@ export interface RecordSpan {
  * place of the producer's. `span` is only asked for when tracing is on.
  */
 export function enqueueRecord(context: IngressContext, envelopes: readonly Envelope[], span: () => RecordSpan): void {
-  const { tracing } = context;
-  const traced = tracing.enabled ? startRecordSpan(context, envelopes, span()) : undefined;
+  let traced: TracedStep | undefined;
+  if (context.tracing.enabled) {
+    const { name, attributes } = span();
+    // Every message of a record carries the record's headers, its traceparent among them.
+    traced = context.tracing.startIngress(name, traceParentOf(envelopes[0]?.headers), attributes, 'consumer');
+  }
   for (const envelope of envelopes) {
     context.enqueue(traced === undefined ? envelope : { ...envelope, headers: withTraceParent(envelope.headers, traced.parent) });
   }
   traced?.end();
-}
-
-function startRecordSpan(context: IngressContext, envelopes: readonly Envelope[], span: RecordSpan) {
-  // Every message of a record has the record's headers.
-  return context.tracing.startIngress(span.name, traceParentOf(envelopes[0]?.headers), span.attributes, 'consumer');
 }
