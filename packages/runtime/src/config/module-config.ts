@@ -142,6 +142,8 @@ export interface HttpIngressConfig {
   readonly maxBodyBytes: number;
   /** How long the reply of a request that waits for one is kept (for polling and retries), from its acceptance. Default 5 min. */
   readonly replyRetentionMs: number;
+  /** How many such requests and replies are kept at most; the oldest go first. Default 100,000. */
+  readonly maxKeptReplies: number;
 }
 
 /** How an egress delivers records. */

@@ -32,6 +32,7 @@ function config(overrides: Partial<HttpIngressConfig> = {}): HttpIngressConfig {
     idempotencyWindowMs: WINDOW_MS,
     maxBodyBytes: 64,
     replyRetentionMs: 60_000,
+    maxKeptReplies: 100_000,
     ...overrides,
   };
 }

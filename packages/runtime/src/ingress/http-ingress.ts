@@ -109,7 +109,7 @@ export class HttpIngress implements Ingress {
   constructor(config: HttpIngressConfig) {
     this.id = config.id;
     this.#config = config;
-    this.#replies = new RequestReplies(config.replyRetentionMs);
+    this.#replies = new RequestReplies({ retentionMs: config.replyRetentionMs, maxKept: config.maxKeptReplies });
   }
 
   /** Where the server listens (after start). */
@@ -183,7 +183,14 @@ export class HttpIngress implements Ingress {
       this.#keys.delete(key);
       ops.push({ type: 'del', key });
     }
+    const droppedBefore = this.#replies.droppedEarly;
     ops.push(...this.#replies.capture(now));
+    if (droppedBefore === 0 && this.#replies.droppedEarly > 0) {
+      this.#context?.logger.warn(
+        `more than maxKeptReplies (${this.#config.maxKeptReplies}) requests wait for or hold a reply: the oldest are let go before replyRetention (${this.#config.replyRetentionMs / 1000} s) is over; raise maxKeptReplies if clients poll for replies that long`,
+        { ingress: this.id },
+      );
+    }
     return { position: encodePosition({ next: this.#next, nextRequest: this.#nextRequest }), ops };
   }
 
@@ -380,7 +387,7 @@ export class HttpIngress implements Ingress {
     const known = this.#replies.lookup(seq, id);
     if (known.status === 'released') return sendReply(response, known.reply);
     if (known.status === 'unknown') {
-      return replyJson(response, 202, { status: 'duplicate', seq, message: `Its reply is no longer kept (replyRetention ${this.#config.replyRetentionMs / 1000} s).` });
+      return replyJson(response, 202, { status: 'duplicate', seq, message: `Its reply is no longer kept (${this.#keptRepliesLimits()}).` });
     }
     const reply = waitMs > 0 ? await this.#replies.wait(seq, waitMs) : undefined;
     if (reply !== undefined) return sendReply(response, reply);
@@ -416,10 +423,15 @@ export class HttpIngress implements Ingress {
     if (known.status === 'unknown') {
       return replyJson(response, 404, {
         code: IngressErrorCodes.NO_REPLY,
-        message: `No reply of request ${match.seq} to ${match.route.path}/${match.id} is kept: no such request waited for one, or it was accepted more than ${this.#config.replyRetentionMs / 1000} s ago (replyRetention).`,
+        message: `No reply of request ${match.seq} to ${match.route.path}/${match.id} is kept: no such request waited for one, or it is no longer kept (${this.#keptRepliesLimits()}).`,
       });
     }
     return this.#answer(response, match.route.path, match.id, match.seq, waitMs.ms ?? 0);
+  }
+
+  /** How long and how many replies are kept, as error messages say it. */
+  #keptRepliesLimits(): string {
+    return `replyRetention ${this.#config.replyRetentionMs / 1000} s, maxKeptReplies ${this.#config.maxKeptReplies}`;
   }
 
   /** Checks the route's bearer tokens; when they refuse the request, answers 401 and returns false. */

@@ -21,7 +21,7 @@ export const IngressErrorCodes = defineErrorCodes(
     UNAUTHORIZED: 'KF_INGRESS_UNAUTHORIZED',
     /** A route's `auth` names tokens that cannot be read (variable unset, file missing) or are too short. */
     AUTH_TOKENS_INVALID: 'KF_INGRESS_AUTH_TOKENS_INVALID',
-    /** No reply is kept at that `Location`: no such request waited for one, or it is older than `replyRetention`. */
+    /** No reply is kept at that `Location`: no such request waited for one, or it is older than `replyRetention` (or beyond `maxKeptReplies`). */
     NO_REPLY: 'KF_INGRESS_NO_REPLY',
   } as const,
   { retryable: ['UNAVAILABLE', 'NOT_DURABLE'] },

@@ -27,12 +27,20 @@ interface CapturedRequest {
 /** Where the records of requests live among an ingress's own keys: apart from every idempotency key (those begin with a route path). */
 export const REQUEST_KEY_PREFIX = '\u0001req/';
 
+/** How long requests and their replies are kept, and how many at most. */
+export interface ReplyRetention {
+  /** From a request's acceptance. */
+  readonly retentionMs: number;
+  /** The oldest go first when there are more (memory stays bounded at any rate of requests). */
+  readonly maxKept: number;
+}
+
 /**
  * The requests of an ingress that wait for a reply, by their sequence number, and their
  * replies. A reply is released to clients only once a committed checkpoint holds it — and with
  * it the effects of the invocation that gave it — so that no client sees an answer that a
- * crash takes back. Requests and replies are stored with checkpoints and kept for `retentionMs`
- * after their request was accepted.
+ * crash takes back. Requests and replies are stored with checkpoints and kept for
+ * `retentionMs` after their request was accepted, the newest `maxKept` of them at most.
  */
 export class RequestReplies {
   /** In sequence order (the order of acceptance). */
@@ -44,7 +52,15 @@ export class RequestReplies {
   #capturedCount = 0;
   readonly #waiters = new Map<number, ((reply: RequestReply | undefined) => void)[]>();
 
-  constructor(private readonly retentionMs: number) {}
+  /** How many requests were let go before their retention was over, because more than `maxKept` were kept. */
+  #droppedEarly = 0;
+
+  constructor(private readonly retention: ReplyRetention) {}
+
+  /** Requests let go before their retention was over (more than `maxKept` were kept), since the start. */
+  get droppedEarly(): number {
+    return this.#droppedEarly;
+  }
 
   /** Requests restored from the ingress's store, for {@link restore}. */
   static isStoreKey(key: string): boolean {
@@ -125,9 +141,13 @@ export class RequestReplies {
       if (request !== undefined) ops.push({ type: 'put', key: storeKey(seq), value: encodeRequest(request) });
     }
     // Accepted in sequence order, so the oldest come first.
-    const oldest = now - this.retentionMs;
+    const oldest = now - this.retention.retentionMs;
+    let beyondCount = this.#requests.size - this.retention.maxKept;
     for (const [seq, request] of this.#requests) {
-      if (request.acceptedAt >= oldest) break;
+      const expired = request.acceptedAt < oldest;
+      if (!expired && beyondCount <= 0) break;
+      if (!expired) this.#droppedEarly++;
+      beyondCount--;
       this.#requests.delete(seq);
       ops.push({ type: 'del', key: storeKey(seq) });
     }

@@ -116,6 +116,7 @@ describe('parseModule: a valid module with every kind', () => {
       idempotencyWindowMs: 3_600_000,
       maxBodyBytes: 65_536,
       replyRetentionMs: 5 * 60_000,
+      maxKeptReplies: 100_000,
     });
   });
 
@@ -188,6 +189,7 @@ describe('parseModule: defaults', () => {
       idempotencyWindowMs: 24 * 3_600_000,
       maxBodyBytes: 4 * 1024 * 1024,
       replyRetentionMs: 5 * 60_000,
+      maxKeptReplies: 100_000,
     });
   });
 

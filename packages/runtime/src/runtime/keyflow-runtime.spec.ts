@@ -80,6 +80,7 @@ describe('KeyflowRuntime', () => {
           idempotencyWindowMs: 60_000,
           maxBodyBytes: 1_024,
           replyRetentionMs: 60_000,
+          maxKeptReplies: 100_000,
         },
       ],
     });

@@ -12,6 +12,7 @@ export function httpIngressConfig(id: string, routes: readonly HttpIngressRoute[
     idempotencyWindowMs: 60_000,
     maxBodyBytes: 1_024,
     replyRetentionMs: 60_000,
+    maxKeptReplies: 100_000,
     ...overrides,
   };
 }

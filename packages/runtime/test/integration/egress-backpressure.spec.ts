@@ -57,6 +57,7 @@ describe('egress backpressure', () => {
             idempotencyWindowMs: 60_000,
             maxBodyBytes: 1_024,
             replyRetentionMs: 60_000,
+            maxKeptReplies: 100_000,
           },
         ],
       }),

@@ -9,6 +9,8 @@ import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { emptyModule } from '../../src/test-support/empty-module';
 import { httpIngressConfig } from '../../src/test-support/http-ingress-config';
 import { httpSend } from '../../src/test-support/http-post';
+import { capturedLogs } from '../../src/test-support/captured-logs';
+import type { Logger } from '@keyflow/sdk';
 
 // Request/response through the HTTP ingress: a request that waits gets a caller address, the
 // function answers by sending to it (ctx.reply here; any SDK's send to its caller alike), and the
@@ -60,12 +62,16 @@ class Slow {
   }
 }
 
-const ingress = (): HttpIngressConfig =>
-  httpIngressConfig('test/http', [
-    { path: '/count', valueType: Types.string.typename, targets: ['test/counter'] },
-    { path: '/totals', valueType: Types.string.typename, targets: ['test/totals'], waitForReplyMs: 5_000 },
-    { path: '/slow', valueType: Types.string.typename, targets: ['test/slow'] },
-  ]);
+const ingress = (overrides: Partial<HttpIngressConfig> = {}): HttpIngressConfig =>
+  httpIngressConfig(
+    'test/http',
+    [
+      { path: '/count', valueType: Types.string.typename, targets: ['test/counter'] },
+      { path: '/totals', valueType: Types.string.typename, targets: ['test/totals'], waitForReplyMs: 5_000 },
+      { path: '/slow', valueType: Types.string.typename, targets: ['test/slow'] },
+    ],
+    overrides,
+  );
 
 describe('request/response over the HTTP ingress', () => {
   let dir: string;
@@ -79,12 +85,14 @@ describe('request/response over the HTTP ingress', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(options: { stateDir?: string; storage?: FolderCheckpointStorage } = {}): Promise<string> {
+  async function start(
+    options: { stateDir?: string; storage?: FolderCheckpointStorage; ingress?: Partial<HttpIngressConfig>; logger?: Logger } = {},
+  ): Promise<string> {
     runtime = await KeyflowRuntime.start({
-      module: emptyModule({ httpIngresses: [ingress()] }),
+      module: emptyModule({ httpIngresses: [ingress(options.ingress)] }),
       stateDir: options.stateDir ?? dir,
       functions: [Counter, Totals, Slow],
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
       // No periodic checkpoint: a reply must not wait for one.
       checkpointIntervalMs: 0,
       ...(options.storage ? { checkpointStorage: options.storage } : {}),
@@ -145,6 +153,27 @@ describe('request/response over the HTTP ingress', () => {
     expect([afterRestart.status, afterRestart.body.toString()]).toEqual([200, 'c9:1']);
     const next = await httpSend(`${base}/count/c9`, { body: 'x', headers: { Prefer: 'wait=5', 'Idempotency-Key': 'k-2' } });
     expect(next.body.toString()).toBe('c9:2');
+  });
+
+  it('keeps at most maxKeptReplies requests with their replies, letting the oldest go first, also across a restart, and warns once', async () => {
+    const { logger, lines } = capturedLogs();
+    let base = await start({ ingress: { maxKeptReplies: 2 }, logger });
+    const send = (key: string): Promise<Awaited<ReturnType<typeof httpSend>>> =>
+      httpSend(`${base}/count/m1`, { body: 'x', headers: { Prefer: 'wait=5', 'Idempotency-Key': key } });
+    for (const key of ['k-a', 'k-b', 'k-c', 'k-d']) expect((await send(key)).status).toBe(200);
+    // Each commit lets go of what is beyond the newest two: k-a and k-b are gone, k-c and k-d kept.
+    const gone = await send('k-a');
+    expect([gone.status, gone.json.status, gone.json.message]).toEqual([202, 'duplicate', 'Its reply is no longer kept (replyRetention 60 s, maxKeptReplies 2).']);
+    expect((await send('k-d')).body.toString()).toBe('m1:4');
+    const warnings = lines.filter((line) => line.level === 'warn' && line.msg.includes('maxKeptReplies'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toContain('the oldest are let go before replyRetention (60 s) is over');
+
+    await runtime?.stop();
+    base = await start({ ingress: { maxKeptReplies: 2 } });
+    expect((await send('k-b')).json.status).toBe('duplicate');
+    const kept = await send('k-c');
+    expect([kept.status, kept.body.toString()]).toEqual([200, 'm1:3']);
   });
 
   it('refuses a Prefer: wait that is not a number of seconds', async () => {

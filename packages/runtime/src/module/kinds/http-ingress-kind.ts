@@ -8,6 +8,7 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_REPLY_RETENTION_MS = 5 * 60_000;
+const DEFAULT_MAX_KEPT_REPLIES = 100_000;
 const ROUTE_PATH = /^\/[^\s?#]*$/;
 const ROUTE_FORMATS: readonly HttpIngressRouteFormat[] = ['json', 'bytes'];
 const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#', e.g. '/greet'";
@@ -36,6 +37,7 @@ const PATH_EXPECTED = "a URL path starting with '/', without spaces, '?' or '#',
  *   idempotencyWindow: 24h               # optional
  *   maxBodyBytes: 4194304                # optional
  *   replyRetention: 5m                   # optional: how long replies are kept for polling and retries
+ *   maxKeptReplies: 100000               # optional: how many at most (the oldest go first)
  * ```
  */
 export function parseHttpIngress(spec: SpecReader, source: SourceLocation): HttpIngressConfig {
@@ -49,6 +51,7 @@ export function parseHttpIngress(spec: SpecReader, source: SourceLocation): Http
     idempotencyWindowMs: spec.optionalDuration('idempotencyWindow', { min: 0 }) ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
     maxBodyBytes: spec.optionalInt('maxBodyBytes', { min: 1 }) ?? DEFAULT_MAX_BODY_BYTES,
     replyRetentionMs: spec.optionalDuration('replyRetention', { min: 1000 }) ?? DEFAULT_REPLY_RETENTION_MS,
+    maxKeptReplies: spec.optionalInt('maxKeptReplies', { min: 1 }) ?? DEFAULT_MAX_KEPT_REPLIES,
   };
 }
 
