@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** A port on 127.0.0.1 that nothing listens on right now (the runtime's test helper). */
+export { freePort } from '@keyflow/runtime/test-support';

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** The repository root. */
@@ -8,17 +7,8 @@ export const ROOT = join(__dirname, '..', '..', '..');
 /** The built `keyflow` command (the e2e target builds the runtime first). */
 export const KEYFLOW_CLI = join(ROOT, 'packages', 'runtime', 'dist', 'cli', 'main.js');
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (the runtime's test helper). */
+export { freePort } from '@keyflow/runtime/test-support';
 
 /** A running `keyflow run` process and what it printed. */
 export interface KeyflowProcess {

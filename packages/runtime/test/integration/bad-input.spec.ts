@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatefulFunction, Types, egressMessage, isKeyflowError, serveHttp, silentLogger, type Context, type ErrorCode, type Message } from '@keyflow/sdk';
@@ -7,6 +6,7 @@ import { parseModule } from '../../src/module/module-loader';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
 import { emptyModule } from '../../src/test-support/empty-module';
+import { freePort } from '../../src/test-support/raw-server';
 
 @StatefulFunction('bad/echo')
 class Echo {
@@ -30,14 +30,6 @@ class Undeclared {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function failureOf(runtime: KeyflowRuntime): Promise<Error> {
   return new Promise((resolve) => runtime.onFailure(resolve));

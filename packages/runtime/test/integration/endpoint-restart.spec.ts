@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types, silentLogger } from '@keyflow/sdk';
 import { parseModule } from '../../src/module/module-loader';
 import { KeyflowRuntime } from '../../src/runtime/keyflow-runtime';
 import { CapturingEgress } from '../../src/test-support/capturing-egress';
+import { freePort } from '../../src/test-support/raw-server';
 
 // A remote function service is killed (SIGKILL) while messages flow and started again: the
 // runtime retries within the call timeout, loses nothing and keeps the order per address.
@@ -17,14 +17,6 @@ const FIXTURES = join(__dirname, '..', 'fixtures');
 const TSX_REQUIRE = ['--require', require.resolve('tsx/cjs')];
 const TSCONFIG = join(__dirname, '..', '..', 'tsconfig.json');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startService(port: number): ChildProcess {
   return spawn(process.execPath, ['--conditions=@keyflow/source', ...TSX_REQUIRE, join(FIXTURES, 'serve-mode-test-functions.ts'), String(port)], {

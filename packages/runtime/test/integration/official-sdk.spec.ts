@@ -74,6 +74,13 @@ describe('Keyflow runtime driving the official StateFun JS SDK', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
+  /** The official SDK's service as a StateFun HTTP endpoint, the first document of each test's module. */
+  const endpointYaml = (): string => `kind: io.statefun.endpoints.v2/http
+spec:
+  functions: official/*
+  urlPathTemplate: http://127.0.0.1:${port}/statefun
+`;
+
   afterEach(async () => {
     await new Promise((resolve) => server.close(resolve));
     await rm(dir, { recursive: true, force: true });
@@ -82,11 +89,7 @@ describe('Keyflow runtime driving the official StateFun JS SDK', () => {
   it('runs send, sendAfter, cancellation, egress and the missing-state retry', async () => {
     const egressPath = join(dir, 'out.jsonl');
     const module = parseModule(
-      `kind: io.statefun.endpoints.v2/http
-spec:
-  functions: official/*
-  urlPathTemplate: http://127.0.0.1:${port}/statefun
----
+      `${endpointYaml()}---
 kind: io.keyflow.file.v1/egress
 spec:
   id: official/out
@@ -130,11 +133,7 @@ spec:
   it("answers an HTTP request that waits with the function's message to its caller", async () => {
     const ingressPort = await freePort();
     const module = parseModule(
-      `kind: io.statefun.endpoints.v2/http
-spec:
-  functions: official/*
-  urlPathTemplate: http://127.0.0.1:${port}/statefun
----
+      `${endpointYaml()}---
 kind: io.keyflow.http.v1/ingress
 spec:
   id: official/http

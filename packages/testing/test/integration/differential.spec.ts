@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { egressRecordToJson } from '@keyflow/runtime';
 import { TestKit } from '../../src';
 import { DiffAccount, DiffAuditor } from '../fixtures/differential-functions';
 import { seededWorkload, type WorkloadMessage } from '../support/seeded-workload';
+import { freePort } from '@keyflow/runtime/test-support';
 
 // The same seeded workload through the test kit and through `keyflow run` (the built CLI, a
 // spawned process with an HTTP ingress and a file egress, the functions embedded from the same
@@ -130,13 +130,3 @@ async function until(check: () => boolean | Promise<boolean>, failure: () => str
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
