@@ -1,12 +1,13 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { KeyflowError, type Logger } from '@keyflow/sdk';
 import type { PbAddress } from '@keyflow/sdk/protocol';
 import { RuntimeErrorCodes } from '../errors/runtime-error-codes';
 import type { Envelope } from '../message/envelope';
 import { describeAddress } from '../message/address-key';
-import { OtlpHttpExporter } from './otlp-http-exporter';
+import { OtlpHttpSender } from './otlp-http-sender';
+import { OtlpSpanProcessor } from './otlp-span-processor';
 import { traceParentOf, type TraceParent } from './trace-parent';
 
 /** How the runtime exports traces (off without it). */
@@ -75,7 +76,7 @@ export class RuntimeTracing {
       resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'keyflow' }),
       // The runtime decides which traces to record (see the class comment); every span it starts is recorded.
       sampler: new AlwaysOnSampler(),
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OtlpHttpExporter(url, logger), scheduledDelayMillis: 1_000 })],
+      spanProcessors: [new OtlpSpanProcessor(new OtlpHttpSender(url, logger), logger)],
     });
     return new RuntimeTracing(provider, provider.getTracer('@keyflow/runtime'), ratio);
   }
