@@ -19,7 +19,7 @@ export interface JobDetails {
   readonly jid: string;
   readonly name: string;
   readonly state: string;
-  readonly vertices: readonly { readonly name: string; readonly parallelism: number; readonly status: string }[];
+  readonly vertices: readonly { readonly id: string; readonly name: string; readonly parallelism: number; readonly status: string }[];
 }
 
 /** One failure of a job, as `GET /jobs/:id/exceptions` lists it. */
@@ -31,6 +31,8 @@ export interface JobFailure {
 }
 
 const POLL_MS = 300;
+/** The pause before a failed savepoint is triggered again. */
+const SAVEPOINT_RETRY_PAUSE_MS = 2_000;
 
 /**
  * The parts of Flink's REST API (1.16) that `keyflow flink` uses: jar upload and run, job
@@ -87,15 +89,36 @@ export class FlinkRestClient {
 
   /**
    * Takes a savepoint in `targetDirectory` and cancels the job once it is complete; resolves to
-   * the savepoint's path. (Not stop-with-savepoint: StateFun 3.3's legacy Kafka source fails
-   * that with Handover$ClosedException.)
+   * the savepoint's path. A savepoint that fails (one that outlives the cluster's checkpoint
+   * timeout expires) is triggered again, `onRetry` told why, until `timeoutMs` have passed; the
+   * error then says which tasks had not acknowledged the last one. (Not stop-with-savepoint:
+   * StateFun 3.3's legacy Kafka source fails that with Handover$ClosedException.)
    */
-  async savepointAndCancel(jobId: string, targetDirectory: string, timeoutMs: number): Promise<string> {
-    const { 'request-id': requestId } = await this.#request<{ 'request-id': string }>('POST', `/jobs/${jobId}/savepoints`, {
-      'target-directory': targetDirectory,
-      'cancel-job': true,
-    });
+  async savepointAndCancel(jobId: string, targetDirectory: string, timeoutMs: number, onRetry?: (cause: string) => void): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { 'request-id': requestId } = await this.#request<{ 'request-id': string }>('POST', `/jobs/${jobId}/savepoints`, {
+        'target-directory': targetDirectory,
+        'cancel-job': true,
+      });
+      const failure = await this.#savepointFailure(jobId, requestId, deadline);
+      if (failure.location !== undefined) return failure.location;
+      if (failure.cause === undefined) {
+        throw new KeyflowError(
+          FlinkErrorCodes.SAVEPOINT_FAILED,
+          `The savepoint of job ${jobId} did not complete within ${timeoutMs} ms${await this.#pendingCheckpoint(jobId)}; see the JobManager log.`,
+        );
+      }
+      if (Date.now() + SAVEPOINT_RETRY_PAUSE_MS > deadline) {
+        throw new KeyflowError(FlinkErrorCodes.SAVEPOINT_FAILED, `The savepoint of job ${jobId} failed: ${failure.cause}`);
+      }
+      onRetry?.(failure.cause);
+      await sleep(SAVEPOINT_RETRY_PAUSE_MS);
+    }
+  }
+
+  /** Waits for savepoint `requestId`: its location, or why it failed, or neither at the deadline. */
+  async #savepointFailure(jobId: string, requestId: string, deadline: number): Promise<{ location?: string; cause?: string }> {
     for (;;) {
       const body = await this.#request<{ status: { id: string }; operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string } } }>(
         'GET',
@@ -103,11 +126,27 @@ export class FlinkRestClient {
       );
       if (body.status.id === 'COMPLETED') {
         const location = body.operation?.location;
-        if (location !== undefined) return location;
-        throw new KeyflowError(FlinkErrorCodes.SAVEPOINT_FAILED, `The savepoint of job ${jobId} failed: ${firstLines(body.operation?.['failure-cause']?.['stack-trace'] ?? 'no cause given')}`);
+        return location !== undefined ? { location } : { cause: firstLines(body.operation?.['failure-cause']?.['stack-trace'] ?? 'no cause given') };
       }
-      if (Date.now() > deadline) throw new KeyflowError(FlinkErrorCodes.SAVEPOINT_FAILED, `The savepoint of job ${jobId} did not complete within ${timeoutMs} ms; see the JobManager log.`);
+      if (Date.now() > deadline) return {};
       await sleep(POLL_MS);
+    }
+  }
+
+  /** `, checkpoint 12 acknowledged by 5 of 7 subtasks (waiting on: <task> 0/2)` for the savepoint in progress; '' if there is none or Flink does not say. */
+  async #pendingCheckpoint(jobId: string): Promise<string> {
+    try {
+      const { history } = await this.#request<{ history: { id: number; status: string; num_subtasks: number; num_acknowledged_subtasks: number }[] }>('GET', `/jobs/${jobId}/checkpoints`);
+      const pending = history.find((checkpoint) => checkpoint.status === 'IN_PROGRESS');
+      if (pending === undefined) return '';
+      const details = await this.#request<{ tasks: Record<string, { num_subtasks: number; num_acknowledged_subtasks: number }> }>('GET', `/jobs/${jobId}/checkpoints/details/${pending.id}`);
+      const job = await this.#request<JobDetails>('GET', `/jobs/${jobId}`);
+      const waiting = Object.entries(details.tasks)
+        .filter(([, task]) => task.num_acknowledged_subtasks < task.num_subtasks)
+        .map(([id, task]) => `${job.vertices.find((vertex) => vertex.id === id)?.name ?? id} ${task.num_acknowledged_subtasks}/${task.num_subtasks}`);
+      return `, checkpoint ${pending.id} acknowledged by ${pending.num_acknowledged_subtasks} of ${pending.num_subtasks} subtasks (waiting on: ${waiting.join(', ')})`;
+    } catch {
+      return '';
     }
   }
 

@@ -76,7 +76,13 @@ async function bringUp(options: FlinkUpArguments, dir: string, started: Started)
 
   started.clusterDir = join(dir, 'cluster');
   step(`starting Flink: 1 JobManager + ${options.taskManagers} TaskManager(s) x ${options.slots} slot(s) (first run: jars from Maven Central) ...`);
-  const settings = [`execution.checkpointing.interval=${options.checkpointIntervalMs}ms`];
+  const settings = [
+    `execution.checkpointing.interval=${options.checkpointIntervalMs}ms`,
+    // A checkpoint or savepoint stuck for a minute expires (Flink's default waits ten), so that
+    // `keyflow flink savepoint` triggers it again; three in a row restart the job from its last one.
+    'execution.checkpointing.timeout=60s',
+    'execution.checkpointing.tolerable-failed-checkpoints=3',
+  ];
   const cluster = await startCluster(started.clusterDir, options.taskManagers, options.slots, settings);
   const rest = new FlinkRestClient(cluster.restUrl);
   step('submitting the StateFun job ...');
