@@ -18,11 +18,6 @@ export class ProtoWriter {
     this.#buffer = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** The bytes written so far. */
-  get length(): number {
-    return this.#length;
-  }
-
   /** A copy of what was written; the writer starts empty again. */
   take(): Buffer {
     const bytes = Buffer.from(this.#buffer.subarray(0, this.#length));
