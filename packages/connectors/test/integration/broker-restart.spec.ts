@@ -48,6 +48,8 @@ spec:
       // consumer: kafkajs's filtering misses aborted records when the transactions of several
       // producers interleave in a partition, as they do around a broker restart.
       expect((await readTopic(out, { count: 800, timeoutMs: 60_000 })).length).toBeGreaterThanOrEqual(800);
+      // The input holds each record once (else duplicates below would be the producer's, not the runtime's).
+      expect(await readTopic(input, { count: 800, isolation: 'read_uncommitted', settleMs: 2_000 })).toHaveLength(800);
       let records: { key: string; value: string }[] = [];
       for (const deadline = Date.now() + 60_000; records.length < 800 && Date.now() < deadline; ) {
         records = (await readCommittedWithJavaConsumer(out, { order: 'as-read' }))

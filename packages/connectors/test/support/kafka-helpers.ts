@@ -40,7 +40,9 @@ export async function createTopics(topics: readonly string[], partitions = 1): P
 
 /** Produces records (keys as given; `partition` pins one), acknowledged by the broker. */
 export async function produce(topic: string, messages: readonly Message[]): Promise<void> {
-  const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  // Idempotent: a send retried after a broker restart (its first answer lost) would otherwise
+  // append the records twice, and a test would blame the runtime for the duplicates.
+  const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let index = 0; index < messages.length; index += 1_000) {
