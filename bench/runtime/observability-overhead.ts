@@ -2,11 +2,11 @@
 // state → egress) with metrics and traces off — the anchor — then with Prometheus metrics on,
 // then with metrics on and OpenTelemetry traces exported over OTLP at a 1 % sample ratio (to a
 // receiver in its own process, as a collector would be, that takes the spans and drops them), the
-// three alternating round by round in
-// one run. Prints messages/s of each and, against the anchor, the ratio of the medians and the
-// median of the per-round ratios (each round runs all three back to back: robust to a machine
-// whose load drifts). Run with --expose-gc (the README's command): each round then starts from a
-// collected heap. Targets: metrics within 5 % of the anchor, metrics and traces within 10 %.
+// three alternating round by round in one run. Prints messages/s and process CPU time per message
+// of each and, against the anchor, the ratio of the medians, the median of the per-round ratios
+// (each round runs all three back to back: robust to a machine whose load drifts) and the median
+// extra CPU time per message. Run with --expose-gc (the README's command): each round then starts
+// from a collected heap. Targets: metrics within 5 % of the anchor, metrics and traces within 10 %.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,13 @@ const VARIANTS: readonly Variant[] = [
   { name: `metrics + traces at ${SAMPLE_RATIO * 100} %`, metrics: true, tracing: true },
 ];
 
-async function round(dir: string, variant: Variant, tracing: TracingOptions): Promise<number> {
+/** One round: its rate, and the process's CPU time per message (all threads, RocksDB's included). */
+interface RoundResult {
+  readonly perSecond: number;
+  readonly cpuMicrosPerMessage: number;
+}
+
+async function round(dir: string, variant: Variant, tracing: TracingOptions): Promise<RoundResult> {
   const egress = new CountingEgress('bench/out');
   const runtime = await KeyflowRuntime.start({
     module: { files: [], components: [], endpoints: [], sidecars: [], httpIngresses: [], fileEgresses: [] },
@@ -48,11 +54,13 @@ async function round(dir: string, variant: Variant, tracing: TracingOptions): Pr
     ...(variant.tracing ? { tracing } : {}),
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await egress.until(MESSAGES);
   await runtime.checkpoint();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await runtime.stop();
-  return MESSAGES / seconds;
+  return { perSecond: MESSAGES / seconds, cpuMicrosPerMessage: (cpu.user + cpu.system) / MESSAGES };
 }
 
 function median(values: number[]): number {
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
   const receiver = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => receiver.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
   const tracing = { otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`, sampleRatio: SAMPLE_RATIO };
-  const rates = VARIANTS.map(() => [] as number[]);
+  const results = VARIANTS.map(() => [] as RoundResult[]);
   try {
     for (let index = 0; index < ROUNDS; index++) {
       // Rotate which goes first, so that a drift of the machine's load hits all alike.
@@ -75,7 +83,7 @@ async function main(): Promise<void> {
         // garbage of one variant's round is not paid in the next one's.
         (globalThis as { gc?: () => void }).gc?.();
         const dir = join(root, `${which}-${index}`);
-        (rates[which] as number[]).push(await round(dir, VARIANTS[which] as Variant, tracing));
+        (results[which] as RoundResult[]).push(await round(dir, VARIANTS[which] as Variant, tracing));
         await rm(dir, { recursive: true, force: true });
       }
     }
@@ -84,13 +92,20 @@ async function main(): Promise<void> {
     await rm(root, { recursive: true, force: true });
   }
   const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
-  const anchor = rates[0] as number[];
+  const anchor = (results[0] as RoundResult[]).map((result) => result.perSecond);
+  const anchorCpu = (results[0] as RoundResult[]).map((result) => result.cpuMicrosPerMessage);
   console.log(`observability overhead: ${MESSAGES.toLocaleString('en-US')} messages over ${ADDRESSES.toLocaleString('en-US')} addresses, embedded, median of ${ROUNDS} rotating rounds`);
   for (const [which, variant] of VARIANTS.entries()) {
-    const mine = rates[which] as number[];
+    const mine = (results[which] as RoundResult[]).map((result) => result.perSecond);
+    const cpu = (results[which] as RoundResult[]).map((result) => result.cpuMicrosPerMessage);
     const ratios = mine.map((value, index) => value / (anchor[index] as number));
-    const against = which === 0 ? '' : `: ratio of medians ${(median(mine) / median(anchor)).toFixed(3)}×, median of per-round ratios ${median(ratios).toFixed(3)}× (target ≥ ${which === 1 ? '0.95' : '0.90'}×)`;
-    console.log(`  ${variant.name.padEnd(26)} ${rate(median(mine)).padStart(9)} messages/s${against}`);
+    // The CPU time a message costs beyond the anchor's, round by round: steadier than the rates.
+    const extraCpu = cpu.map((value, index) => value - (anchorCpu[index] as number));
+    const against =
+      which === 0
+        ? ''
+        : `: ratio of medians ${(median(mine) / median(anchor)).toFixed(3)}×, median of per-round ratios ${median(ratios).toFixed(3)}× (target ≥ ${which === 1 ? '0.95' : '0.90'}×); ${median(extraCpu) >= 0 ? '+' : ''}${median(extraCpu).toFixed(2)} µs CPU per message`;
+    console.log(`  ${variant.name.padEnd(26)} ${rate(median(mine)).padStart(9)} messages/s, ${median(cpu).toFixed(2)} µs CPU per message${against}`);
   }
 }
 
