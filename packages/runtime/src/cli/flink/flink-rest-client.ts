@@ -101,24 +101,24 @@ export class FlinkRestClient {
         'target-directory': targetDirectory,
         'cancel-job': true,
       });
-      const failure = await this.#savepointFailure(jobId, requestId, deadline);
-      if (failure.location !== undefined) return failure.location;
-      if (failure.cause === undefined) {
+      const outcome = await this.#savepointOutcome(jobId, requestId, deadline);
+      if (outcome.location !== undefined) return outcome.location;
+      if (outcome.cause === undefined) {
         throw new KeyflowError(
           FlinkErrorCodes.SAVEPOINT_FAILED,
           `The savepoint of job ${jobId} did not complete within ${timeoutMs} ms${await this.#pendingCheckpoint(jobId)}; see the JobManager log.`,
         );
       }
       if (Date.now() + SAVEPOINT_RETRY_PAUSE_MS > deadline) {
-        throw new KeyflowError(FlinkErrorCodes.SAVEPOINT_FAILED, `The savepoint of job ${jobId} failed: ${failure.cause}`);
+        throw new KeyflowError(FlinkErrorCodes.SAVEPOINT_FAILED, `The savepoint of job ${jobId} failed: ${outcome.cause}`);
       }
-      onRetry?.(failure.cause);
+      onRetry?.(outcome.cause);
       await sleep(SAVEPOINT_RETRY_PAUSE_MS);
     }
   }
 
   /** Waits for savepoint `requestId`: its location, or why it failed, or neither at the deadline. */
-  async #savepointFailure(jobId: string, requestId: string, deadline: number): Promise<{ location?: string; cause?: string }> {
+  async #savepointOutcome(jobId: string, requestId: string, deadline: number): Promise<{ location?: string; cause?: string }> {
     for (;;) {
       const body = await this.#request<{ status: { id: string }; operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string } } }>(
         'GET',
