@@ -8,7 +8,10 @@ const TWO_POW_32 = 2 ** 32;
  * Protobuf encoding into one buffer that grows and is reused: what the trace export writes
  * (varints, strings, hex ids as bytes, fixed64 times, nested messages). A nested message is
  * written in place after a one-byte length, moved up in the rare case its length needs more;
- * so encoding a span allocates nothing but what the strings need.
+ * so encoding a span allocates nothing but what the strings need. Not @bufbuild/protobuf's
+ * BinaryWriter, which the project uses elsewhere: it keeps a byte array and a typed array per
+ * string until it finishes, and with it traces at 1 % cost +1.5–2.0 µs of CPU a message in
+ * bench/runtime/observability-overhead.ts, against +0.75–0.91 µs with this writer.
  */
 export class ProtoWriter {
   #buffer: Buffer;

@@ -120,8 +120,6 @@ export class RuntimeTracing {
     return spans;
   }
 
-
-
   /** Exports what is still buffered and stops; spans the endpoint does not take are dropped (the exporter warned). */
   async shutdown(): Promise<void> {
     await this.provider?.shutdown().catch(() => undefined);
