@@ -16,7 +16,7 @@ export class BenchIngress implements Ingress {
   readonly #value: Uint8Array;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly addresses: number,
     private readonly typename = 'bench/counter',
     payload = 'x'.repeat(16),
@@ -29,6 +29,12 @@ export class BenchIngress implements Ingress {
     context.onPressureChange((paused) => {
       if (!paused) this.#feed();
     });
+    setImmediate(() => this.#feed());
+  }
+
+  /** Feeds `count` messages more, going on round-robin where the last ones stopped. */
+  more(count: number): void {
+    this.total += count;
     setImmediate(() => this.#feed());
   }
 

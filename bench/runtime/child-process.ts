@@ -24,3 +24,12 @@ export function firstLine(child: ChildProcess): Promise<string> {
     child.once('exit', (code) => reject(new Error(`the child exited with ${code} before printing`)));
   });
 }
+
+/** Starts a bench script in its own Node process that talks to this one over Node's IPC channel. */
+export function spawnBenchWorker(script: string, args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, ['--conditions=@keyflow/source', '--require', 'tsx/cjs', join(__dirname, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'bench', 'tsconfig.json') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
