@@ -89,7 +89,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'keyflow-bench-observability-'));
-  const receiver = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const receiver = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => receiver.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
   const endpoint = `http://127.0.0.1:${port}/v1/traces`;
   const results = VARIANTS.map(() => [] as RoundResult[]);
@@ -138,13 +138,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** An OTLP/HTTP receiver that answers 200 and drops what it gets; prints its port. */
+/** An OTLP/HTTP receiver that answers 200 and drops what it gets; prints its port; exits with its parent (its stdin closes). */
 const RECEIVER = `
 const server = require('node:http').createServer((request, response) => {
   request.resume();
   request.on('end', () => response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end());
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+process.stdin.on('end', () => process.exit(0)).resume();
 `;
 
 void main();

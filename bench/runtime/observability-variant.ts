@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     if (command === 'round') void round();
     else void runtime.stop().then(() => process.exit(0));
   });
+  // Gone with the parent, whatever stopped it.
+  process.once('disconnect', () => void runtime.stop().then(() => process.exit(1)));
   report({ ready: true });
 }
 
