@@ -22,7 +22,7 @@ import type { VariantCommand, VariantKind, VariantReport } from './observability
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 1_000_000);
 const ADDRESSES = Number(process.env['BENCH_ADDRESSES'] ?? 1_000);
-const EPOCHS = Number(process.env['BENCH_EPOCHS'] ?? 5);
+const EPOCHS = Number(process.env['BENCH_EPOCHS'] ?? 15);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SAMPLE_RATIO = 0.01;
 
