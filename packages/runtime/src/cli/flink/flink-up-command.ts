@@ -185,8 +185,12 @@ async function stopAll(dir: string, started: Started): Promise<void> {
       process.stderr.write(`[keyflow flink] stopping ${what}: ${(error as Error).message}\n`);
     }
   };
-  if (started.clusterDir !== undefined) await attempt('the cluster', () => stopCluster(started.clusterDir as string));
-  if (started.functions !== undefined) await attempt('the function service', () => stopFunctionService(started.functions as FunctionServiceProcess));
-  if (started.kafkaDir !== undefined) await attempt('Kafka', () => stopLocalKafka(started.kafkaDir as string));
+  // All at once: each waits up to 20 s for its processes before killing them, one after another
+  // they could outlast the minute that `keyflow flink down` (and a user) waits.
+  await Promise.all([
+    started.clusterDir === undefined ? undefined : attempt('the cluster', () => stopCluster(started.clusterDir as string)),
+    started.functions === undefined ? undefined : attempt('the function service', () => stopFunctionService(started.functions as FunctionServiceProcess)),
+    started.kafkaDir === undefined ? undefined : attempt('Kafka', () => stopLocalKafka(started.kafkaDir as string)),
+  ]);
   await removeSession(dir);
 }
