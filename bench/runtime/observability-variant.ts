@@ -19,7 +19,8 @@ export type VariantCommand = 'round' | 'stop';
 export type VariantReport = { readonly ready: true } | { readonly seconds: number; readonly cpuMicros: number };
 
 async function main(): Promise<void> {
-  const [messages, addresses, stateDir, kind, otlpEndpoint, sampleRatio] = process.argv.slice(2) as [string, string, string, VariantKind, string, string];
+  const [messagesArg, addresses, stateDir, kind, otlpEndpoint, sampleRatio] = process.argv.slice(2) as [string, string, string, VariantKind, string, string];
+  const messages = Number(messagesArg);
   const egress = new CountingEgress('bench/out');
   const ingress = new BenchIngress(0, Number(addresses));
   const runtime = await KeyflowRuntime.start({
@@ -39,8 +40,8 @@ async function main(): Promise<void> {
   async function round(): Promise<void> {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    processed += Number(messages);
-    ingress.more(Number(messages));
+    processed += messages;
+    ingress.more(messages);
     await egress.until(processed);
     await runtime.checkpoint();
     const cpu = process.cpuUsage(cpuBefore);
