@@ -185,8 +185,10 @@ async function stopAll(dir: string, started: Started): Promise<void> {
       process.stderr.write(`[keyflow flink] stopping ${what}: ${(error as Error).message}\n`);
     }
   };
-  // All at once: each waits up to 20 s for its processes before killing them, one after another
-  // they could outlast the minute that `keyflow flink down` (and a user) waits.
+  // All at once, so each gets its signal at once: one after another (each waits up to 20 s before
+  // killing) they could outlast the minute `keyflow flink down` waits, or the grace period a
+  // supervisor such as nx gives this process before killing it, leaving the Kafka broker, a
+  // daemon outside this process's tree, running.
   await Promise.all([
     started.clusterDir === undefined ? undefined : attempt('the cluster', () => stopCluster(started.clusterDir as string)),
     started.functions === undefined ? undefined : attempt('the function service', () => stopFunctionService(started.functions as FunctionServiceProcess)),
