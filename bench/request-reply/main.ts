@@ -67,7 +67,9 @@ async function measureServer(script: string, args: readonly string[]): Promise<P
   }
 }
 
+/** Stops a server's process, or resolves at once when it has already exited (it failed mid-run). */
 function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
